@@ -1,0 +1,97 @@
+"""Typed errors of the govreport library.
+
+Every failure a user can cause has its own class with a stable ``code``. The
+CLI and the batch layer turn these into error records (``status: error``) and
+exit codes; library code never prints or exits.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class GovReportError(Exception):
+    """Base class: a document or an input that govreport cannot process."""
+
+    code: str = "error"
+
+    def __init__(self, message: str, path: str | Path | None = None) -> None:
+        self.path = str(path) if path is not None else None
+        self.reason = message
+        super().__init__(f"{self.path}: {message}" if self.path else message)
+
+    def to_record(self) -> dict[str, str]:
+        """The ``error`` object of the output contract."""
+        return {"code": self.code, "message": str(self)}
+
+
+class FileMissing(GovReportError):
+    """The path does not exist (or vanished between listing and reading)."""
+
+    code = "file_not_found"
+
+
+class FileUnreadable(GovReportError):
+    """The operating system refused to read the file (permissions, a folder...)."""
+
+    code = "unreadable"
+
+
+class EmptyDocument(GovReportError):
+    """Zero bytes, or no visible text after extraction."""
+
+    code = "empty"
+
+
+class UnsupportedFormat(GovReportError):
+    """A format govreport does not read (legacy .doc/.wps, spreadsheets, archives...)."""
+
+    code = "unsupported_format"
+
+
+class EncodingError(GovReportError):
+    """A text file in none of the supported Chinese encodings, or binary junk."""
+
+    code = "bad_encoding"
+
+
+class CorruptDocument(GovReportError):
+    """A PDF or DOCX whose container cannot be parsed."""
+
+    code = "corrupt"
+
+
+class EncryptedDocument(GovReportError):
+    """A password-protected PDF or DOCX."""
+
+    code = "encrypted"
+
+
+class NoTextLayer(GovReportError):
+    """A PDF (or image) with no extractable text: it needs OCR."""
+
+    code = "needs_ocr"
+
+
+class GarbledText(GovReportError):
+    """Extraction produced only garbage ((cid:NNN), replacement characters) in every extractor."""
+
+    code = "garbled_text"
+
+
+class ConfigError(GovReportError):
+    """A malformed lexicon, checklist or other user-editable configuration file."""
+
+    code = "bad_config"
+
+
+class ModelError(GovReportError):
+    """A saved classifier that cannot be loaded (missing, incompatible, corrupt)."""
+
+    code = "model_error"
+
+
+class GoldFormatError(GovReportError):
+    """A gold annotation file that does not follow gold-format.md."""
+
+    code = "bad_gold"

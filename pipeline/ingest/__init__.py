@@ -1,0 +1,125 @@
+"""Ingestion: bytes of a submitted file -> :class:`Extracted` text with layout hints.
+
+A registry maps a format name to a reader. The format is decided by sniffing
+the content first (magic bytes, markup) and the suffix second, so a PDF saved
+as ``.txt`` or a DOCX without a suffix is still read correctly, and a legacy
+Word file renamed ``.docx`` gets the right advice. Readers are imported lazily:
+``govreport --help`` must not pay for pdfplumber.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from pipeline.errors import EmptyDocument, EncryptedDocument, FileMissing, FileUnreadable, UnsupportedFormat
+from pipeline.ingest.base import Extracted
+
+__all__ = ["Extracted", "READERS", "SUPPORTED_SUFFIXES", "iter_files", "read_bytes", "read_path", "sniff"]
+
+Reader = Callable[[bytes, Path], Extracted]
+
+# format -> "module:function"; resolved on first use.
+READERS: dict[str, str] = {
+    "txt": "pipeline.ingest.txt:read_txt",
+    "docx": "pipeline.ingest.docx:read_docx",
+    "pdf": "pipeline.ingest.pdf:read_pdf",
+    "html": "pipeline.ingest.html:read_html",
+    "image": "pipeline.ingest.image:read_image",
+}
+
+# Suffixes a folder walk picks up. Legacy formats are included on purpose: a
+# reviewer must see "convert this .doc" in the results, not a silent skip.
+SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
+    {".txt", ".text", ".docx", ".pdf", ".html", ".htm", ".shtml", ".xhtml",
+     ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
+)
+LEGACY_SUFFIXES: frozenset[str] = frozenset({".doc", ".wps", ".rtf", ".odt", ".docm", ".dot", ".wpt", ".ofd"})
+
+_CONVERT_ADVICE = "convert it to DOCX or PDF (in Word or WPS: 另存为 .docx / 输出为 PDF) and submit that"
+
+
+def sniff(data: bytes, suffix: str) -> str:
+    """Decide the format of ``data``; raise :class:`UnsupportedFormat` for what we cannot read."""
+    head = data[:2048]
+    suffix = suffix.lower()
+    if head.lstrip(b"\xef\xbb\xbf\r\n\t ").startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        # A zip container: DOCX has word/document.xml; XLSX, ODT, etc. do not.
+        if b"word/" in data[:65536] or b"[Content_Types].xml" in head and suffix in {".docx", ".docm"}:
+            return "docx"
+        if suffix == ".docx":
+            return "docx"  # let the DOCX reader give a precise "corrupt" message
+        raise UnsupportedFormat(f"is a zip container that is not a Word document ({suffix or 'no suffix'}); {_CONVERT_ADVICE}")
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        # OLE compound file: legacy .doc/.wps/.xls, or an encrypted OOXML package.
+        if "EncryptedPackage".encode("utf-16-le") in data[:1 << 20]:
+            raise EncryptedDocument("is a password-protected Office document; remove the password (文件 > 信息 > 保护文档) and submit it again")
+        raise UnsupportedFormat(f"is a legacy Word/WPS binary document (.doc/.wps); {_CONVERT_ADVICE}")
+    if head.startswith(b"{\\rtf"):
+        raise UnsupportedFormat(f"is an RTF document; {_CONVERT_ADVICE}")
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM")) or (
+        head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+    ):
+        return "image"
+    if suffix in LEGACY_SUFFIXES:
+        raise UnsupportedFormat(f"is a {suffix} file, which govreport does not read; {_CONVERT_ADVICE}")
+    probe = head.lstrip(b"\xef\xbb\xbf\r\n\t ").lower()
+    if suffix in {".html", ".htm", ".shtml", ".xhtml", ".mhtml"} or probe.startswith(
+        (b"<!doctype html", b"<html", b"<?xml", b"<head", b"<meta")
+    ):
+        return "html"
+    if suffix in {".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".rar", ".7z", ".exe", ".dll", ".so"}:
+        raise UnsupportedFormat(f"is a {suffix} file, not a report document; submit the report as DOCX, PDF or TXT")
+    return "txt"
+
+
+def _reader(fmt: str) -> Reader:
+    module_name, func = READERS[fmt].split(":")
+    return getattr(importlib.import_module(module_name), func)  # type: ignore[no-any-return]
+
+
+def read_bytes(data: bytes, path: Path) -> Extracted:
+    """Extract the text of a document given as bytes; ``path`` names it in errors."""
+    try:
+        if not data:
+            raise EmptyDocument("is empty (0 bytes)")
+        fmt = sniff(data, path.suffix)
+        return _reader(fmt)(data, path)
+    except (EmptyDocument, UnsupportedFormat, EncryptedDocument) as exc:
+        if exc.path is None:  # sniffing does not know the path; name the file in the message
+            raise type(exc)(exc.reason, path) from exc
+        raise
+
+
+def read_path(path: Path) -> tuple[bytes, Extracted]:
+    """Read a file and extract its text; return the raw bytes too (for hashing)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise FileMissing("does not exist (moved or deleted?)", path) from exc
+    except IsADirectoryError as exc:
+        raise FileUnreadable("is a folder, not a file", path) from exc
+    except OSError as exc:
+        raise FileUnreadable(f"cannot be read: {exc.strerror or exc}", path) from exc
+    return data, read_bytes(data, path)
+
+
+def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Expand folders (recursively, sorted) into the files govreport reads; keep files as given.
+
+    A file named explicitly is always yielded (an unsupported one then fails
+    with a clear error); inside folders, hidden files and unknown suffixes are
+    skipped.
+    """
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if not child.is_file() or any(part.startswith(".") for part in child.relative_to(path).parts):
+                    continue
+                if child.suffix.lower() in SUPPORTED_SUFFIXES | LEGACY_SUFFIXES:
+                    yield child
+        else:
+            yield path

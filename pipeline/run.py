@@ -1,0 +1,212 @@
+"""The pipeline: the stages in order. The only orchestration in the library.
+
+``analyze_path`` and ``analyze_text`` never raise for a bad document: the error
+is recorded on the returned :class:`Report` (``status="error"``) so a batch can
+go on. Heavy resources (jieba dictionary, classifier, lexicon, checklist) live
+in a :class:`Resources` object built once per process and passed in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pipeline.errors import EmptyDocument, GovReportError
+from pipeline.ingest import read_bytes, read_path
+from pipeline.ingest.base import Extracted, blocks_from_lines
+from pipeline.normalise import normalise
+from pipeline.types import Report
+
+if TYPE_CHECKING:
+    from pipeline.classify import SectionClassifier
+    from pipeline.completeness import Checklist
+    from pipeline.indicators import Lexicon
+    from pipeline.nlp import JiebaTokenizer
+
+PIPELINE_VERSION = "0.1.0"
+
+
+@dataclass
+class Resources:
+    """What the stages share, built once per process (and once per batch worker).
+
+    Every member is loaded on first use, so a command that never segments text
+    never pays for jieba's dictionary.
+    """
+
+    classifier_path: Path | None = None
+    lexicon_path: Path | None = None
+    checklist_path: Path | None = None
+    use_model: bool = True
+    warnings: list[str] = field(default_factory=list)
+    _tokenizer: JiebaTokenizer | None = None
+    _classifier: SectionClassifier | None = None
+    _classifier_loaded: bool = False
+    _lexicon: Lexicon | None = None
+    _checklist: Checklist | None = None
+
+    @property
+    def tokenizer(self) -> JiebaTokenizer:
+        if self._tokenizer is None:
+            from pipeline.nlp import JiebaTokenizer
+
+            self._tokenizer = JiebaTokenizer()
+        return self._tokenizer
+
+    @property
+    def classifier(self) -> SectionClassifier | None:
+        if not self._classifier_loaded:
+            self._classifier_loaded = True
+            if self.use_model:
+                from pipeline.classify import load_classifier
+
+                self._classifier = load_classifier(self.classifier_path, warn=self.warnings.append)
+        return self._classifier
+
+    @property
+    def lexicon(self) -> Lexicon:
+        if self._lexicon is None:
+            from pipeline.indicators import load_lexicon
+
+            self._lexicon = load_lexicon(self.lexicon_path)
+        return self._lexicon
+
+    @property
+    def checklist(self) -> Checklist:
+        if self._checklist is None:
+            from pipeline.completeness import load_checklist
+
+            self._checklist = load_checklist(self.checklist_path)
+        return self._checklist
+
+    def warm(self) -> Resources:
+        """Load everything now (a batch worker does this once at start)."""
+        _ = self.tokenizer, self.classifier, self.lexicon, self.checklist
+        self.tokenizer.warm()
+        return self
+
+
+Stage = Callable[[Report, Resources], None]
+
+
+def _stage_structure(report: Report, res: Resources) -> None:
+    from pipeline.structure import build_structure
+
+    build_structure(report)
+
+
+def _stage_metadata(report: Report, res: Resources) -> None:
+    from pipeline.metadata import extract_metadata
+
+    extract_metadata(report)
+
+
+def _stage_classify(report: Report, res: Resources) -> None:
+    from pipeline.classify import classify_report
+
+    classify_report(report, res.classifier, res.tokenizer)
+
+
+def _stage_metrics(report: Report, res: Resources) -> None:
+    from pipeline.indicators import extract_metrics
+
+    extract_metrics(report, res.lexicon, res.tokenizer)
+
+
+def _stage_completeness(report: Report, res: Resources) -> None:
+    from pipeline.completeness import check_report
+
+    check_report(report, res.checklist)
+
+
+# Classification runs before metrics (design.md lists it after): a metric
+# carries the category of the section it sits in, so sections must be known.
+STAGES: tuple[tuple[str, Stage], ...] = (
+    ("structure", _stage_structure),
+    ("metadata", _stage_metadata),
+    ("classify", _stage_classify),
+    ("metrics", _stage_metrics),
+    ("completeness", _stage_completeness),
+)
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _fail(report: Report, exc: GovReportError) -> Report:
+    report.status = "error"
+    report.error = exc.to_record()
+    return report
+
+
+def process(report: Report, extracted: Extracted, resources: Resources, *, stages: tuple[str, ...] | None = None) -> Report:
+    """Run normalisation and the analysis stages on extracted text."""
+    report.format = extracted.format
+    report.encoding = extracted.encoding
+    report.extractor = extracted.extractor
+    report.pages = extracted.pages
+    report.text = extracted.text
+    report.blocks = extracted.blocks or blocks_from_lines(extracted.text)
+    report.html_title = extracted.html_title
+    report.ocr_confidence = extracted.ocr_confidence
+    report.warnings.extend(extracted.warnings)
+    if not report.text.strip():
+        return _fail(report, EmptyDocument("contains no text after extraction", report.source))
+    t0 = time.perf_counter()
+    norm = normalise(report.text)
+    report.norm, report.norm_map = norm.text, norm.offsets
+    report.timings["normalise"] = time.perf_counter() - t0
+    for name, stage in STAGES:
+        if stages is not None and name not in stages:
+            continue
+        t0 = time.perf_counter()
+        stage(report, resources)
+        report.timings[name] = time.perf_counter() - t0
+    report.warnings.extend(w for w in resources.warnings if w not in report.warnings)
+    return report
+
+
+def analyze_path(path: str | Path, resources: Resources | None = None, *, stages: tuple[str, ...] | None = None) -> Report:
+    """Analyse one file. Errors in the document are recorded, never raised."""
+    path = Path(path)
+    resources = resources or Resources()
+    report = Report(source=str(path))
+    t0 = time.perf_counter()
+    try:
+        data, extracted = read_path(path)
+    except GovReportError as exc:
+        return _fail(report, exc)
+    report.sha256 = sha256_bytes(data)
+    report.timings["ingest"] = time.perf_counter() - t0
+    return process(report, extracted, resources, stages=stages)
+
+
+def analyze_bytes(data: bytes, name: str, resources: Resources | None = None) -> Report:
+    """Analyse a document given as bytes (``name`` only labels it)."""
+    resources = resources or Resources()
+    report = Report(source=name, sha256=sha256_bytes(data))
+    try:
+        extracted = read_bytes(data, Path(name))
+    except GovReportError as exc:
+        return _fail(report, exc)
+    return process(report, extracted, resources)
+
+
+def analyze_text(text: str, name: str = "<text>", resources: Resources | None = None) -> Report:
+    """Analyse a string (tests, the evaluation, library users)."""
+    resources = resources or Resources()
+    report = Report(source=name, sha256=sha256_bytes(text.encode("utf-8")))
+    extracted = Extracted(text=text, format="txt", blocks=blocks_from_lines(text), encoding="utf-8", extractor="text")
+    return process(report, extracted, resources)
+
+
+def report_record(report: Report, *, include_text: bool = True) -> dict[str, Any]:
+    """The JSON record of ``report`` with the pipeline version stamped in."""
+    record = report.to_dict(include_text=include_text)
+    record["pipeline_version"] = PIPELINE_VERSION
+    return record

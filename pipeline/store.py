@@ -1,0 +1,490 @@
+"""The embedded store: SQLite (standard library), documents keyed by content hash.
+
+Layout
+------
+- ``documents``: one row per distinct content (sha256) with status, error,
+  metadata, completeness score, the pipeline/model version that produced it and
+  the full JSON record (output.md, without the text).
+- ``sources``: one row per file path seen, pointing at a document. The same
+  report submitted twice under two names is two ``sources`` rows and one
+  ``documents`` row. ``size``/``mtime_ns`` let a re-run skip unchanged files
+  without hashing them. A file that cannot even be read has a row here with no
+  document and its error.
+- ``headings``, ``metrics``, ``checks``: child rows of a document (one row per
+  heading, per metric, per completeness item) so exports and comparisons are
+  plain SQL.
+- ``batches``: one row per ``govreport batch`` run.
+
+Writes are one transaction per document (``save_document``): a batch killed at
+any moment leaves either the whole document or none of it, so the next run
+finishes the job with no duplicate and no lost row. The journal is WAL so
+readers (export, review) never block a running batch.
+
+The schema is versioned with ``PRAGMA user_version``; :data:`MIGRATIONS` maps
+each version to the function that brings a store from the previous version.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import GovReportError
+
+SCHEMA_VERSION = 1
+DEFAULT_DB_NAME = "govreport.db"
+
+
+class StoreError(GovReportError):
+    """A store file that cannot be opened or is newer than this version of govreport."""
+
+    code = "bad_store"
+
+
+_SCHEMA_V1 = """
+CREATE TABLE documents (
+    sha256 TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    error_code TEXT,
+    error_message TEXT,
+    is_report INTEGER,
+    doc_type TEXT,
+    title TEXT,
+    entity TEXT,
+    entity_full TEXT,
+    county TEXT,
+    level TEXT,
+    year INTEGER,
+    issue_date TEXT,
+    format TEXT,
+    encoding TEXT,
+    extractor TEXT,
+    pages INTEGER,
+    n_chars INTEGER,
+    completeness_score REAL,
+    missing TEXT,            -- JSON list of missing required parts
+    n_headings INTEGER NOT NULL DEFAULT 0,
+    n_paragraphs INTEGER NOT NULL DEFAULT 0,
+    n_metrics INTEGER NOT NULL DEFAULT 0,
+    n_warnings INTEGER NOT NULL DEFAULT 0,
+    pipeline_version TEXT NOT NULL,
+    model_version TEXT,
+    analysed_at REAL NOT NULL,
+    seconds REAL,
+    record TEXT NOT NULL     -- the JSON record of output.md (no text)
+);
+CREATE INDEX documents_entity_year ON documents(county, level, entity, year);
+
+CREATE TABLE sources (
+    path TEXT PRIMARY KEY,   -- absolute path of the file
+    name TEXT NOT NULL,      -- path relative to the batch folder, for people
+    sha256 TEXT REFERENCES documents(sha256) ON DELETE SET NULL,
+    size INTEGER,
+    mtime_ns INTEGER,
+    error_code TEXT,         -- only for a file that could not be read at all
+    error_message TEXT,
+    pipeline_version TEXT,
+    batch_id INTEGER,
+    seen_at REAL NOT NULL
+);
+CREATE INDEX sources_sha ON sources(sha256);
+
+CREATE TABLE headings (
+    sha256 TEXT NOT NULL REFERENCES documents(sha256) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    level INTEGER,
+    category TEXT,
+    start INTEGER,
+    "end" INTEGER,
+    PRIMARY KEY (sha256, idx)
+);
+
+CREATE TABLE metrics (
+    sha256 TEXT NOT NULL REFERENCES documents(sha256) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    indicator TEXT NOT NULL,
+    value REAL,
+    unit TEXT,
+    qualifier TEXT,
+    per TEXT,
+    quote TEXT,
+    sentence TEXT,
+    category TEXT,
+    start INTEGER,
+    "end" INTEGER,
+    low_confidence INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (sha256, idx)
+);
+CREATE INDEX metrics_indicator ON metrics(indicator);
+
+CREATE TABLE checks (
+    sha256 TEXT NOT NULL REFERENCES documents(sha256) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    item TEXT NOT NULL,
+    label TEXT,
+    status TEXT,
+    present INTEGER,
+    severity TEXT,
+    evidence TEXT,
+    "where" TEXT,
+    start INTEGER,
+    message TEXT,
+    PRIMARY KEY (sha256, idx)
+);
+
+CREATE TABLE batches (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    folder TEXT NOT NULL,
+    started_at REAL NOT NULL,
+    finished_at REAL,
+    pipeline_version TEXT NOT NULL,
+    n_files INTEGER,
+    n_analysed INTEGER,
+    n_cached INTEGER,
+    n_failed INTEGER,
+    status TEXT NOT NULL     -- running | done | interrupted
+);
+"""
+
+
+def _migrate_0_to_1(conn: sqlite3.Connection) -> None:
+    _run_script_in_tx(conn, _SCHEMA_V1)
+
+
+# version reached -> the step from the version before. A new schema adds
+# ``2: _migrate_1_to_2`` (ALTER TABLE ...) and bumps SCHEMA_VERSION.
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_0_to_1}
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the store to :data:`SCHEMA_VERSION`, one transaction per step; return the version."""
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version > SCHEMA_VERSION:
+        raise StoreError(f"store schema {version} is newer than this govreport (schema {SCHEMA_VERSION}); upgrade govreport")
+    while version < SCHEMA_VERSION:
+        step = MIGRATIONS[version + 1]
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            step(conn)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        version += 1
+    return version
+
+
+def _run_script_in_tx(conn: sqlite3.Connection, script: str) -> None:
+    # executescript() commits first; run the statements one by one so the
+    # schema and its user_version land in the same transaction.
+    for statement in script.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+@dataclass(frozen=True)
+class SourceState:
+    """What the store knows about one path."""
+
+    path: str
+    sha256: str | None
+    size: int | None
+    mtime_ns: int | None
+    pipeline_version: str | None
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+class Store:
+    """A govreport SQLite store. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # isolation_level=None: we issue BEGIN/COMMIT ourselves.
+            self.conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=30.0)
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(f"cannot open the store: {exc}", path) from exc
+        self.conn.row_factory = sqlite3.Row
+        try:
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable at checkpoint, never corrupt
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            migrate(self.conn)
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            raise StoreError(f"is not a govreport store ({exc})", path) from exc
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (KeyboardInterrupt too)."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # -- reads used by the batch ---------------------------------------------
+    def source_state(self, path: str) -> SourceState | None:
+        row = self.conn.execute(
+            "SELECT s.path, s.sha256, s.size, s.mtime_ns, d.pipeline_version FROM sources s "
+            "LEFT JOIN documents d ON d.sha256 = s.sha256 WHERE s.path = ?",
+            (path,),
+        ).fetchone()
+        if row is None:
+            return None
+        return SourceState(row["path"], row["sha256"], row["size"], row["mtime_ns"], row["pipeline_version"])
+
+    def document_version(self, sha256: str) -> str | None:
+        """The pipeline version that analysed this content, or None if never analysed."""
+        row = self.conn.execute("SELECT pipeline_version FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
+        return None if row is None else str(row[0])
+
+    # -- writes --------------------------------------------------------------
+    def save_document(
+        self,
+        record: dict[str, Any],
+        sources: Iterable[dict[str, Any]],
+        *,
+        model_version: str | None = None,
+        seconds: float | None = None,
+        batch_id: int | None = None,
+    ) -> None:
+        """Replace the document ``record['sha256']`` and its child rows, and link its sources; one transaction."""
+        sha = record["sha256"]
+        error = record.get("error") or {}
+        comp = record.get("completeness") or {}
+        slim = {k: v for k, v in record.items() if k != "text"}
+        with self.transaction() as c:
+            # Re-analysis replaces the child rows; the parent is upserted (not
+            # REPLACEd, which would delete it and unlink its sources).
+            for table in ("headings", "metrics", "checks"):
+                c.execute(f"DELETE FROM {table} WHERE sha256 = ?", (sha,))
+            c.execute(
+                """INSERT INTO documents (sha256, status, error_code, error_message, is_report, doc_type, title,
+                entity, entity_full, county, level, year, issue_date, format, encoding, extractor, pages, n_chars,
+                completeness_score, missing, n_headings, n_paragraphs, n_metrics, n_warnings, pipeline_version,
+                model_version, analysed_at, seconds, record)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                ON CONFLICT(sha256) DO UPDATE SET status=excluded.status, error_code=excluded.error_code,
+                error_message=excluded.error_message, is_report=excluded.is_report, doc_type=excluded.doc_type,
+                title=excluded.title, entity=excluded.entity, entity_full=excluded.entity_full,
+                county=excluded.county, level=excluded.level, year=excluded.year, issue_date=excluded.issue_date,
+                format=excluded.format, encoding=excluded.encoding, extractor=excluded.extractor,
+                pages=excluded.pages, n_chars=excluded.n_chars, completeness_score=excluded.completeness_score,
+                missing=excluded.missing, n_headings=excluded.n_headings, n_paragraphs=excluded.n_paragraphs,
+                n_metrics=excluded.n_metrics, n_warnings=excluded.n_warnings,
+                pipeline_version=excluded.pipeline_version, model_version=excluded.model_version,
+                analysed_at=excluded.analysed_at, seconds=excluded.seconds, record=excluded.record""",
+                (
+                    sha,
+                    record.get("status") or "ok",
+                    error.get("code"),
+                    error.get("message"),
+                    None if record.get("is_report") is None else int(bool(record["is_report"])),
+                    record.get("doc_type"),
+                    record.get("title"),
+                    record.get("entity"),
+                    record.get("entity_full"),
+                    record.get("county"),
+                    record.get("level"),
+                    record.get("year"),
+                    record.get("issue_date"),
+                    record.get("format"),
+                    record.get("encoding"),
+                    record.get("extractor"),
+                    record.get("pages"),
+                    len(record.get("text") or "") or record.get("n_chars"),
+                    comp.get("score") if comp else None,
+                    _json(comp.get("missing") or []) if comp else None,
+                    len(record.get("headings") or []),
+                    len(record.get("paragraphs") or []),
+                    len(record.get("metrics") or []),
+                    len(record.get("warnings") or []),
+                    record.get("pipeline_version") or "",
+                    model_version,
+                    time.time(),
+                    seconds,
+                    _json(slim),
+                ),
+            )
+            c.executemany(
+                'INSERT INTO headings (sha256, idx, text, level, category, start, "end") VALUES (?,?,?,?,?,?,?)',
+                [
+                    (sha, i, h.get("text") or "", h.get("level"), h.get("category"), h.get("start"), h.get("end"))
+                    for i, h in enumerate(record.get("headings") or [])
+                ],
+            )
+            c.executemany(
+                """INSERT INTO metrics (sha256, idx, indicator, value, unit, qualifier, per, quote, sentence, category,
+                start, "end", low_confidence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                [
+                    (
+                        sha, i, m.get("indicator") or "other", m.get("value"), m.get("unit"), m.get("qualifier"),
+                        m.get("per"), m.get("quote"), m.get("sentence"), m.get("category"), m.get("start"),
+                        m.get("end"), int(bool(m.get("low_confidence"))),
+                    )
+                    for i, m in enumerate(record.get("metrics") or [])
+                ],
+            )
+            c.executemany(
+                """INSERT INTO checks (sha256, idx, item, label, status, present, severity, evidence, "where", start,
+                message) VALUES (?,?,?,?,?,?,?,?,?,?,?)""",
+                [
+                    (
+                        sha, i, it.get("id") or "", it.get("label"), it.get("status"),
+                        None if it.get("present") is None else int(bool(it["present"])),
+                        it.get("severity"), it.get("evidence"), it.get("where"), it.get("start"), it.get("message"),
+                    )
+                    for i, it in enumerate(comp.get("items") or [])
+                ],
+            )
+            for src in sources:
+                self._upsert_source(c, {**src, "sha256": sha, "pipeline_version": record.get("pipeline_version")}, batch_id)
+
+    def link_source(self, source: dict[str, Any], *, batch_id: int | None = None) -> None:
+        """Record a path whose content is already stored (unchanged, renamed or duplicate file)."""
+        with self.transaction() as c:
+            self._upsert_source(c, source, batch_id)
+
+    def save_unreadable(self, source: dict[str, Any], code: str, message: str, *, batch_id: int | None = None) -> None:
+        """Record a file that could not be read at all (no content, so no document)."""
+        with self.transaction() as c:
+            self._upsert_source(c, {**source, "sha256": None, "error_code": code, "error_message": message}, batch_id)
+
+    @staticmethod
+    def _upsert_source(c: sqlite3.Connection, s: dict[str, Any], batch_id: int | None) -> None:
+        c.execute(
+            """INSERT INTO sources (path, name, sha256, size, mtime_ns, error_code, error_message, pipeline_version,
+            batch_id, seen_at) VALUES (?,?,?,?,?,?,?,?,?,?)
+            ON CONFLICT(path) DO UPDATE SET name=excluded.name, sha256=excluded.sha256, size=excluded.size,
+            mtime_ns=excluded.mtime_ns, error_code=excluded.error_code, error_message=excluded.error_message,
+            pipeline_version=excluded.pipeline_version, batch_id=excluded.batch_id, seen_at=excluded.seen_at""",
+            (
+                s["path"], s.get("name") or s["path"], s.get("sha256"), s.get("size"), s.get("mtime_ns"),
+                s.get("error_code"), s.get("error_message"), s.get("pipeline_version"), batch_id, time.time(),
+            ),
+        )
+
+    def begin_batch(self, folder: str, pipeline_version: str) -> int:
+        with self.transaction() as c:
+            cur = c.execute(
+                "INSERT INTO batches (folder, started_at, pipeline_version, status) VALUES (?,?,?,'running')",
+                (folder, time.time(), pipeline_version),
+            )
+            return int(cur.lastrowid or 0)
+
+    def end_batch(self, batch_id: int, *, status: str, n_files: int, n_analysed: int, n_cached: int, n_failed: int) -> None:
+        with self.transaction() as c:
+            c.execute(
+                "UPDATE batches SET finished_at=?, status=?, n_files=?, n_analysed=?, n_cached=?, n_failed=? WHERE id=?",
+                (time.time(), status, n_files, n_analysed, n_cached, n_failed, batch_id),
+            )
+
+    def forget_missing(self, folder: str, seen: set[str]) -> int:
+        """Drop source rows below ``folder`` whose file was not seen, then documents left without a source.
+
+        Only called after a batch that went through the whole folder, so an
+        interrupted run never forgets anything.
+        """
+        prefix = folder.rstrip("/\\")
+        rows = self.conn.execute(
+            "SELECT path FROM sources WHERE path = ? OR substr(path, 1, ?) IN (?, ?)",
+            (prefix, len(prefix) + 1, prefix + "/", prefix + "\\"),
+        ).fetchall()
+        gone = [r[0] for r in rows if r[0] not in seen]
+        with self.transaction() as c:
+            c.executemany("DELETE FROM sources WHERE path = ?", [(p,) for p in gone])
+            c.execute("DELETE FROM documents WHERE sha256 NOT IN (SELECT sha256 FROM sources WHERE sha256 IS NOT NULL)")
+        return len(gone)
+
+    # -- reads used by export / compare / review ------------------------------
+    def documents(self) -> list[dict[str, Any]]:
+        """Every document that some current file points at, with its source names (sorted)."""
+        rows = self.conn.execute(
+            """SELECT d.*, group_concat(s.name, char(10)) AS names, min(s.name) AS first_name
+            FROM documents d JOIN sources s ON s.sha256 = d.sha256
+            GROUP BY d.sha256 ORDER BY d.county, d.entity, d.year, first_name"""
+        ).fetchall()
+        out = []
+        for r in rows:
+            d = dict(r)
+            d["sources"] = sorted((d.pop("names") or "").split("\n"))
+            d["missing"] = json.loads(d["missing"]) if d.get("missing") else []
+            out.append(d)
+        return out
+
+    def record(self, sha256: str) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT record FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
+        return None if row is None else dict(json.loads(row[0]))
+
+    def metrics(self) -> list[dict[str, Any]]:
+        """Metric rows of current documents with the document's metadata."""
+        rows = self.conn.execute(
+            """SELECT m.*, d.entity, d.county, d.level, d.year, d.title,
+            (SELECT min(s.name) FROM sources s WHERE s.sha256 = d.sha256) AS source
+            FROM metrics m JOIN documents d ON d.sha256 = m.sha256
+            WHERE EXISTS (SELECT 1 FROM sources s WHERE s.sha256 = d.sha256)
+            ORDER BY d.county, d.entity, d.year, source, m.idx"""
+        ).fetchall()
+        return [dict(r) for r in rows]
+
+    def checks(self) -> list[dict[str, Any]]:
+        rows = self.conn.execute('SELECT * FROM checks ORDER BY sha256, idx').fetchall()
+        return [dict(r) for r in rows]
+
+    def failures(self) -> list[dict[str, Any]]:
+        """Every current file whose document failed, or that could not be read."""
+        rows = self.conn.execute(
+            """SELECT s.name, s.path, coalesce(d.error_code, s.error_code) AS code,
+            coalesce(d.error_message, s.error_message) AS message
+            FROM sources s LEFT JOIN documents d ON d.sha256 = s.sha256
+            WHERE (d.status IS NOT NULL AND d.status != 'ok') OR (s.sha256 IS NULL)
+            ORDER BY s.name"""
+        ).fetchall()
+        return [dict(r) for r in rows]
+
+    def batches(self) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.conn.execute("SELECT * FROM batches ORDER BY id").fetchall()]
+
+    def counts(self) -> dict[str, int]:
+        q = self.conn.execute
+        return {
+            "files": int(q("SELECT count(*) FROM sources").fetchone()[0]),
+            "documents": int(q("SELECT count(DISTINCT sha256) FROM sources WHERE sha256 IS NOT NULL").fetchone()[0]),
+            "ok": int(q(
+                "SELECT count(*) FROM documents d WHERE status='ok' AND EXISTS (SELECT 1 FROM sources s WHERE s.sha256=d.sha256)"
+            ).fetchone()[0]),
+            "failed_files": len(self.failures()),
+            "metrics": int(q(
+                "SELECT count(*) FROM metrics m WHERE EXISTS (SELECT 1 FROM sources s WHERE s.sha256=m.sha256)"
+            ).fetchone()[0]),
+        }
+
+
+def default_db_path(folder: str | Path) -> Path:
+    """``govreport.db`` beside the folder (not inside it, so it is never mistaken for a submission)."""
+    folder = Path(folder).resolve()
+    return folder.parent / DEFAULT_DB_NAME

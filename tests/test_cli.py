@@ -1,0 +1,52 @@
+"""cli: exit codes 0 / 1 / 2, JSON Lines on stdout or --output, a readable table."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from cli import app
+
+runner = CliRunner()
+GOOD = "青石镇人民政府关于2024年法治政府建设情况的报告\n一、主要举措和成效\n全年开展会前学法12次。\n"
+
+
+def test_all_ok_exits_0(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    result = runner.invoke(app, ["analyze", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    assert len(records) == 1 and records[0]["status"] == "ok"
+
+
+def test_some_failed_exits_1_and_goes_on(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "b.txt").write_bytes(b"")
+    (tmp_path / "c.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["analyze", str(tmp_path), "--output", str(out)])
+    assert result.exit_code == 1
+    records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert {Path(r["source"]).name: r["status"] for r in records} == {"a.txt": "ok", "b.txt": "error", "c.doc": "error"}
+    assert {r["error"]["code"] for r in records if r["error"]} == {"empty", "unsupported_format"}
+
+
+def test_missing_path_is_a_failed_document(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["analyze", str(tmp_path / "nope.pdf")])
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["error"]["code"] == "file_not_found"
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["analyze", "--format", "xml", str(tmp_path)]).exit_code == 2
+    assert runner.invoke(app, ["analyze", str(tmp_path)]).exit_code == 2  # an empty folder
+    assert runner.invoke(app, ["frobnicate"]).exit_code == 2
+
+
+def test_table_format_is_readable(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    result = runner.invoke(app, ["analyze", str(tmp_path), "--format", "table"])
+    assert result.exit_code == 0
+    assert "a.txt" in result.stdout and "characters" in result.stdout
