@@ -147,6 +147,124 @@ def evaluate(
 # ---- commands added by stage owners go below, one delimited block each ----
 
 
+# ==== batch / export / compare / review (issue 6: the county workflow) ====
+# Exit codes of `batch`: 0 every file ok, 1 some files failed (they are in the
+# store and the review), 2 usage error, 130 interrupted by Ctrl-C (what was
+# done is kept; the next run goes on from there).
+EXIT_INTERRUPTED = 130
+
+
+def _open_store(db: Path, *, must_exist: bool = True):  # type: ignore[no-untyped-def]
+    from pipeline.store import Store, StoreError
+
+    if must_exist and not db.is_file():
+        raise _usage_error(f"no store at {db} (run `govreport batch FOLDER` first, or pass --db)")
+    try:
+        return Store(db)
+    except StoreError as exc:
+        raise _usage_error(str(exc)) from exc
+
+
+@app.command()
+def batch(
+    folder: Annotated[Path, typer.Argument(help="Folder of submitted reports (searched recursively).")],
+    db: Annotated[Optional[Path], typer.Option("--db", help="SQLite store (default: govreport.db beside FOLDER).")] = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", "-j", min=1, help="Worker processes (default: CPUs, at most 8); 1 runs in-process.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Analyse every file again, even unchanged ones.")] = False,
+    checklist: Annotated[Optional[Path], typer.Option(help="County checklist TOML (default: the packaged one).")] = None,
+    lexicon: Annotated[Optional[Path], typer.Option(help="Indicator lexicon TOML (default: the packaged one).")] = None,
+) -> None:
+    """Analyse every report below FOLDER into the store; unchanged files are skipped on a re-run."""
+    from pipeline.batch import ProgressPrinter, run_batch
+    from pipeline.store import default_db_path
+
+    if not folder.is_dir():
+        raise _usage_error(f"{folder} is not a folder")
+    if checklist or lexicon:
+        _resources(checklist, lexicon)  # a malformed county file is a usage error, before any work
+    options = {k: v for k, v in (("checklist_path", checklist), ("lexicon_path", lexicon)) if v is not None}
+    db = db or default_db_path(folder)
+    with _open_store(db, must_exist=False) as store:
+        try:
+            result = run_batch(folder, store, workers=workers, force=force, resources_options=options,
+                               on_progress=ProgressPrinter(sys.stderr))
+        except KeyboardInterrupt:  # a second Ctrl-C during the bookkeeping
+            typer.echo("\ninterrupted", err=True)
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+    typer.echo(
+        f"{result.files} files: {result.analysed} analysed, {result.cached} unchanged, {result.duplicates} duplicate"
+        f"{'' if result.duplicates == 1 else 's'}, {len(result.failures)} failed, {result.seconds:.1f}s → {db}",
+        err=True,
+    )
+    if result.interrupted:
+        typer.echo("interrupted: what was done is saved; run the same command again to finish", err=True)
+        raise typer.Exit(EXIT_INTERRUPTED)
+    raise typer.Exit(EXIT_FAILED if result.failures else EXIT_OK)
+
+
+class ExportFormat(str, Enum):
+    csv = "csv"
+    xlsx = "xlsx"
+    jsonl = "jsonl"
+
+
+def _years(spec: Optional[str]):  # type: ignore[no-untyped-def]
+    from pipeline.compare import parse_years
+
+    try:
+        return parse_years(spec)
+    except ValueError as exc:
+        raise _usage_error(str(exc)) from exc
+
+
+@app.command()
+def export(
+    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="csv (UTF-8 with BOM), xlsx or jsonl.")] = ExportFormat.csv,
+    db: Annotated[Path, typer.Option("--db", help="SQLite store written by `govreport batch`.")] = Path("govreport.db"),
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the files (created).")] = Path("govreport-export"),
+) -> None:
+    """Export metrics (long form), reports and the comparison from the store."""
+    from pipeline.export import export as do_export
+
+    with _open_store(db) as store:
+        for path in do_export(store, format.value, output):
+            typer.echo(str(path))
+
+
+@app.command()
+def compare(
+    indicator: Annotated[Optional[list[str]], typer.Option("--indicator", "-i", help="Indicator id (repeatable; default: all found).")] = None,
+    years: Annotated[Optional[str], typer.Option("--years", help="Year range A-B, or one year.")] = None,
+    level: Annotated[str, typer.Option("--level", help="township, county, ... or 'any'.")] = "township",
+    db: Annotated[Path, typer.Option("--db", help="SQLite store written by `govreport batch`.")] = Path("govreport.db"),
+) -> None:
+    """Township × year tables per indicator: values, year-on-year change, rank among peers, gaps."""
+    from pipeline.compare import compare_store, format_tables
+
+    span = _years(years)
+    with _open_store(db) as store:
+        rows = compare_store(store, indicators=indicator or None, years=span, level=None if level == "any" else level)
+    typer.echo(format_tables(rows))
+
+
+@app.command()
+def review(
+    db: Annotated[Path, typer.Option("--db", help="SQLite store written by `govreport batch`.")] = Path("govreport.db"),
+    output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")] = Path("review.html"),
+) -> None:
+    """Write one self-contained HTML review (summary, completeness matrix, charts, metrics, failed files)."""
+    from pipeline.review import render_review
+
+    with _open_store(db) as store:
+        page = render_review(store)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(page, encoding="utf-8")
+    typer.echo(str(output))
+
+
+# ==== end of batch / export / compare / review ====
+
+
 def main() -> None:  # pragma: no cover - console entry for `python cli.py`
     app()
 

@@ -1,20 +1,803 @@
-"""STUB (foundation): replaced by the section classifier (issue 3)."""
+"""Section categories of headings and paragraphs: keyword rules first, a trained model for the rest.
+
+Categories (gold-format.md): achievements, shortcomings, plans, responsibility,
+other. The order of decisions:
+
+1. Keyword rules (``data/category_rules.toml``, domain.md 2.3) decide headings
+   that name their section ("存在的不足和原因", "下一步工作打算", "第一责任人").
+2. A top-level heading the rules cannot decide (a thematic one, "一、强化组织
+   保障，夯实法治建设根基") goes to the model, weighted by where it stands:
+   report sections come in a known order, so before any shortcomings or plans
+   heading a thematic heading describes work done.
+3. A lower heading inherits its top-level heading's category unless its own
+   text names another section.
+4. A paragraph takes the category of its innermost heading. Paragraphs with no
+   heading are the preamble (other), the closing lines (other), a section
+   opened by an unmarked canonical line, or, in reports with no usable
+   headings, the model's call.
+
+The model (:class:`SectionClassifier`) is a scikit-learn estimator: hashed
+character n-grams and jieba words, TF-IDF, logistic regression. Hashing keeps
+no vocabulary, so the saved model holds no text of the documents it saw.
+"""
+
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+import platform
+import re
+import sys
+import time
+import warnings
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pipeline.types import Report
+import numpy as np
+
+from pipeline.normalise import to_simplified
+from pipeline.types import CATEGORIES, Heading, Paragraph, Report
+
+if TYPE_CHECKING:
+    from pipeline.nlp import JiebaTokenizer
+
+try:  # tomllib is 3.11+
+    import tomllib
+except ModuleNotFoundError:  # pragma: no cover
+    import tomli as tomllib  # type: ignore[no-redef]
+
+MODEL_FILE = "section_classifier.joblib"
+CARD_FILE = "section_classifier.card.json"
+MODEL_FORMAT = 1
+_RULE_ORDER = ("shortcomings", "plans", "other")
+
+# Numbering markers stripped before the rules look at a heading.
+_MARKER_RE = re.compile(
+    r"^\s*(?:第[一二三四五六七八九十]+(?:部分|章|节)[、.：:\s]*"
+    r"|[（(]?[一二三四五六七八九十百〇零]+[）)、.．:：]"
+    r"|[（(]?\d{1,2}[）)、.．:：](?!\d)"
+    r"|[①-⑳])\s*"
+)
+_SPACE_RE = re.compile(r"\s+")
+_YEAR_RE = re.compile(r"((?:19|20)\d\d)\s*年")
+# Preamble: "现将…情况报告如下：", "…汇报如下".
+_INTRO_RE = re.compile(r"(报告|汇报|总结|说明)如下[:：]?\s*$|现将.{0,40}(报告|汇报)")
+# Closing lines: a date, the issuing organ, 特此报告, page furniture.
+_DATE_RE = re.compile(r"^\s*(?:(?:19|20)\d\d|[二〇零○一二三四五六七八九]{4})\s*年.{1,3}月.{1,4}日\s*$")
+_ORGAN_RE = re.compile(r"(人民政府|委员会|办事处|党委|党工委|政府|局|办公室|司法所)\s*$")
+_CLOSING_RE = re.compile(r"^\s*特此(报告|汇报)[。.]?\s*$")
+_SENTENCE_END = "。；;！？!?"
+# A shortcomings paragraph inside the results section ("同时也要清醒看到，…存在…问题").
+_TURN_RE = re.compile(r"^.{0,12}(同时|但是|然而|但|不过|在肯定成绩的同时|成绩的同时)?.{0,16}(清醒|看到|认识到|存在|差距)")
+_PROBLEM_RE = re.compile(r"(问题|不足|短板|差距|困难|挑战|薄弱)")
 
 
-class SectionClassifier:
-    pass
+# ---------------------------------------------------------------------------
+# Rules
+# ---------------------------------------------------------------------------
 
 
-def load_classifier(path: Path | None = None, warn: Callable[[str], None] | None = None) -> SectionClassifier | None:
-    return None
+@lru_cache(maxsize=4)
+def load_rules(path: Path | None = None) -> dict[str, tuple[re.Pattern[str], ...]]:
+    """The category keyword rules (compiled, read-only)."""
+    if path is None:
+        raw = resources.files("pipeline").joinpath("data/category_rules.toml").read_text("utf-8")
+    else:
+        raw = Path(path).read_text("utf-8")
+    data = tomllib.loads(raw)
+    rules: dict[str, tuple[re.Pattern[str], ...]] = {}
+    for cat in CATEGORIES:
+        rules[cat] = tuple(re.compile(p) for p in data.get(cat, {}).get("heading", []))
+    return rules
 
 
-def classify_report(report: Report, classifier: SectionClassifier | None, tokenizer: Any) -> None:
-    """Set the category of every heading and paragraph."""
+def heading_core(text: str) -> str:
+    """A heading's words: simplified, without spaces and numbering marker."""
+    text = _SPACE_RE.sub("", to_simplified(text))
+    return _MARKER_RE.sub("", text, count=1)
+
+
+def rule_category(text: str, year: int | None = None) -> str | None:
+    """The category a heading's own words name, or None when they name none.
+
+    Responsibility wins when named; otherwise the earliest match among
+    shortcomings, plans and other; the weak achievements words decide only
+    when nothing else matches. A year after the reported one names the plans.
+    """
+    core = heading_core(text)
+    if not core:
+        return None
+    rules = load_rules()
+    if any(p.search(core) for p in rules["responsibility"]):
+        return "responsibility"
+    hits: list[tuple[int, str]] = []
+    for cat in _RULE_ORDER:
+        for p in rules[cat]:
+            m = p.search(core)
+            if m:
+                hits.append((m.start(), cat))
+    achieved = any(p.search(core) for p in rules["achievements"])
+    if year is not None and not achieved:
+        for m in _YEAR_RE.finditer(core):
+            if int(m.group(1)) > year:
+                hits.append((m.start(), "plans"))
+    if hits:
+        return min(hits)[1]
+    return "achievements" if achieved else None
+
+
+# ---------------------------------------------------------------------------
+# The model
+# ---------------------------------------------------------------------------
+
+
+def _estimator_bases() -> tuple[type, ...]:
+    from sklearn.base import BaseEstimator, ClassifierMixin
+
+    return (ClassifierMixin, BaseEstimator)
+
+
+_ClassifierMixin, _BaseEstimator = _estimator_bases()
+
+
+class SectionClassifier(_ClassifierMixin, _BaseEstimator):  # type: ignore[misc,valid-type]
+    """Text -> category: hashed char n-grams + jieba words, TF-IDF, logistic regression.
+
+    Follows the scikit-learn estimator contract (``fit``, ``predict``,
+    ``predict_proba``, ``get_params``). The jieba tokenizer is not a parameter
+    and is not saved: attach the process's one with :meth:`set_tokenizer`.
+    """
+
+    def __init__(
+        self,
+        n_features: int = 2**18,
+        char_ngrams: tuple[int, int] = (1, 3),
+        words: bool = True,
+        C: float = 4.0,
+        class_weight: str | None = "balanced",
+        max_chars: int = 400,
+        random_state: int = 0,
+    ) -> None:
+        self.n_features = n_features
+        self.char_ngrams = char_ngrams
+        self.words = words
+        self.C = C
+        self.class_weight = class_weight
+        self.max_chars = max_chars
+        self.random_state = random_state
+
+    # -- tokenizer (not a parameter, not pickled) ------------------------------
+    def set_tokenizer(self, tokenizer: JiebaTokenizer | None) -> SectionClassifier:
+        self._tokenizer = tokenizer
+        return self
+
+    def _get_tokenizer(self) -> JiebaTokenizer:
+        tok = getattr(self, "_tokenizer", None)
+        if tok is None:
+            from pipeline.nlp import JiebaTokenizer
+
+            tok = self._tokenizer = JiebaTokenizer()
+        return tok
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = super().__getstate__()
+        state.pop("_tokenizer", None)
+        return state
+
+    # -- features ----------------------------------------------------------------
+    def _analyze(self, text: str) -> list[str]:
+        core = heading_core(text[: self.max_chars])
+        feats: list[str] = []
+        lo, hi = self.char_ngrams
+        for n in range(lo, hi + 1):
+            feats.extend(core[i : i + n] for i in range(len(core) - n + 1))
+        if self.words:
+            feats.extend("w:" + w for w in self._get_tokenizer().cut(core) if w.strip())
+        # Length bucket: headings are short, body paragraphs long.
+        feats.append(f"len:{min(len(core) // 20, 10)}")
+        return feats
+
+    def hash_features(self, X: Iterable[str]) -> Any:
+        """The hashed (stateless) feature matrix of ``X``."""
+        from sklearn.feature_extraction.text import HashingVectorizer
+
+        vec = HashingVectorizer(
+            analyzer=self._analyze, n_features=self.n_features, alternate_sign=False, norm=None
+        )
+        return vec.transform(list(X))
+
+    # -- estimator contract ------------------------------------------------------
+    def fit(self, X: Sequence[str], y: Sequence[str]) -> SectionClassifier:
+        return self.fit_hashed(self.hash_features(X), y)
+
+    def fit_hashed(self, H: Any, y: Sequence[str]) -> SectionClassifier:
+        """Fit on a matrix from :meth:`hash_features` (cross-validation hashes once)."""
+        import sklearn
+        from sklearn.feature_extraction.text import TfidfTransformer
+        from sklearn.linear_model import LogisticRegression
+
+        self.tfidf_ = TfidfTransformer(sublinear_tf=True).fit(H)
+        self.clf_ = LogisticRegression(
+            C=self.C, class_weight=self.class_weight, max_iter=3000, random_state=self.random_state
+        ).fit(self.tfidf_.transform(H), list(y))
+        self.classes_ = self.clf_.classes_
+        self.sklearn_version_ = sklearn.__version__
+        return self
+
+    def predict_proba_hashed(self, H: Any) -> np.ndarray:
+        return self.clf_.predict_proba(self.tfidf_.transform(H))
+
+    def predict_proba(self, X: Sequence[str]) -> np.ndarray:
+        return self.predict_proba_hashed(self.hash_features(X))
+
+    def predict(self, X: Sequence[str]) -> np.ndarray:
+        proba = self.predict_proba(X)
+        return self.classes_[proba.argmax(axis=1)]
+
+    def category_probs(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        """One {category: probability} per text, every category present."""
+        if not texts:
+            return []
+        proba = self.predict_proba(texts)
+        out = []
+        for row in proba:
+            d = {c: 0.0 for c in CATEGORIES}
+            d.update({str(c): float(p) for c, p in zip(self.classes_, row)})
+            out.append(d)
+        return out
+
+
+# ---------------------------------------------------------------------------
+# Loading
+# ---------------------------------------------------------------------------
+
+
+def repo_root() -> Path:
+    """The checkout's root: the parent of the ``pipeline`` package."""
+    return Path(__file__).resolve().parent.parent
+
+
+def default_model_path() -> Path:
+    return repo_root() / "models" / MODEL_FILE
+
+
+def _minor(version: str) -> tuple[int, ...]:
+    parts = re.findall(r"\d+", version)[:2]
+    return tuple(int(p) for p in parts)
+
+
+def load_classifier(
+    path: Path | None = None, warn: Callable[[str], None] | None = None
+) -> SectionClassifier | None:
+    """Load the saved classifier once; None (and a warning) when it is missing or incompatible."""
+    path = Path(path) if path is not None else default_model_path()
+    say = warn or (lambda _msg: None)
+    if not path.is_file():
+        say(f"section classifier not found at {path}; falling back to rules")
+        return None
+    import joblib
+    import sklearn
+
+    try:
+        with warnings.catch_warnings():
+            # A pickle from another scikit-learn warns and may misbehave: treat it as incompatible.
+            warnings.simplefilter("error")
+            bundle = joblib.load(path)
+    except Exception as exc:  # noqa: BLE001 - any unpickling failure means "no model"
+        say(f"section classifier at {path} cannot be loaded ({type(exc).__name__}: {exc}); falling back to rules")
+        return None
+    if not isinstance(bundle, dict) or bundle.get("format") != MODEL_FORMAT or not isinstance(
+        bundle.get("model"), SectionClassifier
+    ):
+        say(f"section classifier at {path} has an unknown format; falling back to rules")
+        return None
+    trained = str(bundle.get("sklearn", ""))
+    if _minor(trained) != _minor(sklearn.__version__):
+        say(
+            f"section classifier at {path} was trained with scikit-learn {trained}, "
+            f"this is {sklearn.__version__}; falling back to rules (run `govreport train`)"
+        )
+        return None
+    return bundle["model"]
+
+
+def save_classifier(model: SectionClassifier, path: Path, card: dict[str, Any]) -> None:
+    """Save the model (joblib, compressed) with the versions it was trained with."""
+    import joblib
+    import sklearn
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    bundle = {"format": MODEL_FORMAT, "sklearn": sklearn.__version__, "model": model, "card": card}
+    joblib.dump(bundle, path, compress=3)
+
+
+# ---------------------------------------------------------------------------
+# Classifying a report
+# ---------------------------------------------------------------------------
+
+# Which category a thematic top-level heading likely has, given the last decided one.
+# Reports follow the order results -> shortcomings -> (responsibility) -> plans -> other.
+_PRIOR: dict[str | None, dict[str, float]] = {
+    None: {"achievements": 1.0, "shortcomings": 0.15, "plans": 0.15, "responsibility": 0.3, "other": 0.05},
+    "achievements": {"achievements": 1.0, "shortcomings": 0.3, "plans": 0.3, "responsibility": 0.3, "other": 0.05},
+    "responsibility": {"achievements": 1.0, "shortcomings": 0.5, "plans": 0.5, "responsibility": 0.7, "other": 0.1},
+    "shortcomings": {"achievements": 0.2, "shortcomings": 1.0, "plans": 1.0, "responsibility": 0.5, "other": 0.2},
+    "plans": {"achievements": 0.1, "shortcomings": 0.2, "plans": 1.0, "responsibility": 0.2, "other": 0.5},
+    "other": {"achievements": 0.1, "shortcomings": 0.1, "plans": 0.3, "responsibility": 0.1, "other": 1.0},
+}
+# Without a model, a thematic top-level heading continues the last section (results at the start).
+_FALLBACK: dict[str | None, str] = {
+    None: "achievements",
+    "achievements": "achievements",
+    "responsibility": "achievements",
+    "shortcomings": "shortcomings",
+    "plans": "plans",
+    "other": "other",
+}
+
+
+def _with_prior(probs: dict[str, float], state: str | None) -> str:
+    prior = _PRIOR.get(state, _PRIOR[None])
+    return max(CATEGORIES, key=lambda c: probs.get(c, 0.0) * prior[c])
+
+
+def _may_override(rule: str | None, parent: str) -> bool:
+    """Whether a lower heading's own words override the category it inherits.
+
+    Results words ("成效") never override: "巩固工作成效" under plans is a plan.
+    A first-responsible-person heading inside plans or shortcomings stays there.
+    """
+    if rule is None or rule == parent or rule == "achievements":
+        return False
+    if rule == "responsibility":
+        return parent in ("achievements", "other")
+    return True
+
+
+@dataclass
+class _Decision:
+    category: str
+    source: str
+
+
+def classify_headings(
+    headings: Sequence[Heading],
+    classifier: SectionClassifier | None,
+    year: int | None = None,
+) -> list[_Decision]:
+    """Decide every heading's category (see the module docstring)."""
+    if not headings:
+        return []
+    top = min(h.level for h in headings)
+    rules = [rule_category(h.text, year) for h in headings]
+    undecided_top = [i for i, h in enumerate(headings) if h.level == top and rules[i] is None]
+    probs: dict[int, dict[str, float]] = {}
+    if classifier is not None and undecided_top:
+        for i, p in zip(undecided_top, classifier.category_probs([headings[i].text for i in undecided_top])):
+            probs[i] = p
+    out: list[_Decision] = []
+    state: str | None = None  # category of the last top-level heading
+    for i, h in enumerate(headings):
+        rule = rules[i]
+        if h.level == top:
+            if rule is not None:
+                dec = _Decision(rule, "rules")
+            elif i in probs:
+                dec = _Decision(_with_prior(probs[i], state), "model")
+            else:
+                dec = _Decision(_FALLBACK.get(state, "achievements"), "rules")
+            state = dec.category
+        else:
+            parent = state if state is not None else "achievements"
+            if _may_override(rule, parent):
+                dec = _Decision(rule or parent, "rules")
+            else:
+                dec = _Decision(parent, "inherited")
+        out.append(dec)
+    return out
+
+
+def _is_closing_line(text: str) -> bool:
+    t = text.strip()
+    if not t:
+        return True
+    if _CLOSING_RE.match(t) or _DATE_RE.match(t):
+        return True
+    # A short line with no sentence end at the very end: the issuing organ, page furniture.
+    return len(t) <= 40 and not any(c in t for c in _SENTENCE_END) and not any(c in t for c in "，,")
+
+
+def _closing_indices(paragraphs: Sequence[Paragraph], body_end: int) -> set[int]:
+    """Indices of the trailing closing lines (signature, date, 特此报告, furniture)."""
+    out: set[int] = set()
+    for i in range(len(paragraphs) - 1, -1, -1):
+        p = paragraphs[i]
+        if p.start < body_end:
+            break
+        t = p.text.strip()
+        if _is_closing_line(t) or (_ORGAN_RE.search(t) and len(t) <= 40):
+            out.add(i)
+        else:
+            break
+    return out
+
+
+def _is_turn_to_problems(text: str) -> bool:
+    """A paragraph that turns from results to problems ("同时也清醒看到…存在…不足")."""
+    head = to_simplified(text[:60])
+    return bool(_TURN_RE.match(head)) and bool(_PROBLEM_RE.search(head))
+
+
+def classify_paragraphs(
+    report: Report,
+    heading_cats: Sequence[str],
+    classifier: SectionClassifier | None,
+) -> list[_Decision]:
+    """Decide every paragraph's category."""
+    paras = report.paragraphs
+    headings = report.headings
+    if not paras:
+        return []
+    # The last heading's start: closing lines come after it (or anywhere when there is none).
+    last_heading_start = headings[-1].start if headings else 0
+    closing = _closing_indices(paras, last_heading_start)
+    first_heading_start = headings[0].start if headings else None
+    first_top_cat = heading_cats[0] if heading_cats else None
+    title_end = report.title_span[1] if report.title_span else -1
+
+    decisions: list[_Decision | None] = [None] * len(paras)
+    pending: list[int] = []  # paragraphs left to the model
+    implicit: str | None = None  # section opened by an unmarked canonical line
+    seen_intro = False
+    for i, p in enumerate(paras):
+        t = p.text.strip()
+        if i in closing:
+            decisions[i] = _Decision("other", "rules")
+            continue
+        if p.heading is not None and 0 <= p.heading < len(heading_cats):
+            decisions[i] = _Decision(heading_cats[p.heading], "inherited")
+            continue
+        # No enclosing heading.
+        if p.end <= title_end or (title_end >= 0 and p.start < title_end):
+            decisions[i] = _Decision("other", "rules")
+            continue
+        short = len(t) <= 30 and not any(c in t for c in _SENTENCE_END)
+        rule = rule_category(t, report.year) if short else None
+        if rule is not None:
+            implicit = rule
+            decisions[i] = _Decision(rule, "rules")
+            continue
+        if implicit is not None:
+            decisions[i] = _Decision(implicit, "inherited")
+            continue
+        before_first = first_heading_start is not None and p.end <= first_heading_start
+        if not seen_intro and _INTRO_RE.search(to_simplified(t)):
+            seen_intro = True
+            decisions[i] = _Decision("other", "rules")
+            continue
+        if before_first and (first_top_cat in (None, "achievements") or not seen_intro):
+            # Preamble before the results section (or before the lead-in sentence).
+            decisions[i] = _Decision("other", "rules")
+            continue
+        pending.append(i)
+
+    if pending:
+        probs = classifier.category_probs([paras[i].text for i in pending]) if classifier is not None else None
+        state: str | None = None
+        for k, i in enumerate(pending):
+            # The nearest decided category before this paragraph is the running section.
+            prev = next((d.category for d in reversed(decisions[:i]) if d is not None and d.category != "other"), None)
+            state = prev or state
+            if probs is not None:
+                cat = _with_prior(probs[k], state)
+                decisions[i] = _Decision(cat, "model")
+            else:
+                decisions[i] = _Decision(_FALLBACK.get(state, "achievements"), "rules")
+    return [d if d is not None else _Decision("other", "rules") for d in decisions]
+
+
+def classify_report(report: Report, classifier: SectionClassifier | None, tokenizer: JiebaTokenizer | None) -> None:
+    """Set ``category`` and ``category_source`` of every heading and paragraph of ``report``."""
+    if tokenizer is not None:
+        if report.entity and report.entity.endswith(("乡", "镇", "街道")):
+            tokenizer.add_words([report.entity])
+        if classifier is not None:
+            classifier.set_tokenizer(tokenizer)
+    head_dec = classify_headings(report.headings, classifier, report.year)
+    for h, d in zip(report.headings, head_dec):
+        h.category, h.category_source = d.category, d.source
+    para_dec = classify_paragraphs(report, [d.category for d in head_dec], classifier)
+    for p, d in zip(report.paragraphs, para_dec):
+        p.category, p.category_source = d.category, d.source
+    for section in report.sections:
+        _set_section_category(section, report)
+
+
+def _set_section_category(section: Any, report: Report) -> None:
+    if section.heading is not None and 0 <= section.heading < len(report.headings):
+        section.category = report.headings[section.heading].category
+    for child in section.children:
+        _set_section_category(child, report)
+
+
+# ---------------------------------------------------------------------------
+# Training (`govreport train`)
+# ---------------------------------------------------------------------------
+
+_GWR_L1_RE = re.compile(r"^\s*([一二三四五六七八九十]+)、\s*(\S.{1,40})$")
+_GWR_PAST_RE = re.compile(r"(回顾|过去|一年来|成绩|成就)")
+_BODY_PUNCT = "，。；,;"
+
+
+@dataclass
+class Sample:
+    """One labelled text: a heading or a paragraph of a document."""
+
+    doc: str
+    text: str
+    label: str
+    kind: str  # heading | paragraph
+    source: str  # dev | ext
+    level: int | None = None
+
+
+def _key(text: str) -> str:
+    return _SPACE_RE.sub("", to_simplified(text))
+
+
+def _is_body(text: str) -> bool:
+    core = _key(text)
+    return len(core) >= 12 and any(c in core for c in _BODY_PUNCT)
+
+
+def dev_samples(dev_dir: Path) -> tuple[list[Sample], list[dict[str, Any]]]:
+    """Headings (gold) and paragraphs (labelled by the gold heading above them) of the dev corpus.
+
+    Returns the samples and, per report, its gold heading sequence (for the in-context score).
+    """
+    samples: list[Sample] = []
+    sequences: list[dict[str, Any]] = []
+    for path in sorted(Path(dev_dir).glob("*.json")):
+        doc = json.loads(path.read_text("utf-8"))
+        gold = doc.get("gold") or {}
+        heads = gold.get("headings") or []
+        if not gold.get("is_report") or not heads:
+            continue
+        doc_id = str(doc.get("id") or path.stem)
+        sequences.append({"doc": doc_id, "year": gold.get("year"), "headings": heads})
+        for h in heads:
+            samples.append(Sample(doc_id, h["text"], h["category"], "heading", "dev", h["level"]))
+        # Walk the lines, finding the gold headings in order.
+        lines = doc["text"].splitlines()
+        keys = [_key(h["text"]) for h in heads]
+        j = 0
+        current: str | None = None
+        for line in lines:
+            lk = _key(line)
+            if not lk:
+                continue
+            k = next((n for n in range(j, min(j + 3, len(keys))) if keys[n] and lk.startswith(keys[n])), None)
+            if k is not None:
+                current = heads[k]["category"]
+                j = k + 1
+                rest = lk[len(keys[k]) :]
+                if _is_body(rest):
+                    samples.append(Sample(doc_id, rest, current, "paragraph", "dev"))
+                continue
+            if current is None:
+                if _INTRO_RE.search(lk) and _is_body(lk):
+                    samples.append(Sample(doc_id, lk, "other", "paragraph", "dev"))
+                continue
+            if _is_body(lk):
+                samples.append(Sample(doc_id, lk, current, "paragraph", "dev"))
+    return samples, sequences
+
+
+def ext_samples(ext_text_dir: Path) -> list[Sample]:
+    """Paragraphs of full government work reports, labelled by the section they are in.
+
+    The review of the past year is achievements (a paragraph in it that turns
+    to problems is shortcomings); from the first forward-looking top-level
+    heading on, everything is plans.
+    """
+    samples: list[Sample] = []
+    for path in sorted(Path(ext_text_dir).glob("*gwr*.txt")):
+        text = path.read_text("utf-8", errors="replace")
+        doc_id = "ext:" + path.stem
+        current: str | None = None
+        found = False
+        for line in text.splitlines():
+            m = _GWR_L1_RE.match(line.replace("\u200b", ""))
+            if m and not any(c in m.group(2) for c in "。；"):
+                title = to_simplified(m.group(2))
+                if current in (None, "achievements") and _GWR_PAST_RE.search(title):
+                    current = "achievements"
+                else:
+                    current = "plans"
+                found = True
+                samples.append(Sample(doc_id, line.strip(), current, "heading", "ext", 1))
+                continue
+            if current is None or not _is_body(line):
+                continue
+            label = current
+            if current == "achievements" and _is_turn_to_problems(line.strip()):
+                label = "shortcomings"
+            samples.append(Sample(doc_id, line.strip(), label, "paragraph", "ext"))
+        if not found:
+            continue
+    return samples
+
+
+def _heading_objs(heads: Sequence[dict[str, Any]]) -> list[Heading]:
+    return [Heading(text=h["text"], level=int(h["level"]), start=0, end=0) for h in heads]
+
+
+def _scores(y_true: Sequence[str], y_pred: Sequence[str]) -> dict[str, Any]:
+    from sklearn.metrics import accuracy_score, f1_score
+
+    if not y_true:
+        return {"n": 0}
+    labels = sorted(set(y_true) | set(y_pred))
+    return {
+        "n": len(y_true),
+        "accuracy": round(float(accuracy_score(y_true, y_pred)), 4),
+        "macro_f1": round(float(f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=0)), 4),
+    }
+
+
+def _versions() -> dict[str, str]:
+    import jieba
+    import joblib
+    import scipy
+    import sklearn
+
+    return {
+        "python": platform.python_version(),
+        "scikit-learn": sklearn.__version__,
+        "jieba": getattr(jieba, "__version__", "?"),
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "joblib": joblib.__version__,
+    }
+
+
+def train_classifier(
+    dev_dir: Path,
+    ext_dir: Path | None = None,
+    out: Path | None = None,
+    *,
+    folds: int = 5,
+    tokenizer: JiebaTokenizer | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[SectionClassifier, dict[str, Any]]:
+    """Train the section classifier, score it held out by document, save it with its card.
+
+    ``dev_dir``: gold JSON files (gold-format.md); ``ext_dir``: the folder of
+    ``text/`` full reports. Deterministic (fixed folds and random_state).
+    """
+    from sklearn.model_selection import GroupKFold
+
+    say = progress or (lambda _m: None)
+    t0 = time.perf_counter()
+    samples, sequences = dev_samples(dev_dir)
+    if ext_dir is not None:
+        text_dir = Path(ext_dir) / "text" if (Path(ext_dir) / "text").is_dir() else Path(ext_dir)
+        samples += ext_samples(text_dir)
+    if not samples:
+        from pipeline.errors import GoldFormatError
+
+        raise GoldFormatError("no labelled samples found", dev_dir)
+    say(f"{len(samples)} labelled samples from {len({s.doc for s in samples})} documents")
+    model = SectionClassifier().set_tokenizer(tokenizer)
+    H = model.hash_features([s.text for s in samples])
+    y = np.array([s.label for s in samples])
+    groups = np.array([s.doc for s in samples])
+
+    # Held out by document: each fold's model never saw the documents it is scored on.
+    pred = np.empty(len(samples), dtype=object)
+    fold_models: dict[str, SectionClassifier] = {}
+    n_docs = len(set(groups))
+    gkf = GroupKFold(n_splits=min(folds, n_docs))
+    for k, (tr, te) in enumerate(gkf.split(H, y, groups)):
+        m = SectionClassifier().set_tokenizer(model._get_tokenizer()).fit_hashed(H[tr], y[tr])
+        proba = m.predict_proba_hashed(H[te])
+        pred[te] = m.classes_[proba.argmax(axis=1)]
+        for d in set(groups[te]):
+            fold_models[d] = m
+        say(f"fold {k + 1} done")
+
+    def subset(kind: str, source: str) -> dict[str, Any]:
+        idx = [i for i, s in enumerate(samples) if s.kind == kind and s.source == source]
+        return _scores([y[i] for i in idx], [pred[i] for i in idx])
+
+    # The whole categoriser (rules + held-out model + position) on the gold heading sequences.
+    ctx_true: list[str] = []
+    ctx_model: list[str] = []
+    ctx_rules: list[str] = []
+    ctx_top_true: list[str] = []
+    ctx_top_model: list[str] = []
+    ctx_errors: list[dict[str, str]] = []
+    for seq in sequences:
+        heads = _heading_objs(seq["headings"])
+        with_model = classify_headings(heads, fold_models.get(seq["doc"]), seq["year"])
+        rules_only = classify_headings(heads, None, seq["year"])
+        top = min(h.level for h in heads)
+        for h, g, dm, dr in zip(heads, seq["headings"], with_model, rules_only):
+            ctx_true.append(g["category"])
+            ctx_model.append(dm.category)
+            ctx_rules.append(dr.category)
+            if h.level == top:
+                ctx_top_true.append(g["category"])
+                ctx_top_model.append(dm.category)
+            if dm.category != g["category"]:
+                ctx_errors.append({"doc": seq["doc"], "level": str(h.level), "gold": g["category"], "pred": dm.category})
+
+    scores = {
+        "method": f"GroupKFold({gkf.n_splits}) by document; every score is on documents the fold's model never saw",
+        "paragraphs_dev": subset("paragraph", "dev"),
+        "paragraphs_ext": subset("paragraph", "ext"),
+        "headings_dev_model_only": subset("heading", "dev"),
+        "headings_dev_in_context": {
+            "all": _scores(ctx_true, ctx_model),
+            "top_level": _scores(ctx_top_true, ctx_top_model),
+            "rules_only_all": _scores(ctx_true, ctx_rules),
+            "errors": ctx_errors,
+        },
+        "per_class_dev_paragraphs": _per_class(
+            [y[i] for i, s in enumerate(samples) if s.kind == "paragraph" and s.source == "dev"],
+            [pred[i] for i, s in enumerate(samples) if s.kind == "paragraph" and s.source == "dev"],
+        ),
+    }
+    say("fitting the final model on all samples")
+    model.fit_hashed(H, y)
+    counts: dict[str, dict[str, int]] = {}
+    for s in samples:
+        counts.setdefault(f"{s.source}_{s.kind}s", Counter())[s.label] += 1  # type: ignore[index]
+    card = {
+        "model": "SectionClassifier: hashed char 1-3-grams + jieba words (2^18 features, no vocabulary stored), "
+        "TF-IDF (sublinear), LogisticRegression (class_weight=balanced)",
+        "params": model.get_params(),
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "data": {
+            "dev": {
+                "dir": str(dev_dir),
+                "what": "gold headings (text -> category) and the body lines under them, labelled with "
+                "their heading's gold category; the lead-in sentence before the first heading as other",
+                "documents": sorted({s.doc for s in samples if s.source == "dev"}),
+            },
+            "ext": {
+                "dir": str(ext_dir) if ext_dir else None,
+                "what": "full government work reports (*gwr*): paragraphs of the review of the past year as "
+                "achievements (those turning to problems as shortcomings), of the later parts as plans",
+                "documents": sorted({s.doc for s in samples if s.source == "ext"}),
+            },
+            "counts": {k: dict(sorted(v.items())) for k, v in counts.items()},
+            "note": "feature hashing: the saved model holds weights of hashed features, not the texts or their n-grams",
+        },
+        "held_out_scores": scores,
+        "versions": _versions(),
+        "train_seconds": round(time.perf_counter() - t0, 1),
+        "model_format": MODEL_FORMAT,
+    }
+    if out is not None:
+        save_classifier(model, out, card)
+        card_path = out.with_name(CARD_FILE) if out.name == MODEL_FILE else out.with_suffix(".card.json")
+        card_path.write_text(json.dumps(card, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return model, card
+
+
+def _per_class(y_true: Sequence[str], y_pred: Sequence[str]) -> dict[str, dict[str, float]]:
+    from sklearn.metrics import precision_recall_fscore_support
+
+    labels = sorted(set(y_true))
+    if not labels:
+        return {}
+    p, r, f, n = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
+    return {
+        lab: {"precision": round(float(a), 3), "recall": round(float(b), 3), "f1": round(float(c), 3), "n": int(d)}
+        for lab, a, b, c, d in zip(labels, p, r, f, n)
+    }

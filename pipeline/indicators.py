@@ -1,19 +1,451 @@
-"""STUB (foundation): replaced by metric extraction (issue 4)."""
+"""Metrics: quantities linked to an indicator of indicators.md, with evidence.
+
+The quantities come from :mod:`pipeline.quantities` (characters, not tokens).
+Each one is linked to an indicator id through the lexicon in
+``data/indicators.toml`` by looking at, in this order:
+
+1. the words after a nominal measure word ("7个调委会", "28个法律明白人");
+2. the clause before the number, back to the previous ， ； 。 (strong cues);
+3. the words after the number up to the next clause boundary (strong cues);
+4. the weak (generic) cues of the clause;
+5. the earlier clauses of the same sentence (strong cues, nearest first);
+6. the metric just before in the same sentence: a head count after a training
+   or publicity count ("培训3场，覆盖200余人次"), or a list that continues with
+   the same measure word ("其中普通程序1件，简易程序73件").
+
+A candidate indicator must be counted in the quantity's measure word, so a cue
+never turns "法治讲座…500人次" into a count of lectures. Whatever finds no
+indicator is ``other``.
+"""
+
 from __future__ import annotations
 
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from pipeline.types import Report
+from pipeline.errors import ConfigError
+from pipeline.quantities import CLAUSE_BOUNDARY, SENTENCE_END, Quantity, find_placeholders, find_quantities
+from pipeline.types import Metric, Report
+
+INDICATOR_IDS: tuple[str, ...] = (
+    "rol_meetings", "central_group_study", "law_study_sessions", "legal_training_sessions",
+    "training_participants", "legal_exam_rate", "warning_education_sessions", "major_decisions",
+    "legality_reviews", "normative_documents", "legal_advisers", "certified_enforcement_staff",
+    "enforcement_cases", "enforcement_inspections", "penalty_amount", "admin_reconsideration_cases",
+    "admin_litigation_cases", "head_court_appearance_rate", "gov_info_disclosures",
+    "mediation_organizations", "disputes_screened", "disputes_resolved", "mediation_success_rate",
+    "petitions_handled", "hotline_requests", "security_patrols", "grid_workers", "legal_service_points",
+    "legal_consultations", "legal_aid_cases", "community_corrections", "publicity_events",
+    "publicity_materials", "publicity_reach", "legal_literates", "demonstration_villages",
+    "model_households", "other",
+)
+DIRECTIONS = {"up": "up", "↑": "up", "down": "down", "↓": "down", "context": "context", "~": "context"}
+
+# Measure words counted as one of their parts: 场次 is 场 or 次, 场(次) too.
+_UNIT_ALIASES: dict[str, tuple[str, ...]] = {
+    "场次": ("场", "次"),
+    "场(次)": ("场", "次"),
+    "场（次）": ("场", "次"),
+    "件次": ("件", "次"),
+    "人(次)": ("人次",),
+    "人（次）": ("人次",),
+    "件(次)": ("件", "次"),
+    "件（次）": ("件", "次"),
+    "批次": ("批", "次"),
+    "期次": ("期", "次"),
+    "户次": ("户", "次"),
+    "位": ("名", "人"),
+}
+# Measure words of things (a noun follows: "7个调委会"); 次/场/期 count events.
+_NOMINAL_UNITS = frozenset("个名人位家所户支部份本册张项条件类块幅套台处座")
+# Words after a measure word that start a verb phrase, not the counted noun.
+_AFTER_STOP_RE = re.compile(r"[，,；;。！？!?\n：:、（(]|参加|参与|开展|完成|全部|已|均|共|等|和|及|与|的|进行|实现|获|被|对|为|在")
+_PEOPLE_UNITS = frozenset({"人次", "人", "名", "位"})
+_DIGIT_RE = re.compile(r"\d")
+# Words that start a predicate, not a noun, right after a measure word ("4件正在办理").
+_VERBISH_START = frozenset("已正在均全未尚待获被得经由予办完")
+_ATTEND_RE = re.compile(r"(?:参加|参与|参训|出席|到场)")
+# A clause that only continues a list: nothing, or a few words naming the next item.
+_LIST_LEAD_RE = re.compile(r"(?:其中|另有|另|此外|以及|和|及|共计|合计|累计|共)?[^，。；]{0,4}")
 
 
+class Tokenizer(Protocol):
+    def cut(self, text: str) -> list[str]: ...
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One row of indicators.md as the lexicon states it."""
+
+    id: str
+    name: str
+    units: frozenset[str]
+    direction: str
+    cues: tuple[str, ...]
+    weak_cues: tuple[str, ...] = ()
+    negative: tuple[str, ...] = ()
+    people: str | None = None
+    priority: int = 0  # a cue of a higher-priority indicator wins over a nearer one
+
+
+@dataclass(frozen=True)
+class CueSet:
+    """Strong and weak cue regexes of the indicators that accept one measure word."""
+
+    strong_re: re.Pattern[str]
+    strong_map: dict[str, tuple[str, ...]]
+    weak_re: re.Pattern[str]
+    weak_map: dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
 class Lexicon:
-    pass
+    """The indicator lexicon with its cue regexes compiled once."""
+
+    indicators: dict[str, Indicator]
+    source: str = "<lexicon>"
+    by_unit: dict[str, CueSet] = field(default_factory=dict, repr=False)
+
+    def cues_for(self, unit: str) -> CueSet | None:
+        """The cues of the indicators counted in ``unit`` (simplified), compiled once."""
+        return self.by_unit.get(unit)
+
+    def accepts(self, indicator: str, unit: str) -> bool:
+        """Whether ``indicator`` is counted in ``unit`` (unit in simplified form)."""
+        ind = self.indicators.get(indicator)
+        if ind is None:
+            return False
+        if unit in ind.units:
+            return True
+        return any(u in ind.units for u in _UNIT_ALIASES.get(unit, ()))
+
+    def name(self, indicator: str) -> str:
+        ind = self.indicators.get(indicator)
+        return ind.name if ind else indicator
+
+
+def _alternation(words: list[str]) -> re.Pattern[str]:
+    if not words:
+        return re.compile(r"(?!)")
+    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
+
+
+def _str_list(value: Any, where: str, fname: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ConfigError(f"{where}: '{fname}' must be a list of non-empty strings", None)
+    return tuple(value)
+
+
+def build_lexicon(data: dict[str, Any], source: str = "<lexicon>") -> Lexicon:
+    """Validate parsed TOML and build a :class:`Lexicon`; ConfigError names the problem."""
+    table = data.get("indicator")
+    if not isinstance(table, dict) or not table:
+        raise ConfigError("no [indicator.<id>] tables", source)
+    indicators: dict[str, Indicator] = {}
+    for iid, row in table.items():
+        where = f"[indicator.{iid}]"
+        if iid not in INDICATOR_IDS or iid == "other":
+            raise ConfigError(f"{where}: unknown indicator id (ids are those of indicators.md)", source)
+        if not isinstance(row, dict):
+            raise ConfigError(f"{where}: must be a table", source)
+        unknown = set(row) - {"name", "units", "direction", "cues", "weak_cues", "negative", "people", "priority"}
+        if unknown:
+            raise ConfigError(f"{where}: unknown field(s) {sorted(unknown)}", source)
+        name = row.get("name")
+        if not isinstance(name, str) or not name:
+            raise ConfigError(f"{where}: 'name' must be a non-empty string", source)
+        direction = DIRECTIONS.get(str(row.get("direction", "")))
+        if direction is None:
+            raise ConfigError(f"{where}: 'direction' must be one of up/down/context (or ↑ ↓ ~)", source)
+        try:
+            units = _str_list(row.get("units"), where, "units")
+            cues = _str_list(row.get("cues"), where, "cues")
+            weak = _str_list(row.get("weak_cues"), where, "weak_cues")
+            negative = _str_list(row.get("negative"), where, "negative")
+        except ConfigError as exc:
+            raise ConfigError(exc.reason, source) from None
+        if not units:
+            raise ConfigError(f"{where}: 'units' must list at least one measure word", source)
+        if not cues:
+            raise ConfigError(f"{where}: 'cues' must list at least one cue word", source)
+        people = row.get("people")
+        if people is not None and (not isinstance(people, str) or people not in INDICATOR_IDS):
+            raise ConfigError(f"{where}: 'people' must be an indicator id", source)
+        priority = row.get("priority", 0)
+        if not isinstance(priority, int) or isinstance(priority, bool):
+            raise ConfigError(f"{where}: 'priority' must be an integer", source)
+        indicators[iid] = Indicator(iid, name, frozenset(units), direction, cues, weak, negative, people, priority)
+    units = {u for ind in indicators.values() for u in ind.units} | set(_UNIT_ALIASES)
+    lex = Lexicon(indicators=indicators, source=source)
+    for unit in units:
+        ok = [ind for ind in indicators.values() if lex.accepts(ind.id, unit)]
+        strong: dict[str, list[str]] = {}
+        weak: dict[str, list[str]] = {}
+        for ind in ok:
+            for c in ind.cues:
+                strong.setdefault(c, []).append(ind.id)
+            for c in ind.weak_cues:
+                weak.setdefault(c, []).append(ind.id)
+        lex.by_unit[unit] = CueSet(
+            _alternation(list(strong)),
+            {k: tuple(v) for k, v in strong.items()},
+            _alternation(list(weak)),
+            {k: tuple(v) for k, v in weak.items()},
+        )
+    return lex
+
+
+@lru_cache(maxsize=8)
+def _load_cached(path_text: str | None) -> Lexicon:
+    if path_text is None:
+        ref = resources.files("pipeline").joinpath("data/indicators.toml")
+        source = "pipeline/data/indicators.toml"
+        try:
+            raw = ref.read_text("utf-8")
+        except (FileNotFoundError, OSError) as exc:  # pragma: no cover - broken install
+            raise ConfigError(f"cannot read the packaged lexicon: {exc}", source) from exc
+    else:
+        source = path_text
+        try:
+            raw = Path(path_text).read_text("utf-8")
+        except FileNotFoundError:
+            raise ConfigError("lexicon file not found", source) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"cannot read the lexicon: {exc}", source) from None
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"malformed TOML: {exc}", source) from None
+    return build_lexicon(data, source)
 
 
 def load_lexicon(path: Path | None = None) -> Lexicon:
-    return Lexicon()
+    """The indicator lexicon: ``path`` or the packaged ``data/indicators.toml``."""
+    return _load_cached(str(path) if path is not None else None)
+
+
+# --- linking ------------------------------------------------------------------
+
+
+def _simplify_unit(unit: str) -> str:
+    from pipeline.normalise import to_simplified
+
+    return to_simplified(unit)
+
+
+def _cue_hits(rx: re.Pattern[str], cmap: dict[str, tuple[str, ...]], window: str) -> list[tuple[int, str, tuple[str, ...]]]:
+    """(end position, cue, indicator ids) of every cue in ``window``, left to right."""
+    return [(m.end(), m.group(0), cmap[m.group(0)]) for m in rx.finditer(window)]
+
+
+def _pick(hits: list[tuple[int, str, tuple[str, ...]]], lex: Lexicon, clause: str, *, nearest_last: bool = True) -> str | None:
+    """The indicator of the best cue: highest priority, then nearest the number, then longest."""
+
+    def rank(h: tuple[int, str, tuple[str, ...]]) -> tuple[int, int, int]:
+        prio = max(lex.indicators[i].priority for i in h[2])
+        return (prio, h[0] if nearest_last else -h[0], len(h[1]))
+
+    for _, _, ids in sorted(hits, key=rank, reverse=True):
+        for iid in ids:
+            ind = lex.indicators[iid]
+            if ind.negative and any(n in clause for n in ind.negative):
+                continue
+            return iid
+    return None
+
+
+@dataclass
+class _Linked:
+    quantity: Quantity
+    indicator: str
+    sentence_start: int
+    clause_start: int
+
+
+def _after_noun(norm: str, pos: int, tokenizer: Tokenizer | None, limit: int = 14) -> str:
+    """The noun phrase right after a measure word, up to a verb or boundary."""
+    window = norm[pos : pos + limit]
+    m = _AFTER_STOP_RE.search(window)
+    phrase = window[: m.start()] if m else window
+    if tokenizer is not None and phrase:
+        # Token boundaries keep a trailing fragment of the next word out of the phrase.
+        toks = tokenizer.cut(window)
+        acc = ""
+        for t in toks:
+            if len(acc) + len(t) > len(phrase):
+                break
+            acc += t
+        phrase = acc or phrase
+    return phrase
+
+
+def link_quantities(norm: str, quantities: list[Quantity], lexicon: Lexicon, tokenizer: Tokenizer | None = None) -> list[str]:
+    """The indicator id of each quantity (same order), from the words around it in ``norm``."""
+    out: list[str] = []
+    prev: _Linked | None = None
+    for q in quantities:
+        unit = _simplify_unit(q.unit)
+        sent_start = _last_boundary(norm, q.span_start, SENTENCE_END, 200)
+        clause_start = _last_boundary(norm, q.span_start, CLAUSE_BOUNDARY, 60)
+        if prev is not None and clause_start < prev.quantity.span_end <= q.span_start:
+            clause_start = prev.quantity.span_end  # "学习13次、研讨11次": the earlier item keeps its words
+        clause = norm[clause_start : q.span_start]
+        # An event count is often followed by the next item of a list ("学习6次、研讨4次").
+        after_end = _next_boundary(norm, q.span_end, CLAUSE_BOUNDARY + ("" if unit in _NOMINAL_UNITS else "、"), 30)
+        after = norm[q.span_end : after_end]
+        digit = _DIGIT_RE.search(after)
+        if digit:
+            after = after[: digit.start()]  # the next quantity's words are its own
+        indicator = _link_one(norm, q, unit, clause, after, lexicon, tokenizer)
+        same_sentence = prev is not None and prev.sentence_start == sent_start and prev.indicator != "other"
+        if indicator is None and same_sentence and unit in _PEOPLE_UNITS:
+            # "培训3场，覆盖200余人次": the head count of the events just counted.
+            pind = lexicon.indicators.get(prev.indicator)  # type: ignore[union-attr]
+            if pind is not None and pind.people and lexicon.accepts(pind.people, unit) and not _has_cue(lexicon, unit, clause):
+                indicator = pind.people
+        if indicator is None and unit in _PEOPLE_UNITS and _ATTEND_RE.match(after) and sent_start < clause_start:
+            # "召开法治专题培训会，……等50余人参加": the attendance of the event named before.
+            indicator = _attendance(norm[sent_start:clause_start], lexicon, unit)
+        if indicator is None:
+            cs = lexicon.cues_for(unit)
+            if cs is not None:
+                indicator = _pick(_cue_hits(cs.weak_re, cs.weak_map, clause), lexicon, clause + after) or _pick(
+                    _cue_hits(cs.weak_re, cs.weak_map, after), lexicon, clause + after, nearest_last=False
+                )
+        if indicator is None and same_sentence and unit != "%" and _LIST_LEAD_RE.fullmatch(clause):
+            # "其中普通程序1件，简易程序73件": a list continues with the same measure word.
+            noun = _after_noun(norm, q.span_end, None) if unit in _NOMINAL_UNITS else ""
+            nominal_noun = bool(noun) and noun[0] not in _VERBISH_START
+            if _simplify_unit(prev.quantity.unit) == unit and not nominal_noun:  # type: ignore[union-attr]
+                indicator = prev.indicator  # type: ignore[union-attr]
+        indicator = indicator or "other"
+        out.append(indicator)
+        prev = _Linked(q, indicator, sent_start, clause_start)
+    return out
+
+
+def _attendance(context: str, lexicon: Lexicon, unit: str) -> str | None:
+    """The head-count indicator of the nearest event named in ``context``."""
+    cs = lexicon.cues_for("次")
+    if cs is None:
+        return None
+    for _, _, ids in sorted(_cue_hits(cs.strong_re, cs.strong_map, context), reverse=True):
+        for iid in ids:
+            people = lexicon.indicators[iid].people
+            if people and lexicon.accepts(people, unit):
+                return people
+        return None
+    return None
+
+
+def _has_cue(lexicon: Lexicon, unit: str, text: str) -> bool:
+    cs = lexicon.cues_for(unit)
+    return cs is not None and cs.strong_re.search(text) is not None
+
+
+def _link_one(norm: str, q: Quantity, unit: str, clause: str, after: str, lexicon: Lexicon, tokenizer: Tokenizer | None) -> str | None:
+    """The indicator named by strong cues around one quantity, or None."""
+    cs = lexicon.cues_for(unit)
+    if cs is None:
+        return None
+    full = clause + after
+    if unit in _NOMINAL_UNITS:
+        noun = _after_noun(norm, q.span_end, tokenizer)
+        if noun:
+            found = _pick(_cue_hits(cs.strong_re, cs.strong_map, noun), lexicon, full, nearest_last=False)
+            if found:
+                return found
+    return _pick(_cue_hits(cs.strong_re, cs.strong_map, clause), lexicon, full) or _pick(
+        _cue_hits(cs.strong_re, cs.strong_map, after), lexicon, full, nearest_last=False
+    )
+
+
+def _last_boundary(text: str, pos: int, chars: str, limit: int) -> int:
+    lo = max(0, pos - limit)
+    seg = text[lo:pos]
+    cut = max(seg.rfind(c) for c in chars)
+    return lo + cut + 1 if cut >= 0 else lo
+
+
+def _next_boundary(text: str, pos: int, chars: str, limit: int) -> int:
+    seg = text[pos : pos + limit]
+    idx = [i for i in (seg.find(c) for c in chars) if i >= 0]
+    return pos + (min(idx) if idx else len(seg))
+
+
+# --- the stage ----------------------------------------------------------------
+
+
+def _quote_span(norm: str, q: Quantity, tokenizer: Tokenizer | None) -> tuple[int, int]:
+    """The shortest span with the number, its unit and what it counts (norm offsets)."""
+    clause_start = _last_boundary(norm, q.span_start, CLAUSE_BOUNDARY + "、", 40)
+    end = q.span_end
+    unit = _simplify_unit(q.unit)
+    if unit in _NOMINAL_UNITS or unit in _PEOPLE_UNITS:
+        noun = _after_noun(norm, q.span_end, tokenizer)
+        if noun:
+            end = q.span_end + len(noun)
+            # "全乡28个法律明白人": keep a short lead-in, drop a long verb phrase.
+            lead = norm[clause_start : q.span_start]
+            return (clause_start if len(lead) <= 4 else q.span_start), end
+    return clause_start, end
+
+
+def _sentence_span(norm: str, q: Quantity) -> tuple[int, int]:
+    return _last_boundary(norm, q.span_start, SENTENCE_END, 300), _next_boundary(norm, q.span_end, "。！？!?\n", 300)
+
+
+def _category_at(report: Report, pos: int) -> str:
+    """Category of the paragraph or heading holding text offset ``pos``."""
+    for p in report.paragraphs:
+        if p.start <= pos < p.end:
+            return p.category
+    best = None
+    for h in report.headings:
+        if h.start <= pos < h.end:
+            return h.category
+        if h.start <= pos:
+            best = h.category
+    return best or "other"
 
 
 def extract_metrics(report: Report, lexicon: Lexicon, tokenizer: Any) -> None:
-    """Set report.metrics (and placeholder defects)."""
+    """Set ``report.metrics`` and append placeholder defects to ``report.defects``."""
+    norm = report.norm or report.text
+    quantities = find_quantities(norm)
+    indicators = link_quantities(norm, quantities, lexicon, tokenizer)
+    metrics: list[Metric] = []
+    for q, iid in zip(quantities, indicators):
+        s, e = report.to_text_span(q.start, q.end)
+        qs, qe = _quote_span(norm, q, tokenizer)
+        ss, se = _sentence_span(norm, q)
+        value: int | float = q.value
+        metrics.append(
+            Metric(
+                indicator=iid,
+                value=value,
+                unit=report.text_of(q.unit_start, q.unit_end) if q.unit != "%" or norm[q.unit_start] == "%" else "%",
+                qualifier=q.qualifier,
+                per=q.per,
+                quote=report.text_of(qs, qe),
+                sentence=report.text_of(ss, se).strip(),
+                category=_category_at(report, s),
+                start=s,
+                end=e,
+                number_text=report.text[s:e],
+            )
+        )
+    report.metrics = metrics
+    for ph in find_placeholders(norm):
+        s, e = report.to_text_span(ph.start, ph.end)
+        ss, se = _last_boundary(norm, ph.start, SENTENCE_END, 300), _next_boundary(norm, ph.end, "。！？!?\n", 300)
+        report.defects.append(
+            {"kind": "placeholder", "text": report.text[s:e], "start": s, "end": e, "sentence": report.text_of(ss, se).strip()}
+        )

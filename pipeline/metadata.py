@@ -1,8 +1,708 @@
-"""STUB (foundation): replaced by the metadata stage (issue 3)."""
+"""Metadata stage: what the document is, who wrote it, about which year.
+
+Sets ``is_report``/``doc_type``, ``entity`` (short name with its level word:
+偏柏乡, 北城街街道, 静海区, 丰都县司法局), ``entity_full``, ``county``,
+``level``, ``year`` (the year reported on), ``issue_date`` and a provenance
+record per value. Sources are trusted in this order: the title, the body
+("2023年，在县委…领导下，我乡…", "现将偏柏乡2023年…报告如下"), the issuing
+organ (publisher field, signature line), the file name, the page title.
+
+Matching runs on ``report.norm``; names are quoted from ``report.text`` so a
+traditional-character report keeps its characters (羅店鎮). Only the head of
+the document (and a few lines at its end for the signature) is read, so the
+cost does not grow with the length of the body.
+"""
+
 from __future__ import annotations
 
-from pipeline.types import Report
+import bisect
+import re
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from pipeline.structure import TITLE_FIELD, split_lines
+from pipeline.types import Provenance, Report
+
+__all__ = ["extract_metadata", "parse_org", "Org"]
+
+_HEAD_CHARS = 3000  # how much of the body the subject/year search reads
+
+# Administrative units, longest first; (unit, level, minimum length of the name before it).
+_UNITS: tuple[tuple[str, str, int], ...] = (
+    ("特别行政区", "province", 2), ("维吾尔自治区", "province", 2), ("壮族自治区", "province", 2),
+    ("回族自治区", "province", 2), ("自治区", "province", 2), ("自治州", "city", 2), ("自治县", "county", 2),
+    ("自治旗", "county", 2), ("民族乡", "township", 2), ("经开区", "county", 2), ("开发区", "county", 2),
+    ("高新区", "county", 2), ("新区", "county", 2), ("街道", "township", 2), ("苏木", "township", 2),
+    ("地区", "city", 2), ("省", "province", 2), ("市", "city", 2), ("州", "city", 2), ("盟", "city", 2),
+    ("县", "county", 1), ("区", "county", 2), ("旗", "county", 2), ("乡", "township", 2), ("镇", "township", 2),
+)
+_UNIT_RE = "|".join(re.escape(u) for u, _, _ in _UNITS)
+_UNIT_INFO = {u: (lvl, mn) for u, lvl, mn in _UNITS}
+_MUNICIPALITIES = ("北京", "上海", "天津", "重庆")
+# Provincial names, to recognise "广东坚持…" / "为上海加快建设…" (the unit is implied).
+_PROVINCES: dict[str, str] = {
+    **{n: "市" for n in _MUNICIPALITIES},
+    **{n: "省" for n in (
+        "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西", "山东", "河南", "湖北",
+        "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾")},
+    "内蒙古": "自治区", "广西": "壮族自治区", "西藏": "自治区", "宁夏": "回族自治区", "新疆": "维吾尔自治区",
+}
+# Characters that cannot be part of a place name: function words and the
+# verbs that follow a subject. They stop a name from swallowing "在县".
+_NAME_CHARS = r"[\u4e00-\u9fff]"
+_STOP_CHARS = set("在的了是我该等被按据即而或也所")
+# A one-character county name ("渠县") cannot be one of these ("全县", "本县").
+_BAD_SINGLE = set("全本我该各每此外邻市州省区县乡镇其两一二三四五六七八九十多个")
+# Words that never sit inside a place name: a match containing one is running text.
+_BAD_IN_NAME = re.compile(
+    r"法治|政府|思想|推进|全面|召开|举办|深入|建设|工作|党委|党工委|主持|会议|委员|领导|学习|开展|落实|贯彻|"
+    r"依法|执法|司法|管理|服务|社会|组织|人民|群众|干部|机关|部门|单位|自治|推动|提升|加强|围绕|国家|中心|持续|"
+    r"[委府党局厅处科室组员记想议召举]"
+)
+_BAD_BEFORE_QU = set("社园辖小校片景城营站")
+_GOV_SUFFIX = re.compile(r"(?:街道办事处|办事处|人民政府|政府|党工委|党委)")
+_DEPT_SUFFIX = re.compile(
+    r"[\u4e00-\u9fff]{1,14}?(?:分局|局|委员会|委|厅|办公室|部|署|中心|院|办)(?![\u4e00-\u9fff]{0,2}(?:书记|主任|局长|会议|成员))"
+)
+_SUBJECT_STOP = re.compile(
+    r"坚持|在|深入|始终|紧紧|认真|全面|围绕|按照|以|立足|紧扣|聚焦|扎实|着力|积极|不断|锚定|高度|严格|持续|切实|"
+    r"大力|结合|通过|进一步|全力|牢牢|注重|依法|主动|根据|贯彻|落实|统筹|推进|领导班子|各项|全体|上下|法治|"
+    r"工作|按|得益|2\d{3}|一年|今年|本年|年度|$"
+)
+_SELF_LEVEL: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?:我|全|本)(?:乡|镇)|(?:乡|镇)(?:党委|政府|人民政府)|街道(?:党工委|办事处)|我街道|全街道?|本街道"), "township"),
+    (re.compile(r"(?:我|全|本)(?:县|区)(?!域外)|(?:县|区)(?:委|政府|人民政府)(?!办)"), "county"),
+    (re.compile(r"(?:我|全|本)市|市(?:委|政府|人民政府)(?!办)"), "city"),
+    (re.compile(r"(?:我|全|本)省|省(?:委|政府|人民政府)(?!办)"), "province"),
+    (re.compile(r"我(?:局|委|厅|办|部)|本(?:局|委|厅|部)|(?:局|委)党组"), "department"),
+)
+
+_YEAR = re.compile(r"(20\d\d)(?:年|(?=法治|年度))(?!\d)")
+_YEAR_RANGE = re.compile(r"20\d\d\s*(?:年)?\s*[-—–~至到]+\s*20\d\d")
+_REPORT_SENT = re.compile(r"现(?:将|就)([^。：:]{0,60}?)(?:报告|汇报|总结|通报)如下")
+_DATE = re.compile(r"(20\d\d)\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})")
+_CN_DATE = re.compile(r"(二〇|二零)([〇零一二三四五六七八九]{2})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+_DATE_FIELD = re.compile(r"(成文日期|成文时间|公文生成日期|发文时间|发文日期|发布日期|发布时间|日期|时间)[:：\]】|\s]*(20\d\d[-年./]\d{1,2}[-月./]\d{1,2})")
+_PUBLISHER_FIELD = re.compile(r"(?:发布机构|发文机关|发文机构|发布单位|信息来源|来源)[:：\]】|\s]*([\u4e00-\u9fff、]{2,40})")
+_LEADERSHIP = re.compile(r"在(" + _NAME_CHARS + r"{1,10}?(?:县|区|旗|市))(?:委|党委)")
+_ADDRESSEE = re.compile(r"(?:^|\n)(?:中共)?(" + _NAME_CHARS + r"{1,10}?(?:县|区|旗|市))(?:县|区|市)?(?:委|委员会)")
+_PLAN_MENTION = re.compile(r"(?:《|^|[，,。、])(" + _NAME_CHARS + r"{2,6}?(?:县|区|旗|市))(?:20\d\d|实施|全面依法|法治|“|\")")
+_FAZHI_NAME = re.compile(r"法治(" + _NAME_CHARS + r"{2,3}?)(?:建设|[”\"，,。、])")
+
+# Document types that look like the annual report but are not.
+_TYPE_TITLE: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"解读"), "interpretation"),
+    (re.compile(r"信息公开.{0,6}年度报告|信息公开工作"), "info_disclosure_report"),
+    (re.compile(r"述法|述职"), "other"),
+    (re.compile(r"年鉴"), "yearbook"),
+    (re.compile(r"召开|审议|调研|座谈|部署会|研讨会|发布会"), "news"),
+    (re.compile(r"(?:通知|通报|公告|批复|函|决定)$"), "notice"),
+    (re.compile(r"(?:方案|要点|规划|计划|意见|办法|细则|指引|清单)(?:[（(][^）)]*[）)])?$"), "plan"),
+    (re.compile(r"(?<!法治)政府工作报告"), "work_report"),
+)
+_TYPE_BODY: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"本报讯|本报.{1,8}讯|本网讯|[（(]记者|通讯员|记者\s"), "news"),
+    (re.compile(r"解读如下|议题解读|政策解读|文件解读"), "interpretation"),
+    (re.compile(r"现印发给你们|请认真(?:贯彻|组织|遵照)|通报如下|现予通报|特此通知|通知如下"), "notice"),
+    (re.compile(r"^20\d\d卷$|^【[^】:：]{4,30}】[^\n【]{20}", re.M), "yearbook"),
+    (re.compile(r"(?<!法治)政府工作报告"), "work_report"),
+    (re.compile(r"信息公开工作年度报告"), "info_disclosure_report"),
+)
+_TEMPLATE = re.compile(
+    r"[（(]略[）)]|(?<![A-Za-z])[xX×]{1,3}(?=[\u4e00-\u9fff\d])|[*＊]{1,3}(?=[\u4e00-\u9fff\d次名个])|"
+    r"某(?:乡|镇|街道|县|区|市)|范文|小编|下载本文档|文档简介"
+)
+_TOPIC = re.compile(r"法治政府|依法行政|法治建设|法治工作")
+_OTHER_SUBJECT = re.compile(r"统计分析|执法数据|述法|述职|审计|信息公开")
+
+
+@dataclass
+class Org:
+    """A parsed organ name: its place chain, the reporting body, and the level."""
+
+    places: list[tuple[int, int, str]]  # (start, end, level) of each place component, in order
+    entity: tuple[int, int]  # span of the short name (place + unit, or place + department)
+    full: tuple[int, int]  # span of the fullest form (places + organ suffix)
+    level: str
+
+
+def _place_at(s: str, i: int, max_name: int = 8) -> tuple[int, str] | None:
+    """A place name starting exactly at ``i``: (end, level), shortest name that ends in a unit."""
+    n = len(s)
+    for length in range(1, max_name + 1):
+        j = i + length
+        if j >= n:
+            return None
+        ch = s[j - 1]
+        if ch in _STOP_CHARS or not ("\u4e00" <= ch <= "\u9fff"):
+            return None
+        for unit, (lvl, mn) in _UNIT_INFO.items():
+            if length >= mn and s.startswith(unit, j):
+                name = s[i:j]
+                if _BAD_IN_NAME.search(name) or (unit == "区" and name[-1] in _BAD_BEFORE_QU and length < 3):
+                    return None
+                if length == 1 and name in _BAD_SINGLE or name[-1] in "本全我各该此":
+                    return None
+                # "清镇市": 镇 needs a two-character name, so 清镇 is not a township.
+                end = j + len(unit)
+                if unit == "街道" or unit == "苏木":
+                    return end, lvl
+                return end, lvl
+    return None
+
+
+def parse_org(s: str, i: int = 0, end: int | None = None, max_name: int = 8) -> Org | None:
+    """Parse an organ name that starts at ``s[i]``: places, then 人民政府/办事处 or a department."""
+    end = len(s) if end is None else end
+    sub = s[:end]
+    places: list[tuple[int, int, str]] = []
+    pos = i
+    gov_end: int | None = None
+    while True:
+        g = _GOV_SUFFIX.match(sub, pos)
+        if g and places:
+            pos = gov_end = g.end()
+            continue
+        hit = _place_at(sub, pos, max_name)
+        if hit is None:
+            break
+        e, lvl = hit
+        name = sub[pos:e]
+        # Unit words inside a municipality name: 北京市 is a province-level unit.
+        if lvl == "city" and name[:-1] in _MUNICIPALITIES:
+            lvl = "province"
+        places.append((pos, e, lvl))
+        pos = e
+        gov_end = None
+    if gov_end is not None and places:
+        last = places[-1]
+        return Org(places, (last[0], last[1]), (places[0][0], gov_end), last[2])
+    dept = _DEPT_SUFFIX.match(sub, pos)
+    if dept and _dept_ok(dept.group(0)):
+        start = places[-1][0] if places else pos
+        return Org(places, (start, dept.end()), (places[0][0] if places else pos, dept.end()), "department")
+    if places:
+        last = places[-1]
+        return Org(places, (last[0], last[1]), (places[0][0], last[1]), last[2])
+    return None
+
+
+_DEPT_BAD = re.compile(r"干部|全部|内部|外部|局部|各部|部分|牵头|承担|负责|开展|组织|召开|举办|学习|深入|推进|政府|思想")
+
+
+def _dept_ok(text: str) -> bool:
+    """A department name, not a phrase that happens to end in 局/委/部 ("机关干部", "省委")."""
+    if len(text) < 3 or _GOV_SUFFIX.fullmatch(text) or text.endswith(("党委", "党工委")):
+        return False
+    if re.fullmatch(r"[省市县区州乡镇]?(?:委|政府|党委)", text) or _DEPT_BAD.search(text):
+        return False
+    return not any(c in _STOP_CHARS for c in text)
+
+
+_BOUNDARY = set("在的了是和与及对为将把从向于以被按据经、。，,《》“”\"()（）:：;；!！?？ \n")
+
+
+def names_with_unit(head: str, unit: str, max_len: int = 4) -> list[str]:
+    """Place names ending in ``unit`` ("卫滨区"), each extended back to a word boundary."""
+    out: list[str] = []
+    start = 0
+    while True:
+        k = head.find(unit, start)
+        if k < 0:
+            return out
+        start = k + 1
+        a = k
+        while a > 0 and k - a < max_len and head[a - 1] not in _BOUNDARY and "\u4e00" <= head[a - 1] <= "\u9fff":
+            a -= 1
+        name = head[a:k]
+        if len(name) < 2 or k - a >= max_len and a > 0 and head[a - 1] not in _BOUNDARY:
+            continue
+        if _BAD_IN_NAME.search(name) or name[-1] in _BAD_BEFORE_QU or name[-1] in "本全我各该此":
+            continue
+        if head.startswith(("委", "政府", "党委"), k + len(unit)):
+            continue
+        out.append(name + unit)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _norm_pos(report: Report, text_pos: int) -> int:
+    if not report.norm_map:
+        return text_pos
+    return bisect.bisect_left(report.norm_map, text_pos)
+
+
+def _is_traditional(report: Report) -> bool:
+    head = report.text[:2000]
+    diff = sum(1 for a, b in zip(head, report.norm[:2000]) if a != b and "\u4e00" <= a <= "\u9fff")
+    return diff > 10
+
+
+_TRAD_UNIT = str.maketrans({"区": "區", "县": "縣", "乡": "鄉", "镇": "鎮", "苏": "蘇", "维": "維", "吾": "吾", "尔": "爾", "壮": "壯", "门": "門"})
+
+
+@dataclass
+class _Found:
+    entity: str
+    full: str | None
+    level: str
+    county: str | None
+    source: str
+    evidence: str
+
+
+def _org_result(report: Report, base: int, s: str, org: Org, source: str, evidence: str) -> _Found:
+    """Turn a parsed organ (offsets into ``s`` that starts at norm offset ``base``) into quoted values."""
+    def quote(a: int, b: int) -> str:
+        return report.text_of(base + a, base + b) if base >= 0 else s[a:b]
+
+    entity = quote(*org.entity)
+    full = quote(*org.full)
+    county = None
+    # The county: the county-level unit right above the entity.
+    for a, b, lvl in reversed(org.places):
+        if (a, b) == org.entity or a >= org.entity[0] and org.level != "department":
+            continue
+        if lvl == "county" or (lvl == "city" and org.level == "township" and s[b - 1] == "市"):
+            county = quote(a, b)
+            break
+        if lvl in ("city", "province"):
+            break
+    if org.level == "department":
+        for a, b, lvl in org.places:
+            if lvl == "county":
+                county = quote(a, b)
+    return _Found(entity, full, org.level, county, source, evidence)
+
+
+def _clean_pinyin(s: str) -> tuple[str, list[int]]:
+    """Drop ruby annotations such as "區(qū)" left in some web copies; map back to ``s``."""
+    out: list[str] = []
+    idx: list[int] = []
+    i = 0
+    pat = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}\)")
+    while i < len(s):
+        m = pat.match(s, i) if s[i] == "(" else None
+        if m:
+            i = m.end()
+            continue
+        out.append(s[i])
+        idx.append(i)
+        i += 1
+    return "".join(out), idx
+
+
+# --------------------------------------------------------------------------- extraction
+
+
+def _from_title(report: Report) -> tuple[_Found | None, str]:
+    if not report.title or report.title_span is None:
+        return None, ""
+    ns = _norm_pos(report, report.title_span[0])
+    ne = _norm_pos(report, report.title_span[1])
+    t = report.norm[ns:ne]
+    # Two issuers ("中共X委员会 X人民政府关于…"): the government is the reporting body.
+    pos = 0
+    m = re.match(r"中共" + _NAME_CHARS + r"{2,20}?(?:委员会|党委|党工委|委)(?=" + _NAME_CHARS + ")", t)
+    if m and (parse_org(t, m.end()) is not None):
+        pos = m.end()
+    org = parse_org(t, pos)
+    if org is None:
+        return None, t
+    # A bare unit ("州民宗局") names no place: leave it to the body.
+    if org.level != "department" and not org.places:
+        return None, t
+    return _org_result(report, ns, t, org, "title", report.title), t
+
+
+def _subjects(head: str) -> list[int]:
+    """Offsets in ``head`` where a clause begins (candidate subjects)."""
+    starts = [0]
+    for m in re.finditer(r"[，,。；;：:\n]|20\d\d年(?:以来|度)?[，,]?|一年来[，,]?|今年以来[，,]?", head):
+        starts.append(m.end())
+    return starts
+
+
+def _from_body(report: Report, body_start: int) -> tuple[_Found | None, str]:
+    raw = report.norm[body_start : body_start + _HEAD_CHARS]
+    head, idx = _clean_pinyin(raw)
+
+    def base_quote(a: int, b: int) -> str:
+        return report.text_of(body_start + idx[a], body_start + idx[b - 1] + 1)
+
+    best: tuple[int, Org] | None = None
+    m = _REPORT_SENT.search(head)
+    cands: list[tuple[int, int]] = []
+    if m:
+        cands.append((0, m.start(1)))
+    for k, st in enumerate(_subjects(head[:800])):
+        cands.append((k + 1, st))
+    for prio, st in cands:
+        p = st
+        if head.startswith(("原", "我", "全"), p) and not head.startswith(("全国",), p):
+            p += 1
+        org = parse_org(head, p, max_name=5)
+        if org is None:
+            continue
+        if org.level != "department" and not org.places:
+            continue
+        # The subject must be followed by what a subject is followed by.
+        after = head[org.full[1] : org.full[1] + 6]
+        if prio > 0 and not _SUBJECT_STOP.match(after) and not _GOV_SUFFIX.match(after):
+            continue
+        if org.level == "department" and not org.places and prio > 0:
+            # A bare department ("司法部", "区司法局") is kept, a place may be added below.
+            pass
+        best = (prio, org)
+        break
+    if best is None:
+        return None, head
+    org = best[1]
+    ent = base_quote(*org.entity)
+    full = base_quote(*org.full)
+    f = _org_result(report, -1, head, org, "body", head[org.full[0] : org.full[1] + 20])
+    f.entity, f.full = ent, full
+    # county spans were taken from ``head``: requote them.
+    for a, b, lvl in org.places:
+        if f.county is not None and head[a:b] == f.county:
+            f.county = base_quote(a, b)
+    return f, head
+
+
+def _self_level(head: str) -> str | None:
+    counts = {lvl: len(p.findall(head[:1500])) for p, lvl in _SELF_LEVEL}
+    best = max(counts.items(), key=lambda kv: kv[1])
+    return best[0] if best[1] > 0 else None
+
+
+def _complete_place(report: Report, found: _Found | None, head: str, level_hint: str | None) -> _Found | None:
+    """Add the place a bare name leaves out: "区司法局" + 卫滨区, "我乡" + 法治舒桥, "广东坚持" → 广东省."""
+    trad = _is_traditional(report)
+    if found is not None and found.level == "department":
+        m = re.match(r"(县|区|市|州)", to_simple(found.entity))
+        if m:
+            unit = m.group(1)
+            names = names_with_unit(head, unit)
+            if names:
+                top = max(set(names), key=names.count)
+                found.entity = top[:-1] + found.entity
+                found.full = found.entity
+            else:
+                fz = next((m for m in _FAZHI_NAME.finditer(head) if not _BAD_IN_NAME.search(m.group(1))), None)
+                if fz:
+                    found.entity = fz.group(1) + found.entity
+        return found
+    if found is not None:
+        return found
+    # Province named without its unit.
+    for name, unit in _PROVINCES.items():
+        pos = head.find(name)
+        if 0 <= pos < 600 and level_hint in ("province", None, "city") and (level_hint == "province" or name in head[:60]):
+            u = unit.translate(_TRAD_UNIT) if trad else unit
+            q = report.text_of(*_span_in_norm(report, head, pos, len(name))) if False else name
+            return _Found(q + u, None, "province", None, "body", head[pos : pos + 20])
+    if level_hint in ("township", "county", "city"):
+        fz = next((m for m in _FAZHI_NAME.finditer(head) if not _BAD_IN_NAME.search(m.group(1))), None)
+        if fz and not set(fz.group(1)) & _STOP_CHARS:
+            unit = {"township": _guess_township_unit(head), "county": "县", "city": "市"}[level_hint]
+            u = unit.translate(_TRAD_UNIT) if trad else unit
+            return _Found(fz.group(1) + u, None, level_hint, None, "body", fz.group(0))
+    return None
+
+
+def _span_in_norm(report: Report, head: str, pos: int, length: int) -> tuple[int, int]:
+    return pos, pos + length
+
+
+def _guess_township_unit(head: str) -> str:
+    counts = {u: len(re.findall(r"(?:我|全|本)" + u, head)) for u in ("乡", "镇", "街道")}
+    return max(counts.items(), key=lambda kv: kv[1])[0]
+
+
+def to_simple(s: str) -> str:
+    from pipeline.normalise import to_simplified
+
+    return to_simplified(s)
+
+
+def _county_from_text(report: Report, header: str, head: str) -> tuple[str | None, str | None]:
+    """A county named as the leader ("在XX县委…领导下"), addressee ("中共XX县委") or in a plan name."""
+    for pat, src in ((_LEADERSHIP, "body"), (_ADDRESSEE, "body"), (_PLAN_MENTION, "body")):
+        for text in (header + "\n" + head[:1500],):
+            for m in pat.finditer(text):
+                name = m.group(1)
+                if set(name) & _STOP_CHARS or len(name) < 2:
+                    continue
+                if name[:-1] in _MUNICIPALITIES or name.endswith("市") and pat is _PLAN_MENTION:
+                    continue
+                return name, src
+    return None, None
+
+
+def _year(report: Report, title_norm: str, head: str, headings_norm: list[str]) -> tuple[int | None, str, str]:
+    def first_year(s: str) -> int | None:
+        for rng in _YEAR_RANGE.finditer(s):
+            s = s[: rng.start()] + " " * (rng.end() - rng.start()) + s[rng.end():]
+        s = re.sub(r"《[^》]{0,60}》", lambda m: " " * len(m.group(0)), s)
+        m = _YEAR.search(s)
+        return int(m.group(1)) if m else None
+
+    if title_norm and not re.search(r"[五三十]年", title_norm):
+        y = first_year(title_norm)
+        if y:
+            return y, "title", title_norm
+    m = _REPORT_SENT.search(head[:2000])
+    if m:
+        y = first_year(m.group(1))
+        if y:
+            return y, "body", m.group(0)
+    opening = head[:200]
+    m2 = re.match(r"[\s\S]{0,40}?(20\d\d)年(?:度|以来|是|[，,])", opening)
+    if m2:
+        return int(m2.group(1)), "body", opening[:60]
+    for h in headings_norm[:6]:
+        y = first_year(h)
+        if y:
+            return y, "body", h
+    y = first_year(head[:600])
+    if y:
+        return y, "body", head[:60]
+    return None, "", ""
+
+
+def _dates(report: Report, header: str) -> tuple[str | None, str | None]:
+    """(issue date from 成文日期/the signature line, publication date) as ISO strings."""
+    issue = pub = None
+    for m in _DATE_FIELD.finditer(header):
+        d = _iso(m.group(2))
+        if d is None:
+            continue
+        if m.group(1).startswith(("成文", "公文生成", "发文")):
+            issue = issue or d
+        else:
+            pub = pub or d
+    tail = report.norm[-400:]
+    sig = None
+    for m in _DATE.finditer(tail):
+        line_start = tail.rfind("\n", 0, m.start()) + 1
+        line_end = tail.find("\n", m.end())
+        line = tail[line_start : line_end if line_end >= 0 else len(tail)]
+        if len(line) <= 16:
+            sig = _iso(m.group(0))
+    for m in _CN_DATE.finditer(tail):
+        sig = _cn_iso(m)
+    return sig or issue, pub
+
+
+def _iso(s: str) -> str | None:
+    m = _DATE.search(s)
+    if not m:
+        return None
+    y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+_CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")}
+_CN_DIGIT["零"] = 0
+
+
+def _cn_small(s: str) -> int:
+    if s == "十":
+        return 10
+    if s.startswith("十"):
+        return 10 + _CN_DIGIT[s[1]]
+    if s.endswith("十"):
+        return _CN_DIGIT[s[0]] * 10
+    if "十" in s:
+        return _CN_DIGIT[s[0]] * 10 + _CN_DIGIT[s[2]]
+    return _CN_DIGIT[s]
+
+
+def _cn_iso(m: re.Match[str]) -> str | None:
+    try:
+        y = 2000 + _CN_DIGIT[m.group(2)[0]] * 10 + _CN_DIGIT[m.group(2)[1]]
+        return f"{y:04d}-{_cn_small(m.group(3)):02d}-{_cn_small(m.group(4)):02d}"
+    except (KeyError, IndexError):
+        return None
+
+
+def _doc_type(report: Report, title_norm: str, head: str, header: str) -> str:
+    t = title_norm
+    if t:
+        for pat, kind in _TYPE_TITLE:
+            if pat.search(t):
+                if kind in ("plan", "notice") and re.search(r"报告|总结|情况", t):
+                    continue
+                return kind
+    first = head[:400]
+    for pat, kind in _TYPE_BODY:
+        if pat.search(first if kind != "yearbook" else (header + "\n" + head[:300])):
+            return kind
+    if len(_TEMPLATE.findall(t + header + head[:1500])) >= 2:
+        return "template"
+    if re.match(r"各[\u4e00-\u9fff]", head) or re.search(r"(?:^|\n)各[^\n]{4,120}[:：]\n", head[:300]):
+        return "notice"
+    m = _REPORT_SENT.search(head[:1500])
+    if m and _OTHER_SUBJECT.search(m.group(1)):
+        return "other"
+    if not _TOPIC.search(t + head[:1000]):
+        return "work_summary"
+    return "annual_report"
 
 
 def extract_metadata(report: Report) -> None:
-    """Set is_report, entity, entity_full, county, level, year on ``report``."""
+    """Set is_report, doc_type, entity, entity_full, county, level, year, issue_date and provenance."""
+    report.provenance = []
+    if not report.norm:
+        return
+    lines = split_lines(report)
+    body_norm = _norm_pos(report, report.title_span[1]) if report.title_span else 0
+    if report.title_span is None and report.paragraphs:
+        body_norm = _norm_pos(report, report.paragraphs[0].start)
+    elif report.title_span is None and report.headings:
+        body_norm = _norm_pos(report, report.headings[0].start)
+    header = "\n".join(ln.text for ln in lines if ln.start < body_norm)[-3000:]
+    head = report.norm[body_norm : body_norm + _HEAD_CHARS]
+    heading_norm = [report.norm[_norm_pos(report, h.start) : _norm_pos(report, h.end)] for h in report.headings[:8]]
+
+    found, title_norm = _from_title(report)
+    body_found, clean_head = _from_body(report, body_norm)
+    level_hint = _self_level(clean_head)
+    if found is None:
+        found = body_found
+        if found is not None and found.level != "department" and not _org_has_place(found):
+            found = None
+        found = _complete_place(report, found, clean_head, level_hint)
+    elif found.level == "department" and not re.match(_NAME_CHARS + r"{2,}(?:" + _UNIT_RE + ")", to_simple(found.entity)):
+        found = _complete_place(report, found, clean_head, level_hint)
+    if found is None:
+        for m in _PUBLISHER_FIELD.finditer(header):
+            org = parse_org(m.group(1))
+            if org is not None and org.places:
+                f = _org_result(report, -1, m.group(1), org, "issuer", m.group(0))
+                found = f
+                break
+    if found is None:
+        stem = PurePath(report.source).stem
+        org = _scan_org(to_simple(stem))
+        if org is not None:
+            found = _Found(stem[org.entity[0] : org.entity[1]], None, org.level, None, "filename", stem)
+    if found is None and report.html_title:
+        org = _scan_org(to_simple(report.html_title))
+        if org is not None:
+            found = _Found(report.html_title[org.entity[0] : org.entity[1]], None, org.level, None, "html_title", report.html_title)
+
+    # County-level city: "清镇市" under "在贵阳市委…领导下".
+    if found is not None and found.level == "city" and to_simple(found.entity).endswith("市"):
+        for m in _LEADERSHIP.finditer(clean_head[:800]):
+            sup = parse_org(m.group(1))
+            if sup is None or len(sup.places) != 1 or sup.places[0][1] != len(m.group(1)):
+                continue
+            if m.group(1).endswith("市") and m.group(1) != to_simple(found.entity):
+                found.level = "county"
+                break
+
+    if found is not None:
+        report.entity, report.level = found.entity, found.level
+        report.entity_full = _fullest(report, found, header, clean_head)
+        report.provenance.append(Provenance("entity", found.source, found.evidence))
+        report.provenance.append(Provenance("level", found.source, found.entity))
+        county = found.county
+        csrc = found.source
+        if county is None and found.level in ("township", "department"):
+            for m in _PUBLISHER_FIELD.finditer(header):
+                org = parse_org(m.group(1))
+                if org is not None:
+                    f = _org_result(report, -1, m.group(1), org, "issuer", m.group(0))
+                    if f.county and to_simple(f.entity) == to_simple(found.entity):
+                        county, csrc = f.county, "issuer"
+                        break
+        if county is None and found.level == "township":
+            county, csrc = _county_from_text(report, header, clean_head)
+        if county is None and found.level == "county" and found.source == "title":
+            county, csrc = found.entity, "title"
+        if county is not None:
+            report.county = county
+            report.provenance.append(Provenance("county", csrc or "body", county))
+
+    year, ysrc, yev = _year(report, title_norm, clean_head, heading_norm)
+    issue, pub = _dates(report, header)
+    report.issue_date = issue
+    if year is None:
+        ref = issue or pub
+        if ref:
+            y, mo = int(ref[:4]), int(ref[5:7])
+            year, ysrc, yev = (y if mo >= 10 else y - 1), "issuer", ref
+    if year is not None:
+        report.year = year
+        report.provenance.append(Provenance("year", ysrc, yev))
+    if issue:
+        report.provenance.append(Provenance("issue_date", "issuer", issue))
+
+    report.doc_type = _doc_type(report, title_norm, clean_head, header)
+    report.is_report = report.doc_type == "annual_report"
+    report.provenance.append(Provenance("is_report", "title" if title_norm else "body", report.doc_type))
+    if not report.is_report:
+        # The gold convention: a document that is not the annual report has no
+        # report metadata. What was found stays visible in the provenance.
+        for fld in ("title", "entity", "entity_full", "county", "level", "year"):
+            val = getattr(report, fld)
+            if val is not None:
+                report.provenance.append(Provenance(fld, "not_report", str(val)))
+                setattr(report, fld, None)
+
+
+def _org_has_place(f: _Found) -> bool:
+    return bool(re.match(_NAME_CHARS + r"{2,}?(?:" + _UNIT_RE + ")", to_simple(f.entity)))
+
+
+def _scan_org(s: str) -> Org | None:
+    """The first organ name anywhere in a short string (file name, page title)."""
+    for i in range(len(s)):
+        org = parse_org(s, i)
+        if org is not None and org.places and org.level in ("township", "county", "city", "province", "department"):
+            return org
+    return None
+
+
+def _fullest(report: Report, found: _Found, header: str, head: str) -> str | None:
+    """The fullest form of the body's name the text states (places before it, 人民政府/办事处 after)."""
+    ent = to_simple(found.entity)
+    best = found.full if found.source in ("title", "body", "issuer") else None
+    best_norm = to_simple(best) if best else ""
+    pool = (report.title and to_simple(report.title) or "") + "\n" + header + "\n" + head[:2000]
+    pool = _clean_pinyin(pool)[0]
+    for m in re.finditer(re.escape(ent), pool):
+        a = m.start()
+        # Extend left over place names ("辰溪县" + "小龙门乡").
+        while a > 1:
+            hit = None
+            for ln in range(2, 9):
+                if a - ln < 0:
+                    break
+                cand = pool[a - ln : a]
+                org = _place_at(pool, a - ln)
+                if org is not None and org[0] == a and not set(cand) & _STOP_CHARS:
+                    hit = a - ln
+                    break
+            if hit is None:
+                break
+            a = hit
+        b = m.end()
+        g = _GOV_SUFFIX.match(pool, b)
+        if g and found.level != "department":
+            b = g.end()
+        cand = pool[a:b]
+        if len(cand) > len(best_norm):
+            best_norm = cand
+            best = cand
+    if best is None:
+        return None
+    # Quote with the document's characters when the string is in the text.
+    pos = report.norm.find(best_norm)
+    if pos >= 0:
+        return report.text_of(pos, pos + len(best_norm))
+    return best

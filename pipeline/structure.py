@@ -1,8 +1,503 @@
-"""STUB (foundation): replaced by the structure stage (issue 3)."""
+"""Structure stage: title, headings, paragraphs and the section tree.
+
+Everything is matched on ``report.norm`` (full-width folded, simplified, spaces
+inside lines dropped) and stored with offsets into ``report.text``; titles and
+headings are quoted with the document's own characters.
+
+The rules follow GB/T 9704 (一、 / （一） / 1. / （1）) and the variants found
+in published reports: ``一）``, ``(一)``, ``1、``, a bare ``2`` continuing a
+``1、`` series, ``第一部分``, unnumbered heading lines ("主要举措和成效" on its
+own line) and run-in headings that open a paragraph ("（一）加强组织领导，强化
+责任落实。我乡…" → the heading ends at the first 。). A heading's level follows
+its marker, not its depth. Layout hints (DOCX heading styles, PDF font sizes)
+add headings the text alone would miss.
+
+One pass over the lines with precompiled patterns: linear in the length of the
+document.
+"""
+
 from __future__ import annotations
 
-from pipeline.types import Report
+import re
+import statistics
+from dataclasses import dataclass
+
+from pipeline.types import Block, Heading, Paragraph, Report, Section
+
+__all__ = ["Line", "build_structure", "split_lines", "classify_marker", "TITLE_FIELD"]
+
+_CN_NUM = "一二三四五六七八九十"
+
+# Marker patterns, tried in order on the start of a normalised line. Each
+# returns (level, marker length). Half- and full-width brackets are both
+# accepted (normalise keeps Chinese brackets, folds nothing else here).
+_MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (1, re.compile(r"第[一二三四五六七八九十]{1,3}部分[、:：,，.\s]?")),
+    (2, re.compile(r"[（(][一二三四五六七八九十]{1,3}[）)][、.]?")),
+    (2, re.compile(r"[一二三四五六七八九十]{1,3}[）)]")),
+    (1, re.compile(r"[一二三四五六七八九十]{1,3}[、.．]")),
+    (4, re.compile(r"[（(]\d{1,2}[）)]")),
+    (4, re.compile(r"\d{1,2}[）)]")),
+    (3, re.compile(r"\d{1,2}(?:[.．、](?!\d)|\s)")),
+)
+# "2优化法治教育阵地建设" after "1、…": a bare number continuing a series.
+_BARE_NUM = re.compile(r"(\d{1,2})(?=[\u4e00-\u9fff])")
+_NUM_VALUE = re.compile(r"\d{1,2}|[一二三四五六七八九十]{1,3}")
+
+# Junk that precedes a line's first real character in web copies ("??一、",
+# "• 索引号", "- 日期").
+_LEAD_JUNK = re.compile(r"[?？•·\-–—*#>|\u25cf\u25a0\u25c6\u2022\ufffd]+")
+
+_SENT_END = "。！？!?；;"
+_ENUM_INSIDE = re.compile(r"[一二三四五六七八九十]是")
+# A quantity inside a would-be heading: "开展学法12次" reads as a list item.
+_QUANTITY = re.compile(r"\d+(?:\.\d+)?(?:余|多)?(?:次|件|人|名|个|场|项|万|%|户|份|条|期|篇|家|起|元|亿)")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+# Words that make a short unnumbered line a section heading (domain.md 2.3).
+_HEADING_WORDS = re.compile(
+    r"举措|成效|成绩|做法|不足|问题|原因|短板|安排|打算|计划|思路|措施|展望|下一步|下步|"
+    r"第一责任人|职责|履职|其他|其它|基本情况|工作情况|开展情况|总体情况|推进情况|主要工作|有关情况"
+)
+_NOT_HEADING_START = re.compile(r"^(?:[一二三四五六七八九十]是|首先|其次|再次|最后|同时|另外|此外)")
+_DATE_LINE = re.compile(r"^(?:\d{4}|[〇零一二三四五六七八九十]{4})年\d{0,2}[一二三四五六七八九十]{0,3}月")
+
+# Title: a line ending with a document-type word (optionally followed by a
+# parenthetical such as a date or a plan period).
+_TITLE_END = re.compile(
+    r"(?:报告|情况|总结|汇报|通知|方案|要点|规划|解读|意见|纪要|决定|办法|年报|通报|述法|年鉴|报道)"
+    r"(?:[（(][^（()）]{0,20}[）)])?$"
+)
+_TITLE_TOPIC = re.compile(r"法治|依法|政府|报告|总结")
+_TITLE_CONT = re.compile(r"^(?:关于|建设|工作|年度|情况|的|报告|总结|20\d\d|[（(])")
+_PARTY_LINE = re.compile(r"^中共|(?:委员会|党委|党工委|党组)$")
+_ORG_END = re.compile(r"(?:委员会|人民政府|政府|办事处|党委|党工委|管委会|局|委|厅|办公室|办|乡|镇|街道|县|区|市|省|部|署|院|中心)$")
+_FURNITURE = re.compile(
+    r"[|>＞]|首页|当前位置|所在位置|您的位置|发布时间|发布日期|日期[:：]|来源[:：]|浏览|点击|字号|字体|打印|分享|"
+    r"索引号|主题分类|发文字号|发布机构|成文日期|体裁分类|有效性|语音播报|无障碍"
+)
+TITLE_FIELD = re.compile(r"^(?:标\s*题|名\s*称|文件名称|标题名称)[:：]\s*([^|]+?)\s*(?:\||$)")
+_FIELD_LINE = re.compile(r"^[\[【]?\s*[\u4e00-\u9fff\s]{1,8}\s*[\]】]?\s*[:：|]")
+_ADDRESSEE = re.compile(r"^(?:中共)?[\u4e00-\u9fff、,，\s]{2,40}(?:委|政府|委员会|办|常委会|工委|党组)[:：]$")
+
+
+@dataclass
+class Line:
+    """A line of ``report.norm`` (a virtual line when a heading follows a sentence on the same line)."""
+
+    start: int  # norm offsets, leading junk and trailing whitespace excluded
+    end: int
+    text: str  # norm text of the line
+    block: Block | None = None
+
+
+def split_lines(report: Report) -> list[Line]:
+    """Non-blank lines of ``norm``; also splits "…。 一、标题" written on one line.
+
+    Some pages lose their line breaks and keep only spaces; normalisation drops
+    those spaces, so a gap in ``norm_map`` after a sentence end followed by a
+    heading marker is taken as a line break.
+    """
+    norm, nmap = report.norm, report.norm_map
+    lines: list[Line] = []
+    pos = 0
+    n = len(norm)
+    while pos <= n:
+        nl = norm.find("\n", pos)
+        if nl < 0:
+            nl = n
+        s, e = pos, nl
+        while s < e and norm[s] in " \t\r":
+            s += 1
+        m = _LEAD_JUNK.match(norm, s, e)
+        if m and m.end() < e:
+            s = m.end()
+        while e > s and norm[e - 1] in " \t\r":
+            e -= 1
+        if e > s:
+            for a, b in _virtual_breaks(norm, nmap, s, e):
+                lines.append(Line(a, b, norm[a:b]))
+        pos = nl + 1
+    _attach_blocks(report, lines)
+    return lines
+
+
+_BREAK_AFTER = "。：:；;!！?？"
+
+
+def _virtual_breaks(norm: str, nmap: list[int], s: int, e: int) -> list[tuple[int, int]]:
+    if not nmap or e - s < 40:
+        return [(s, e)]
+    spans: list[tuple[int, int]] = []
+    cur = s
+    i = s + 1
+    while i < e:
+        if nmap[i] - nmap[i - 1] > 1 and _breaks_here(norm, i, e):
+            spans.append((cur, i))
+            cur = i
+        i += 1
+    spans.append((cur, e))
+    return spans
+
+
+def _breaks_here(norm: str, i: int, e: int) -> bool:
+    """A heading marker after a space gap: after a sentence end, or a bracketed (一) after any text."""
+    hit = _marker_at(norm, i, e)
+    if hit is None:
+        return False
+    return norm[i - 1] in _BREAK_AFTER or (norm[i] in "（(" and hit[0] == 2 and _CJK.match(norm, i - 1) is not None)
+
+
+def _marker_at(text: str, s: int, e: int) -> tuple[int, int] | None:
+    for level, pat in _MARKERS:
+        m = pat.match(text, s, e)
+        if m:
+            return level, m.end() - s
+    return None
+
+
+def classify_marker(line: str) -> tuple[int, str] | None:
+    """Level and marker of a (normalised) line that starts with a heading number."""
+    hit = _marker_at(line, 0, len(line))
+    if hit is None:
+        return None
+    return hit[0], line[: hit[1]]
+
+
+def _attach_blocks(report: Report, lines: list[Line]) -> None:
+    """Give each line the layout block it starts in (blocks are in text order)."""
+    if not report.blocks or not lines:
+        return
+    blocks = sorted(report.blocks, key=lambda b: b.start)
+    j = 0
+    for line in lines:
+        tpos = report.to_text_pos(line.start)
+        while j + 1 < len(blocks) and blocks[j + 1].start <= tpos:
+            j += 1
+        b = blocks[j]
+        if b.start <= tpos < max(b.end, b.start + 1):
+            line.block = b
+
+
+# --------------------------------------------------------------------------- headings
+
+
+@dataclass
+class _Cand:
+    line: int
+    level: int
+    start: int  # norm offsets of the heading text
+    end: int
+    marker: str | None
+    run_in: bool
+    number: int | None = None
+
+
+def _number(marker: str) -> int | None:
+    m = _NUM_VALUE.search(marker)
+    if not m:
+        return None
+    tok = m.group(0)
+    if tok.isdigit():
+        return int(tok)
+    vals = {c: i + 1 for i, c in enumerate(_CN_NUM)}
+    if tok == "十":
+        return 10
+    if tok.startswith("十"):
+        return 10 + vals.get(tok[1], 0)
+    if len(tok) == 2 and tok[1] == "十":
+        return vals[tok[0]] * 10
+    if len(tok) == 3 and tok[1] == "十":
+        return vals[tok[0]] * 10 + vals.get(tok[2], 0)
+    return vals.get(tok[0])
+
+
+def _heading_span(line: Line, mlen: int) -> tuple[int, bool] | None:
+    """End (norm offset) of the heading on a numbered line and whether it is run-in, or None."""
+    text = line.text
+    rest = text[mlen:]
+    if not rest or not (_CJK.match(rest) or rest[0] in "“\"《" or rest[0].isdigit()):
+        return None
+    # The first sentence; a 一是 enumeration starting inside it ends the heading.
+    cut = None
+    for i, ch in enumerate(rest):
+        if ch in _SENT_END:
+            cut = i + 1
+            break
+    enum = _ENUM_INSIDE.search(rest, 2)
+    if enum and (cut is None or enum.start() < cut):
+        head = rest[: enum.start()].rstrip("，,、：:")
+        if len(head) < 4:
+            return None
+        return line.start + mlen + len(head), True
+    if cut is None:
+        if len(rest) <= 100:
+            return line.end, False
+        # A long line without any full stop: its heading is the first clause.
+        comma = re.search(r"[，,]", rest)
+        if comma and 4 <= comma.start() <= 40:
+            return line.start + mlen + comma.start(), True
+        return None
+    head = rest[:cut]
+    if cut >= len(rest.rstrip()):
+        # The whole line is one sentence.
+        if len(head) > 100 or _QUANTITY.search(head):
+            return None
+        return line.end, False
+    if len(head) > 90 or _QUANTITY.search(head) or len(head) < 3:
+        return None
+    return line.start + mlen + cut, True
+
+
+def _unnumbered_ok(text: str) -> bool:
+    if len(text) > 30 or len(text) < 4 or text[-1] in "。，,、；;：:！？!?.…" or "。" in text:
+        return False
+    if _NOT_HEADING_START.match(text) or _DATE_LINE.match(text) or _FURNITURE.search(text):
+        return False
+    if len(_CJK.findall(text)) < 4 or "：" in text or ":" in text:
+        return False
+    return _HEADING_WORDS.search(text) is not None
+
+
+def _font_threshold(lines: list[Line]) -> float | None:
+    """Body font size of a PDF (the size most characters are set in), plus a margin."""
+    sizes: dict[float, int] = {}
+    for ln in lines:
+        if ln.block is not None and ln.block.font_size:
+            sizes[round(ln.block.font_size, 1)] = sizes.get(round(ln.block.font_size, 1), 0) + len(ln.text)
+    if not sizes:
+        return None
+    body = max(sizes.items(), key=lambda kv: kv[1])[0]
+    return body + 1.0
+
+
+def _find_headings(lines: list[Line], body_from: int) -> list[_Cand]:
+    cands: list[_Cand] = []
+    seen_l1 = False
+    last_num: dict[int, int] = {}
+    font_min = _font_threshold(lines)
+    for idx in range(body_from, len(lines)):
+        line = lines[idx]
+        block = line.block
+        if block is not None and block.kind == "table_row":
+            continue
+        hit = _marker_at(line.text, 0, len(line.text))
+        level: int | None = None
+        mlen = 0
+        if hit is not None:
+            level, mlen = hit
+        else:
+            bare = _BARE_NUM.match(line.text)
+            if bare and last_num.get(3) == int(bare.group(1)) - 1:
+                level, mlen = 3, bare.end()
+        if level is not None:
+            span = _heading_span(line, mlen)
+            if span is None:
+                continue
+            end, run_in = span
+            if idx == len(lines) - 1 and not run_in and line.text[-1] not in _SENT_END:
+                continue  # the document stops inside this line: a cut-off, not a section
+            marker = line.text[:mlen]
+            num = _number(marker)
+            cands.append(_Cand(idx, level, line.start, end, marker.strip(), run_in, num))
+            if num is not None:
+                last_num[level] = num
+                for deeper in range(level + 1, 5):
+                    last_num.pop(deeper, None)
+            seen_l1 = seen_l1 or level == 1
+            continue
+        text = line.text
+        # Layout hints: a DOCX heading style or a larger PDF font.
+        hinted: int | None = None
+        if block is not None and block.heading_level and len(text) <= 60 and "。" not in text[:-1]:
+            hinted = min(max(block.heading_level, 1), 4)
+        elif (
+            font_min is not None and block is not None and block.font_size and block.font_size >= font_min
+            and len(text) <= 40 and text[-1] not in "。，,；;"
+        ):
+            hinted = 1
+        if hinted is not None and not _DATE_LINE.match(text) and not _FURNITURE.search(text):
+            cands.append(_Cand(idx, hinted, line.start, line.end, None, False))
+            seen_l1 = seen_l1 or hinted == 1
+            continue
+        if not seen_l1 and _unnumbered_ok(text):
+            cands.append(_Cand(idx, 1, line.start, line.end, None, False))
+    return cands
+
+
+# --------------------------------------------------------------------------- title
+
+
+def _is_title_end(text: str) -> bool:
+    return len(text) <= 80 and "。" not in text and _TITLE_END.search(text) is not None and not _FURNITURE.search(text)
+
+
+def _fragment_ok(text: str) -> bool:
+    """A line that can be the first part of a title broken over lines."""
+    if len(text) > 45 or _FURNITURE.search(text) or _FIELD_LINE.match(text):
+        return False
+    return not any(ch in text for ch in "。，,；;：:|") and not _DATE_LINE.match(text)
+
+
+def _find_title(lines: list[Line], limit: int) -> tuple[int, int] | None:
+    """Line range [first, last] of the report's own title among lines[:limit]: the last candidate wins.
+
+    Web copies repeat the title in the page header; the copy nearest the body
+    is the document's own (often the fullest, joined from broken lines).
+    """
+    best: tuple[int, int] | None = None
+    for i in range(limit):
+        text = lines[i].text
+        if not _is_title_end(text) or _FIELD_LINE.match(text) or TITLE_FIELD.match(text):
+            continue
+        first = i
+        joined = text
+        while first > 0 and i - first < 3:
+            prev = lines[first - 1].text
+            if not _fragment_ok(prev):
+                break
+            if not (_TITLE_CONT.match(joined) or _PARTY_LINE.search(prev) and not _PARTY_LINE.search(joined)):
+                break
+            first -= 1
+            joined = prev + joined
+        last = i
+        if last + 1 < limit and re.fullmatch(r"[（(][^（()）]{2,20}[）)]", lines[last + 1].text):
+            last += 1
+            joined += lines[last].text
+        if not _TITLE_TOPIC.search(joined) or len(joined) < 6:
+            continue
+        best = (first, last)
+    return best
+
+
+def _title_limit(lines: list[Line], body: int) -> int:
+    """Lines that may hold the title: up to the first numbered heading (a banner
+    sentence above the title must not end the search), at most 60 lines."""
+    limit = min(len(lines), 60)
+    for i in range(max(body, 0), limit):
+        hit = _marker_at(lines[i].text, 0, len(lines[i].text))
+        if hit is not None and hit[0] <= 2:
+            return i
+    return limit
+
+
+def _body_start(lines: list[Line]) -> int:
+    """Index of the first line of the body: a numbered heading, an addressee or a running sentence."""
+    for i, line in enumerate(lines):
+        t = line.text
+        if _FURNITURE.search(t) or TITLE_FIELD.match(t) or _FIELD_LINE.match(t):
+            continue
+        if _ADDRESSEE.match(t):
+            return i
+        if len(t) >= 30 and any(ch in t for ch in "。，,；") and not _is_title_end(t):
+            return i
+        hit = _marker_at(t, 0, len(t))
+        if hit is not None and hit[0] == 1 and len(t) > hit[1] + 2:
+            return i
+    return len(lines)
+
+
+# --------------------------------------------------------------------------- assembly
 
 
 def build_structure(report: Report) -> None:
     """Set title, headings, paragraphs and sections on ``report``."""
+    report.title = None
+    report.title_span = None
+    report.headings = []
+    report.paragraphs = []
+    report.sections = []
+    if not report.norm:
+        return
+    lines = split_lines(report)
+    if not lines:
+        return
+    body = _body_start(lines)
+    title = _find_title(lines, _title_limit(lines, body))
+    docx_title = next((i for i, ln in enumerate(lines[:body]) if ln.block is not None and ln.block.kind == "title"), None)
+    if title is None and docx_title is not None:
+        title = (docx_title, docx_title)
+    body_from = body
+    if title is not None:
+        first, last = title
+        report.title = "".join(report.text_of(lines[k].start, lines[k].end) for k in range(first, last + 1))
+        s, _ = report.to_text_span(lines[first].start, lines[first].end)
+        _, e = report.to_text_span(lines[last].start, lines[last].end)
+        report.title_span = (s, e)
+        body_from = max(body, last + 1)
+    else:
+        for ln in lines[:body]:
+            m = TITLE_FIELD.match(ln.text)
+            if m and _TITLE_TOPIC.search(m.group(1)):
+                ts = ln.start + m.start(1)
+                te = ln.start + m.end(1)
+                report.title = report.text_of(ts, te).strip()
+                report.title_span = report.to_text_span(ts, te)
+                break
+
+    cands = _find_headings(lines, body_from)
+    by_line: dict[int, int] = {}
+    for c in cands:
+        s, e = report.to_text_span(c.start, c.end)
+        by_line[c.line] = len(report.headings)
+        report.headings.append(
+            Heading(text=report.text[s:e].strip(), level=c.level, start=s, end=e, marker=c.marker, run_in=c.run_in)
+        )
+
+    current: int | None = None
+    for idx in range(body_from, len(lines)):
+        line = lines[idx]
+        pstart = line.start
+        if idx in by_line:
+            hi = by_line[idx]
+            current = hi
+            h = report.headings[hi]
+            if not h.run_in:
+                continue
+            pstart = cands[hi].end
+            while pstart < line.end and report.norm[pstart] in " \t":
+                pstart += 1
+            if pstart >= line.end:
+                continue
+        s, e = report.to_text_span(pstart, line.end)
+        report.paragraphs.append(Paragraph(text=report.text[s:e], start=s, end=e, heading=current))
+
+    report.sections = _section_tree(report, lines, body_from)
+
+
+def _section_tree(report: Report, lines: list[Line], body_from: int) -> list[Section]:
+    """Nest headings by level: a heading opens a section that ends at the next heading of its level or above."""
+    doc_end = len(report.text.rstrip())
+    roots: list[Section] = []
+    if body_from < len(lines):
+        body_start_text = report.to_text_pos(lines[body_from].start)
+        first = report.headings[0].start if report.headings else doc_end
+        if first > body_start_text and report.text[body_start_text:first].strip():
+            roots.append(Section(heading=None, level=0, start=body_start_text, end=first))
+    stack: list[Section] = []
+    for i, h in enumerate(report.headings):
+        while stack and stack[-1].level >= h.level:
+            closed = stack.pop()
+            closed.end = h.start
+        sec = Section(heading=i, level=h.level, start=h.start, end=doc_end)
+        if stack:
+            stack[-1].children.append(sec)
+        else:
+            roots.append(sec)
+        stack.append(sec)
+    return roots
+
+
+def body_paragraph_text(report: Report, limit: int = 2000) -> str:
+    """The normalised text of the body (after the title), up to ``limit`` characters."""
+    start = 0
+    if report.title_span is not None:
+        # norm index of the title end: search the map (monotonic) by bisection.
+        import bisect
+
+        start = bisect.bisect_left(report.norm_map, report.title_span[1]) if report.norm_map else report.title_span[1]
+    return report.norm[start : start + limit]
+
+
+def median_or_none(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None

@@ -1,0 +1,387 @@
+"""Many files over ``run.analyze_path``: a process pool, progress events, error records, the store as cache.
+
+The flow of :func:`run_batch`:
+
+1. list the supported files below the folder (``ingest.iter_files``);
+2. plan: a path whose size and mtime match the store, and whose document was
+   produced by this pipeline version, is skipped without being read; any
+   other file is hashed, and content already analysed by this version (a
+   renamed file, the same report submitted twice) is only linked to its new
+   path; what is left is analysed, each distinct content once;
+3. analyse in a pool of worker processes (each builds :class:`Resources` once,
+   in its initializer) or in-process when ``workers == 1``;
+4. save every result in its own transaction as it arrives, so a batch killed
+   at any moment loses only the documents in flight;
+5. after a complete pass, forget paths that disappeared from the folder.
+
+A document that fails (empty, unreadable, legacy .doc...) is stored with its
+error like any other result, so an unchanged broken file is not retried. An
+unexpected exception inside a stage, or a worker that dies, is recorded on the
+path only (not cached): the next run tries that file again.
+
+Ctrl-C: workers ignore SIGINT; the main process stops submitting, terminates
+the workers, marks the batch ``interrupted`` and returns what is done
+(:attr:`BatchResult.interrupted`); the CLI exits with 130.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import multiprocessing
+import os
+import signal
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from pipeline.run import PIPELINE_VERSION, Resources, analyze_path, report_record
+from pipeline.store import Store
+
+# Jobs queued per worker: enough to keep workers busy, few enough that Ctrl-C
+# or a crashed worker concerns only a handful of files.
+_IN_FLIGHT_PER_WORKER = 2
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One progress event: sent after every analysed file (cached files are counted up front)."""
+
+    total: int  # files to analyse in this run (cached ones excluded)
+    done: int
+    failed: int
+    cached: int
+    elapsed: float
+    name: str | None = None  # the file just finished
+    error: str | None = None  # its error message, when it failed
+
+    @property
+    def rate(self) -> float:
+        """Files analysed per second so far."""
+        return self.done / self.elapsed if self.elapsed > 0 else 0.0
+
+    @property
+    def eta(self) -> float | None:
+        """Seconds left at the current rate, None before the first file."""
+        return (self.total - self.done) / self.rate if self.rate > 0 else None
+
+
+@dataclass
+class BatchResult:
+    """What a batch did. ``failures`` lists every current failing file, cached ones included."""
+
+    folder: str
+    db: str
+    files: int = 0
+    analysed: int = 0
+    cached: int = 0  # unchanged files, renamed files and duplicates found in the store
+    duplicates: int = 0  # files whose content another file of this run also has
+    failed: int = 0  # failing files among those analysed in this run
+    interrupted: bool = False
+    seconds: float = 0.0
+    failures: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.interrupted and not self.failures
+
+
+@dataclass
+class _Job:
+    path: Path
+    sha256: str
+    sources: list[dict[str, Any]]  # every path of this content seen in this run
+
+
+def default_workers() -> int:
+    """One worker per CPU, at most 8 (each holds jieba and the model in memory)."""
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(functools.partial(fh.read, 1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def model_version(resources: Resources) -> str | None:
+    """The version of the section classifier in use, as the classifier states it (None without a model)."""
+    clf = resources.classifier
+    if clf is None:
+        return None
+    for attr in ("version", "model_version"):
+        value = getattr(clf, attr, None)
+        if value:
+            return str(value)
+    card = getattr(clf, "card", None)
+    if isinstance(card, dict) and card.get("version"):
+        return str(card["version"])
+    return type(clf).__name__
+
+
+# -- worker side -------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def _worker_resources(options: tuple[tuple[str, Any], ...]) -> Resources:
+    """The Resources of this process, built once (lru_cache keeps the one instance per process)."""
+    return Resources(**dict(options)).warm()
+
+
+def _init_worker(options: tuple[tuple[str, Any], ...]) -> None:
+    # Ctrl-C reaches the whole process group: only the main process handles it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker_resources(options)
+
+
+def _analyse(path: str, options: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
+    """Analyse one file in a worker; never raises (unexpected errors come back as ``internal``)."""
+    t0 = time.perf_counter()
+    try:
+        res = _worker_resources(options)
+        report = analyze_path(path, res)
+        record = report_record(report, include_text=False)
+        record["n_chars"] = len(report.text)
+        return {"record": record, "model_version": model_version(res), "seconds": time.perf_counter() - t0}
+    except Exception as exc:  # a bug in a stage must not stop the batch
+        return {"internal": f"{type(exc).__name__}: {exc}", "seconds": time.perf_counter() - t0}
+
+
+# -- main side ---------------------------------------------------------------
+
+
+def _options(resources_options: dict[str, Any] | None) -> tuple[tuple[str, Any], ...]:
+    return tuple(sorted((resources_options or {}).items()))
+
+
+def run_batch(
+    folder: str | Path,
+    store: Store,
+    *,
+    workers: int | None = None,
+    force: bool = False,
+    resources_options: dict[str, Any] | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+) -> BatchResult:
+    """Analyse every supported file below ``folder`` into ``store``; see the module docstring."""
+    from pipeline.ingest import iter_files
+
+    t_start = time.perf_counter()
+    root = Path(folder).resolve()
+    result = BatchResult(folder=str(root), db=str(store.path))
+    batch_id = store.begin_batch(str(root), PIPELINE_VERSION)
+    seen: set[str] = set()
+    options = _options(resources_options)
+    try:
+        jobs = _plan(root, store, iter_files([root]), force, batch_id, result, seen)
+        total = len(jobs)
+        state = {"done": 0, "failed": 0}
+
+        def finished(job: _Job, outcome: dict[str, Any]) -> None:
+            error = _save(store, job, outcome, batch_id)
+            state["done"] += 1
+            state["failed"] += error is not None
+            if on_progress is not None:
+                on_progress(Progress(total, state["done"], state["failed"], result.cached,
+                                     time.perf_counter() - t_start, job.sources[0]["name"], error))
+
+        if on_progress is not None:
+            on_progress(Progress(total, 0, 0, result.cached, time.perf_counter() - t_start))
+        n_workers = min(workers or default_workers(), max(1, total))
+        if not jobs:
+            pass  # nothing new: do not pay for loading the resources
+        elif n_workers <= 1:
+            _run_inline(jobs, options, finished)
+        else:
+            _run_pool(jobs, options, n_workers, finished)
+        result.analysed, result.failed = state["done"], state["failed"]
+    except KeyboardInterrupt:
+        result.interrupted = True
+    result.seconds = time.perf_counter() - t_start
+    if not result.interrupted:
+        store.forget_missing(str(root), seen)
+    result.failures = [f for f in store.failures() if _below(f["path"], root)]
+    store.end_batch(batch_id, status="interrupted" if result.interrupted else "done", n_files=result.files,
+                    n_analysed=result.analysed, n_cached=result.cached, n_failed=len(result.failures))
+    return result
+
+
+def _below(path: str, root: Path) -> bool:
+    try:
+        Path(path).relative_to(root)
+    except ValueError:
+        return False
+    return True
+
+
+def _plan(root: Path, store: Store, files: Any, force: bool, batch_id: int, result: BatchResult,
+          seen: set[str]) -> list[_Job]:
+    """Decide, file by file, what must be analysed; link what is already known."""
+    jobs: dict[str, _Job] = {}
+    for path in files:
+        result.files += 1
+        key = str(path)
+        seen.add(key)
+        source: dict[str, Any] = {"path": key, "name": path.relative_to(root).as_posix()}
+        try:
+            st = path.stat()
+        except OSError as exc:
+            store.save_unreadable(source, "unreadable", f"{key}: cannot be read: {exc.strerror or exc}", batch_id=batch_id)
+            continue
+        source.update(size=st.st_size, mtime_ns=st.st_mtime_ns)
+        known = store.source_state(key)
+        if (not force and known is not None and known.sha256 and known.size == st.st_size
+                and known.mtime_ns == st.st_mtime_ns and known.pipeline_version == PIPELINE_VERSION):
+            result.cached += 1  # unchanged since the last run: not even read
+            continue
+        try:
+            sha = file_sha256(path)
+        except OSError as exc:
+            store.save_unreadable(source, "unreadable", f"{key}: cannot be read: {exc.strerror or exc}", batch_id=batch_id)
+            continue
+        if sha in jobs:  # same content as another file of this run: analysed once
+            jobs[sha].sources.append(source)
+            result.duplicates += 1
+            continue
+        if not force and store.document_version(sha) == PIPELINE_VERSION:
+            store.link_source({**source, "sha256": sha, "pipeline_version": PIPELINE_VERSION}, batch_id=batch_id)
+            result.cached += 1
+            continue
+        jobs[sha] = _Job(path, sha, [source])
+    return list(jobs.values())
+
+
+def _save(store: Store, job: _Job, outcome: dict[str, Any], batch_id: int) -> str | None:
+    """Store one outcome (one transaction); return its error message, or None when the document is ok."""
+    if "internal" in outcome:
+        for src in job.sources:
+            store.save_unreadable(src, "internal", outcome["internal"], batch_id=batch_id)
+        return str(outcome["internal"])
+    record = outcome["record"]
+    # A document that failed before hashing (empty, unsupported) has no sha256: use the planned one.
+    record["sha256"] = record.get("sha256") or job.sha256
+    sources = job.sources
+    if record["sha256"] != job.sha256:
+        # The file changed between planning and reading: what was read is what we store.
+        sources = [{**job.sources[0], "size": None, "mtime_ns": None}]
+    store.save_document(record, sources, model_version=outcome.get("model_version"),
+                        seconds=outcome.get("seconds"), batch_id=batch_id)
+    if record.get("status") != "ok":
+        err = record.get("error") or {}
+        message = str(err.get("message") or err.get("code") or "failed")
+        return message.removeprefix(f"{job.path}: ")  # the progress line names the file already
+    return None
+
+
+def _run_inline(jobs: list[_Job], options: tuple[tuple[str, Any], ...],
+                finished: Callable[[_Job, dict[str, Any]], None]) -> None:
+    _worker_resources(options)  # cost paid once, before the first file
+    for job in jobs:
+        finished(job, _analyse(str(job.path), options))
+
+
+def _run_pool(jobs: list[_Job], options: tuple[tuple[str, Any], ...], n_workers: int,
+              finished: Callable[[_Job, dict[str, Any]], None]) -> None:
+    pending = list(reversed(jobs))
+    while pending:
+        # spawn, not fork: the parent holds an open SQLite connection and maybe threads.
+        executor = ProcessPoolExecutor(max_workers=n_workers, mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=_init_worker, initargs=(options,))
+        running: dict[Future[dict[str, Any]], _Job] = {}
+        try:
+            while pending or running:
+                while pending and len(running) < n_workers * _IN_FLIGHT_PER_WORKER:
+                    job = pending.pop()
+                    running[executor.submit(_analyse, str(job.path), options)] = job
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                broken = False
+                for fut in done:
+                    job = running.pop(fut)
+                    try:
+                        outcome = fut.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        outcome = {"internal": "the worker process died while analysing this file (or one beside it)"}
+                    except Exception as exc:  # e.g. a result that cannot be pickled
+                        outcome = {"internal": f"{type(exc).__name__}: {exc}"}
+                    finished(job, outcome)
+                if broken:
+                    # The pool is unusable: record what was in flight and start a new pool for the rest.
+                    for job in running.values():
+                        finished(job, {"internal": "the worker process died while this file was queued"})
+                    running.clear()
+                    break
+        except BaseException:
+            _terminate(executor)
+            raise
+        executor.shutdown(wait=True)
+
+
+def _terminate(executor: ProcessPoolExecutor) -> None:
+    """Stop now: cancel what is queued and kill the workers (their results would be discarded anyway)."""
+    executor.shutdown(wait=False, cancel_futures=True)
+    # concurrent.futures has no public "terminate"; the process table is the only handle.
+    for proc in list((getattr(executor, "_processes", None) or {}).values()):
+        try:
+            proc.terminate()
+        except Exception:  # already gone
+            pass
+
+
+# -- progress display ----------------------------------------------------------
+
+
+def _fmt_seconds(s: float | None) -> str:
+    if s is None:
+        return "--"
+    s = int(round(s))
+    return f"{s // 3600}h{s % 3600 // 60:02d}m" if s >= 3600 else f"{s // 60}m{s % 60:02d}s"
+
+
+class ProgressPrinter:
+    """Render :class:`Progress` events on a stream: one rewritten line on a terminal, plain lines elsewhere.
+
+    Off a terminal (a log, CI, a pipe) it writes a line at most every
+    ``interval`` seconds plus one per failing file, so logs stay short.
+    """
+
+    def __init__(self, stream: IO[str], *, tty: bool | None = None, interval: float = 5.0) -> None:
+        self.stream = stream
+        self.tty = stream.isatty() if tty is None else tty
+        self.interval = interval
+        self._last = -1e9
+        self._width = 0
+
+    def line(self, p: Progress) -> str:
+        pct = f"{p.done / p.total:6.1%}" if p.total else "  100%"
+        return (f"[{p.done}/{p.total}] {pct}  failed {p.failed}  cached {p.cached}  "
+                f"{p.rate:.1f} files/s  left {_fmt_seconds(p.eta)}")
+
+    def __call__(self, p: Progress) -> None:
+        if p.error and p.name:
+            self._clear()
+            self.stream.write(f"✗ {p.name}: {p.error}\n")
+        now = time.monotonic()
+        last = p.done == p.total
+        if self.tty:
+            text = self.line(p) + (f"  {p.name}" if p.name and not last else "")
+            self.stream.write("\r" + text.ljust(self._width))
+            self._width = len(text)
+            if last:
+                self.stream.write("\n")
+                self._width = 0
+        elif last or now - self._last >= self.interval:
+            self.stream.write(self.line(p) + "\n")
+            self._last = now
+        self.stream.flush()
+
+    def _clear(self) -> None:
+        if self.tty and self._width:
+            self.stream.write("\r" + " " * self._width + "\r")
+            self._width = 0

@@ -1,0 +1,346 @@
+"""Web pages saved from a government website: the article (title and body) without the page around it.
+
+General heuristics, no per-site rules:
+
+1. Charset: a byte-order mark, else the document's own declaration (``<meta
+   charset>``, ``http-equiv`` Content-Type, the XML declaration), read strictly;
+   when that is missing or wrong, the TXT rules (:func:`txt.decode_text`).
+2. Page furniture goes first: scripts, styles, forms, ``nav``/``header``/
+   ``footer``/``aside`` elements, hidden elements, and elements whose class or
+   id names navigation, breadcrumbs, sharing, printing, font size, footers,
+   copyright and the like.
+3. The content container is found by text density: starting from ``<body>``,
+   descend into the child that holds most of the non-link text as long as it
+   holds nearly all of it. A container with a well-known content name
+   (TRS_Editor, article, content, zoom, ...) inside the result wins when it
+   holds most of the text: it excludes the date/source/share lines that sit
+   between the title and the body on most CMS templates.
+4. The title: ``<meta name="ArticleTitle">`` (TRS and most Chinese government
+   CMSes), else a heading or a title-named element before the body, else the
+   first part of ``<title>``.
+5. Lines follow the page's block structure: ``<p>``, ``<div>``, ``<br>``,
+   list items, headings and table rows end lines; table cells are joined by a tab.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from lxml import etree, html
+
+from pipeline.errors import EmptyDocument, EncodingError
+from pipeline.ingest.base import Extracted, join_blocks
+from pipeline.ingest.txt import decode_text
+from pipeline.types import Block
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_\-.]+)""", re.IGNORECASE)
+# Declared names -> the codec that reads them (GB2312/GBK pages are GB18030 in practice).
+_CODEC_ALIASES = {
+    "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030", "cp936": "gb18030",
+    "big5-hkscs": "big5hkscs", "x-big5": "big5", "utf8": "utf-8", "unicode": "utf-8",
+}
+
+_DROP_TAGS = (
+    "script", "style", "noscript", "template", "iframe", "frame", "frameset", "object", "embed",
+    "svg", "canvas", "form", "button", "select", "input", "textarea", "nav", "header", "footer",
+    "aside", "head", "map", "audio", "video", "link", "meta",
+)
+# class/id words of page furniture. Matched on word parts of the attribute, so
+# "breadcrumb", "bread-nav", "share_box", "foot", "copyright" match, "content" does not.
+_NOISE = re.compile(
+    r"(?:^|[\s_\-])(?:nav|navbar|navigation|menu|menus|breadcrumbs?|bread|crumbs?|position|location|curpos|"
+    r"dqwz|wz|share|sharebox|bdshare|jiathis|print|dayin|font|fontsize|zh|zoomfont|"
+    r"foot|footer|copyright|banquan|bottom|header|top|topbar|head|sidebar|side|aside|"
+    r"related|xgwz|xglj|recommend|comment|comments|pinglun|login|search|toolbar|tools|tool|"
+    r"qrcode|ewm|erweima|wechat|weixin|weibo|links|friendlink|yqlj|pagination|pager|"
+    r"prev|next|close|favorite|collect|ad|ads|advert|banner|skip|hidden|hide|modal|popup|"
+    r"xxgk_table|xxgkbox|metadata|info|attr|props|govinfo|sxx)(?:$|[\s_\-\d])",
+    re.IGNORECASE,
+)
+# Containers that CMSes use for the article body (checked before the density walk's result).
+_CONTENT = re.compile(
+    r"(?:^|[\s_\-])(?:trs_editor|trs_paper_default|article|article[_\-]?content|articlecontent|content|"
+    r"contents|con|conts|zoom|detail|details|main[_\-]?text|maintext|text|txt|body|zwnr|nr|wznr|"
+    r"pages_content|art_con|xxgk_content|view|entry|post|news_content|newscontent|bt_content|"
+    r"article_con|arc_content|content_text|ccontent|zw|zhengwen|wenzhang)(?:$|[\s_\-\d])",
+    re.IGNORECASE,
+)
+_TITLE_NAME = re.compile(
+    r"(?:^|[\s_\-])(?:title|tit|titles|article[_\-]?title|news[_\-]?title|biaoti|bt|headline|xxgk_title|"
+    r"con_title|detail_title|main_title)(?:$|[\s_\-\d])",
+    re.IGNORECASE,
+)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+# Whole lines that are page tools, not article text (kept short: a real sentence never matches).
+_NOISE_LINE = re.compile(
+    r"^[【\[（(]?\s*(?:打印(?:本页|此页|文章|页面)?|关闭(?:本页|窗口|页面)?|返回顶部|返回|收藏(?:本页)?|"
+    r"分享(?:到)?|字号|字体|语音播报|扫一扫.*|【?大\s*中\s*小】?|[大中小](?:\s*[大中小]){2}|"
+    r"浏览次数|阅读次数|访问量|上一篇.*|下一篇.*|相关(?:链接|文章|阅读|新闻)|责任编辑.*)"
+    r"\s*[】\]）)]?[：:]?\s*[\d【】\[\]大中小\s|/打印关闭收藏分享]*$"
+)
+# Breadcrumbs and the CMS's date/source/index lines, when they sit inside the content container.
+_CRUMB_LINE = re.compile(r"^(?:您|你)?(?:当前|现在)?(?:所在)?(?:的)?位置\s*[：:]|^首页\s*[>＞»›/]")
+_INFO_LABEL = re.compile(
+    r"(?:发布时间|发布日期|发文日期|成文日期|更新时间|日期|时间|来源|信息来源|文章来源|作者|编辑|浏览次数|点击数|阅读数|"
+    r"索引号|发文字号|文号|主题分类|体裁分类|发布机构|有效性|主题词|所属机构)\s*[\]】]?\s*[：:]?"
+)
+_DATE = re.compile(r"\d{4}\s*[-年/.]\s*\d{1,2}")
+_BLOCK_TAGS = frozenset({
+    "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "table",
+    "tr", "tbody", "thead", "tfoot", "section", "article", "blockquote", "pre", "center", "hr", "main",
+    "address", "figure", "figcaption", "caption", "fieldset", "legend",
+})
+_TITLE_SEP = re.compile(r"\s*(?:[_|｜]|--|—|－| - )\s*")
+_WS = re.compile(r"[ \t\r\n\f\v]+")
+_CELL = "\x1f"
+
+
+def _declared_codec(data: bytes) -> str | None:
+    head = data[:4096]
+    m = _XML_ENCODING.match(head) or _META_CHARSET.search(head)
+    if not m:
+        return None
+    name = m.group(1).decode("ascii", "ignore").strip().lower()
+    name = _CODEC_ALIASES.get(name, name)
+    try:
+        import codecs
+
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode_html(data: bytes, path: Path) -> tuple[str, str]:
+    """Decode a page: BOM, then the declared charset (strict), then the TXT rules."""
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return decode_text(data, path)
+    codec = _declared_codec(data)
+    if codec is not None:
+        try:
+            return data.decode(codec), codec
+        except UnicodeDecodeError:
+            pass  # a page that lies about its charset (common after "save as"): use the detection rules
+    try:
+        return decode_text(data, path)
+    except EncodingError:
+        raise EncodingError(
+            f"is a web page in none of the supported encodings (declared: {codec or 'none'}); save it again as UTF-8", path
+        ) from None
+
+
+def _attrs(el: etree._Element) -> str:
+    return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
+
+
+def _clean(root: etree._Element) -> None:
+    """Remove page furniture in place.
+
+    A furniture-named element that holds most of the page's text is kept: some
+    templates wrap the whole page in ``<div class="top-wrap">``.
+    """
+    sizes = _measure(root)
+    limit = 0.5 * sizes.get(root, (0, 0))[0]
+    doomed: list[etree._Element] = []
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            doomed.append(el)  # comments, processing instructions
+            continue
+        tag = el.tag.lower()
+        if tag in _DROP_TAGS:
+            doomed.append(el)
+        elif el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or ""):
+            doomed.append(el)
+        elif (
+            tag not in ("html", "body")
+            and (attrs := _attrs(el))
+            and _NOISE.search(attrs)
+            and not _CONTENT.search(attrs)
+            and sizes.get(el, (0, 0))[0] <= limit
+        ):
+            doomed.append(el)
+    for el in doomed:
+        parent = el.getparent()
+        if parent is None:
+            continue
+        # Keep the tail text (it belongs to the parent), drop the element.
+        if el.tail and el.tail.strip():
+            prev = el.getprevious()
+            if prev is not None:
+                prev.tail = (prev.tail or "") + el.tail
+            else:
+                parent.text = (parent.text or "") + el.tail
+        parent.remove(el)
+
+
+def _measure(root: etree._Element) -> dict[etree._Element, tuple[int, int]]:
+    """(text chars, link text chars) of every element of the subtree, visible characters only.
+
+    Iterative (children before parents) so deeply nested pages cannot exhaust the stack.
+    """
+    sizes: dict[etree._Element, tuple[int, int]] = {}
+    for el in reversed(list(root.iter())):
+        if not isinstance(el.tag, str):
+            continue
+        in_link = el.tag == "a"
+        text = len("".join((el.text or "").split()))
+        links = text if in_link else 0
+        for child in el:
+            tail = len("".join((child.tail or "").split()))
+            t, lk = sizes.get(child, (0, 0))
+            text += t + tail
+            links += (t + tail) if in_link else lk
+        sizes[el] = (text, links)
+    return sizes
+
+
+def _content_root(body: etree._Element) -> etree._Element:
+    sizes = _measure(body)
+
+    def own(el: etree._Element) -> int:
+        t, lk = sizes.get(el, (0, 0))
+        return t - lk
+
+    node = body
+    while True:
+        children = [c for c in node if isinstance(c.tag, str)]
+        if not children:
+            break
+        best = max(children, key=own)
+        if own(best) >= 0.8 * own(node) and own(best) > 0:
+            node = best
+        else:
+            break
+    # A named content container inside the dense node (or the node's parent,
+    # when the walk stopped one level too deep) that holds most of its text.
+    total = own(node)
+    named = [
+        el for el in node.iter()
+        if isinstance(el.tag, str) and el is not node and _CONTENT.search(_attrs(el)) and own(el) >= 0.6 * total
+    ]
+    if named:
+        # The innermost such container: the article, not the wrapper of title + tools.
+        node = min(named, key=own)
+    return node
+
+
+def _lines(el: etree._Element) -> Iterator[str]:
+    """Text lines of an element, following block tags; table cells joined by a tab."""
+    buf: list[str] = []
+
+    def flush() -> Iterator[str]:
+        # HTML whitespace collapses; the cell separator (a unit separator here) survives as a tab.
+        cells = [_WS.sub(" ", c).strip() for c in "".join(buf).split(_CELL)]
+        buf.clear()
+        line = "\t".join(cells).strip()
+        if line:
+            yield line
+
+    def walk(node: etree._Element) -> Iterator[str]:
+        tag = node.tag.lower() if isinstance(node.tag, str) else ""
+        block = tag in _BLOCK_TAGS
+        if block:
+            yield from flush()
+        if tag in ("td", "th") and "".join(buf).strip():
+            buf.append(_CELL)
+        if node.text and tag != "br":
+            buf.append(node.text)
+        for child in node:
+            if isinstance(child.tag, str):
+                yield from walk(child)
+            if child.tail:
+                buf.append(child.tail)
+        if block:
+            yield from flush()
+
+    yield from walk(el)
+    yield from flush()
+
+
+def _is_noise_line(line: str) -> bool:
+    """A line of page tools, a breadcrumb, or the CMS's date/source/index data (not article text)."""
+    compact = "".join(line.split())
+    if _NOISE_LINE.match(compact) or _CRUMB_LINE.match(compact):
+        return True
+    if len(compact) <= 120 and "。" not in compact:
+        labels = len(_INFO_LABEL.findall(line))
+        lead = _INFO_LABEL.match(compact.lstrip("[【"))
+        if lead and (labels >= 2 or _DATE.search(compact)):
+            return True
+    return False
+
+
+def _meta_title(doc: etree._Element) -> str | None:
+    for name in ("ArticleTitle", "articletitle", "og:title", "title", "Title"):
+        for meta in doc.iter("meta"):
+            if (meta.get("name") or meta.get("property") or "") == name and (meta.get("content") or "").strip():
+                return _WS.sub(" ", meta.get("content", "")).strip()
+    return None
+
+
+def _page_title(doc: etree._Element) -> str | None:
+    el = doc.find(".//title")
+    if el is None:
+        return None
+    text = _WS.sub(" ", el.text_content()).strip()
+    return text or None
+
+
+def _find_title(body: etree._Element, content: etree._Element, page_title: str | None) -> str | None:
+    """The article title shown on the page: a heading or title-named element before the body text."""
+    candidates: list[str] = []
+    for el in body.iter():
+        if el is content:
+            break
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag in ("h1", "h2", "h3") or _TITLE_NAME.search(_attrs(el)):
+            text = _WS.sub(" ", el.text_content()).strip()
+            if 4 <= len(text) <= 120:
+                candidates.append(text)
+    if page_title:
+        # Prefer the candidate that the <title> also names (the site name is not the title).
+        for text in reversed(candidates):
+            if text in page_title or page_title.startswith(text[:8]):
+                return text
+    if candidates:
+        return candidates[-1]
+    if page_title:
+        first = _TITLE_SEP.split(page_title)[0].strip()
+        return first or None
+    return None
+
+
+def read_html(data: bytes, path: Path) -> Extracted:
+    """Read the article of a saved web page."""
+    text, codec = decode_html(data, path)
+    # lxml refuses str input that still declares an encoding.
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text.lstrip("\ufeff"))
+    if not text.strip():
+        raise EmptyDocument("is an empty web page", path)
+    try:
+        doc = html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise EmptyDocument(f"is a web page without content ({exc})", path) from exc
+    page_title = _page_title(doc)
+    meta_title = _meta_title(doc)
+    body = doc.find("body")
+    if body is None:
+        body = doc
+    _clean(body)
+    content = _content_root(body)
+    title = meta_title or _find_title(body, content, page_title)
+
+    lines = [ln for ln in _lines(content) if not _is_noise_line(ln)]
+    parts: list[tuple[str, Block]] = []
+    if title and not any(title.replace(" ", "") == ln.replace(" ", "") for ln in lines[:5]):
+        parts.append((title, Block(start=0, end=0, kind="title")))
+    for ln in lines:
+        kind = "title" if title and ln.replace(" ", "") == title.replace(" ", "") and not parts else "paragraph"
+        parts.append((ln, Block(start=0, end=0, kind="table_row" if "\t" in ln else kind)))
+    if not any(b.kind != "title" for _, b in parts):
+        raise EmptyDocument("is a web page without article text (only navigation, or the article is loaded by script)", path)
+    joined, blocks = join_blocks(parts)
+    return Extracted(text=joined, format="html", blocks=blocks, encoding=codec, extractor="lxml", html_title=page_title)

@@ -1,0 +1,531 @@
+"""PDF with a text layer: pypdfium2 first, pdfplumber per page when pdfium's output is unusable.
+
+Why this order (measured on the PDFs of ../shared/corpus/ext, see
+benchmarks/bench_ingest.py): pdfium's text page gives the text with line breaks
+at roughly 600-700 pages/s, pdfplumber's ``extract_text`` about 25 pages/s,
+because pdfminer analyses the layout of every character in Python. Both give
+the same characters on well-formed files. pdfium also answers the few layout
+questions we need cheaply: the boxes of a line's first and last characters
+(line edges, for re-joining hard-wrapped lines and spotting centred page
+numbers) and the font size of its first character (a title/heading hint).
+pdfplumber runs only for pages pdfium garbles or leaves empty, or for every
+page when the caller asks for it (``prefer="pdfplumber"``).
+
+Per page: lines with geometry -> page numbers and repeated running
+headers/footers dropped -> lines re-joined into paragraphs across line and page
+breaks (no space is inserted between Chinese characters) -> one Block per
+paragraph with its page and font size.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import statistics
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import CorruptDocument, EncryptedDocument, GarbledText, NoTextLayer
+from pipeline.ingest.base import Extracted, join_blocks
+from pipeline.types import Block
+
+__all__ = ["read_pdf", "is_garbled", "is_page_number", "join_lines", "Line"]
+
+_OCR_ADVICE = "it needs OCR: install the OCR extra (pip install 'govreport[ocr]') and run again"
+
+# --- garbled text ------------------------------------------------------------------
+_CID = re.compile(r"\(cid:\d+\)")
+# Characters a Chinese report is made of: CJK ideographs and punctuation, ASCII,
+# full-width forms, general punctuation (— “ ” …), Latin-1 punctuation, circled numbers.
+_GOOD = re.compile(
+    r"[\u0020-\u007e\u00a0-\u00bf\u00b7\u00d7\u00f7\u2000-\u206f\u2150-\u218f\u2190-\u21ff\u2460-\u24ff"
+    r"\u2500-\u257f\u25a0-\u25ff\u2600-\u26ff\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3200-\u32ff"
+    r"\u3300-\u33ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u2e80-\u2fdf\U00020000-\U0003134f]"
+)
+_BAD = re.compile(r"[\ue000-\uf8ff\ufffd\ufffe\uffff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def is_garbled(text: str) -> bool:
+    """True when extracted text is mostly not characters (``(cid:NNN)``, U+FFFD, private use, junk).
+
+    A few odd characters (a bullet glyph from a Symbol font) are tolerated; a
+    page where they make up a noticeable share is not text a reader saw.
+    """
+    chars = "".join(text.split())
+    if not chars:
+        return False
+    cid = len(_CID.findall(chars))
+    if cid >= 3 and cid * 6 > 0.05 * len(chars):
+        return True
+    bad = len(_BAD.findall(chars))
+    if bad >= 3 and bad > 0.02 * len(chars):
+        return True
+    if len(chars) >= 20:
+        good = len(_GOOD.findall(chars))
+        return good < 0.85 * len(chars)
+    return False
+
+
+# --- page furniture ----------------------------------------------------------------
+_DASHES = "-－—–─~～·•"
+_PAGE_NUMBER = re.compile(
+    rf"""^(?:
+        [{_DASHES}]+\d{{1,4}}[{_DASHES}]+            # - 3 -, — 3 —
+      | 第\d{{1,4}}页(?:[,，/／]?共\d{{1,4}}页)?     # 第3页, 第3页共10页
+      | 共\d{{1,4}}页[,，/／]?第\d{{1,4}}页
+      | \d{{1,4}}[/／]\d{{1,4}}                     # 3/10
+      | (?:page|p\.?)\d{{1,4}}(?:of\d{{1,4}})?      # Page 3 of 10
+      | [{_DASHES}]*[一二三四五六七八九十百]{{1,4}}[{_DASHES}]+  # — 三 —
+    )$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_BARE_NUMBER = re.compile(r"^\d{1,4}$")
+
+
+@dataclass
+class Line:
+    """One text line of a page; coordinates in points from the top-left corner (None when unknown)."""
+
+    text: str
+    x0: float | None = None
+    x1: float | None = None
+    top: float | None = None
+    size: float | None = None
+    bold: bool | None = None
+    page: int = 1  # 1-based
+    kind: str = "paragraph"
+    wrap: bool | None = None  # known to continue (True) / not continue (False) the previous line; None: decide
+
+
+def is_page_number(line: Line, page_width: float | None) -> bool:
+    """A page number line: "- 3 -", "— 3 —", "第3页", "3/10", or a bare number centred / at a margin."""
+    compact = "".join(line.text.split())
+    if _PAGE_NUMBER.match(compact):
+        return True
+    if _BARE_NUMBER.match(compact):
+        if page_width is None or line.x0 is None or line.x1 is None:
+            return True
+        mid = (line.x0 + line.x1) / 2
+        return abs(mid - page_width / 2) < 0.12 * page_width or line.x0 > 0.6 * page_width or line.x1 < 0.4 * page_width
+    return False
+
+
+def _furniture_key(text: str) -> str:
+    # Running headers often carry the page number or a date: compare without digits.
+    return re.sub(r"\d+", "#", "".join(text.split()))
+
+
+def _edges(lines: list[Line], edge: int) -> tuple[list[int], list[int]]:
+    """Indices of the top-most and bottom-most ``edge`` lines of a page.
+
+    By position when known (a content stream may draw the header last), else by order.
+    """
+    order = list(range(len(lines)))
+    if all(ln.top is not None for ln in lines):
+        order.sort(key=lambda i: lines[i].top)  # type: ignore[arg-type, return-value]
+    return order[:edge], order[-edge:] if len(order) > edge else order[edge:]
+
+
+def drop_furniture(pages: list[list[Line]], widths: Sequence[float | None], edge: int = 2) -> tuple[list[list[Line]], int]:
+    """Drop page numbers and running headers/footers; return the pages and how many lines went.
+
+    Only the top-most and bottom-most ``edge`` lines of a page are candidates:
+    that is where furniture sits, and a body line that happens to repeat
+    elsewhere is not touched. A header/footer must repeat on at least half of
+    the pages (on both pages of a two-page document).
+    """
+    removed = 0
+    out: list[list[Line]] = []
+    for lines, width in zip(pages, widths):
+        keep = list(lines)
+        for _ in range(edge):  # "- 3 -" may sit below a footer line, or above it
+            top, bottom = _edges(keep, 1)
+            doomed = {i for i in top + bottom if is_page_number(keep[i], width)}
+            if not doomed:
+                break
+            keep = [ln for i, ln in enumerate(keep) if i not in doomed]
+            removed += len(doomed)
+        out.append(keep)
+    n_pages = sum(1 for p in out if p)
+    if n_pages >= 2:
+        counts: Counter[str] = Counter()
+        for lines in out:
+            top, bottom = _edges(lines, edge)
+            counts.update({_furniture_key(lines[i].text) for i in top + bottom})
+        threshold = 2 if n_pages == 2 else max(3, (n_pages + 1) // 2)
+        repeated = {k for k, c in counts.items() if c >= threshold and k}
+        if repeated:
+            for p, lines in enumerate(out):
+                top, bottom = _edges(lines, edge)
+                doomed = {i for i in top + bottom if _furniture_key(lines[i].text) in repeated}
+                if doomed:
+                    out[p] = [ln for i, ln in enumerate(lines) if i not in doomed]
+                    removed += len(doomed)
+    return out, removed
+
+
+# --- re-joining hard-wrapped lines ----------------------------------------------------
+_CN_NUM = "一二三四五六七八九十百零〇"
+_HEADING_MARKER = re.compile(
+    rf"""^(?:
+        [{_CN_NUM}]+[、．.]                      # 一、
+      | [（(][{_CN_NUM}]+[)）]                    # （一）
+      | \d{{1,2}}[、．.](?![\d.．])               # 1.  1、 (not 5.4%)
+      | [（(]\d{{1,2}}[)）]                       # （1）
+      | [①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]
+      | 第[{_CN_NUM}\d]+[章节条部分篇]
+      | 附件\s*\d*[:：]?$
+    )""",
+    re.VERBOSE,
+)
+# A line ending with these ends a sentence (or introduces a list).
+_TERMINAL = tuple("。！？!?；;：:")
+_CLOSERS = "”’」』）)】"
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.rstrip(_CLOSERS + " ").endswith(_TERMINAL)
+
+
+def _is_ascii_word(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+@dataclass
+class _Geometry:
+    """Where the body text of a page size sits: left margin, right margin, usual font size."""
+
+    left: float
+    right: float
+    size: float
+    width: float
+
+
+def _geometry(lines: list[Line], width: float) -> _Geometry | None:
+    xs = [(ln.x0, ln.x1) for ln in lines if ln.x0 is not None and ln.x1 is not None]
+    if len(xs) < 3:
+        return None
+    # The most common left edge is the margin (paragraph first lines are indented,
+    # centred titles are not many); the right margin is where full lines end.
+    lefts = Counter(round(x0) for x0, _ in xs)
+    left = float(min(x for x, c in lefts.items() if c >= max(lefts.values()) * 0.5))
+    rights = sorted(x1 for _, x1 in xs)
+    right = rights[int(0.9 * (len(rights) - 1))]
+    sizes = [ln.size for ln in lines if ln.size]
+    size = statistics.median(sizes) if sizes else 12.0
+    return _Geometry(left=left, right=right, size=size, width=width)
+
+
+def _centred(line: Line, g: _Geometry) -> bool:
+    assert line.x0 is not None and line.x1 is not None
+    size = line.size or g.size
+    # Indented on the left AND short of the right margin, by about as much.
+    return (
+        line.x0 > g.left + 2 * size
+        and line.x1 < g.right - 1.5 * size
+        and abs((line.x0 + line.x1) / 2 - (g.left + g.right) / 2) < size
+    )
+
+
+def continues(cur: Line, nxt: Line, g: _Geometry | None, typical_len: int) -> bool:
+    """Does ``nxt`` continue the paragraph that ``cur`` ends (a hard wrap, not a new paragraph)?"""
+    text, nxt_text = cur.text.rstrip(), nxt.text.lstrip()
+    if nxt.wrap is not None:
+        return nxt.wrap
+    if not text or not nxt_text or _HEADING_MARKER.match(nxt_text):
+        return False
+    ends = _ends_sentence(text)
+    if g is None or None in (cur.x0, cur.x1, nxt.x0, nxt.x1):
+        # Text only: a long line that does not end a sentence wraps.
+        return not ends and len(text) >= 0.8 * typical_len
+    assert cur.x0 is not None and cur.x1 is not None and nxt.x0 is not None
+    size = cur.size or g.size
+    if cur.size and nxt.size and abs(cur.size - nxt.size) > 1.5:
+        return False  # a title above body text, body text above a table
+    if _centred(nxt, g):
+        # A centred line continues only a title set in centred lines of one size
+        # (the first line of a long title may fill the measure).
+        same = cur.size is not None and nxt.size is not None and abs(cur.size - nxt.size) < 0.5
+        mid = (cur.x0 + cur.x1) / 2
+        return not ends and same and abs(mid - (g.left + g.right) / 2) < size
+    if _centred(cur, g):
+        return False
+    if nxt.x0 > g.left + 1.2 * size:
+        return False  # an indented first line starts a new paragraph
+    if cur.x1 >= g.right - 1.5 * size:
+        return True  # the line runs to the right margin: wrapped
+    # Stopped short: a paragraph end, unless a long word/number did not fit.
+    return not ends and cur.x1 >= g.right - 5 * size and cur.x0 <= g.left + 2.5 * size
+
+
+def join_lines(lines: list[Line], geometry: Callable[[Line], _Geometry | None] | None = None) -> list[tuple[str, Line]]:
+    """Re-join hard-wrapped lines into paragraphs; return ``(text, first line)`` pairs."""
+    lengths = sorted(len(ln.text.strip()) for ln in lines if ln.text.strip())
+    typical = lengths[int(0.75 * (len(lengths) - 1))] if lengths else 0
+    paragraphs: list[tuple[list[str], Line]] = []
+    prev: Line | None = None
+    for ln in lines:
+        text = ln.text.strip()
+        if not text:
+            prev = None
+            continue
+        g = geometry(prev) if (geometry is not None and prev is not None) else None
+        if prev is not None and paragraphs and continues(prev, ln, g, typical):
+            parts = paragraphs[-1][0]
+            # A space only between two Latin words/numbers: Chinese has none.
+            sep = " " if _is_ascii_word(parts[-1][-1]) and _is_ascii_word(text[0]) else ""
+            parts.append(sep + text)
+        else:
+            paragraphs.append(([text], ln))
+        prev = ln
+    return [("".join(parts), first) for parts, first in paragraphs]
+
+
+# --- extraction ------------------------------------------------------------------------
+@dataclass
+class _Page:
+    index: int  # 0-based
+    width: float
+    lines: list[Line] = field(default_factory=list)
+    source: str = "pdfium"
+    status: str = "ok"  # ok | empty (no text, has images: a scan?) | blank (nothing at all) | garbled
+
+    @property
+    def text(self) -> str:
+        return "\n".join(ln.text for ln in self.lines)
+
+
+_LINE_SPLIT = re.compile(r"\r\n|\r|\n")
+
+
+def _pdfium_page(pdf: Any, index: int) -> _Page:
+    import pypdfium2.raw as pdfium_c
+
+    page = pdf[index]
+    try:
+        width, height = page.get_size()
+        textpage = page.get_textpage()
+        try:
+            n_chars = textpage.count_chars()
+            text = textpage.get_text_range() if n_chars > 0 else ""
+            aligned = len(text) == n_chars
+            map_error = getattr(pdfium_c, "FPDFText_HasUnicodeMapError", None)
+            sampled = unmapped = 0
+            lines: list[Line] = []
+            pos = 0
+            for m in [*_LINE_SPLIT.finditer(text), None]:
+                end = m.start() if m is not None else len(text)
+                raw = text[pos:end]
+                stripped = raw.strip()
+                if stripped:
+                    a = pos + (len(raw) - len(raw.lstrip()))
+                    b = a + len(stripped) - 1
+                    if not aligned:  # rare: pdfium's text view skipped or added characters
+                        a = pdfium_c.FPDFText_GetCharIndexFromTextIndex(textpage, a)
+                        b = pdfium_c.FPDFText_GetCharIndexFromTextIndex(textpage, b)
+                    if a >= 0 and b >= 0:
+                        # Loose boxes span the glyph's advance: a tight box of "，" or "；" ends
+                        # mid-cell and would make a full line look short.
+                        left, _, _, top = textpage.get_charbox(a, loose=True)
+                        _, _, right, _ = textpage.get_charbox(b, loose=True)
+                        size = pdfium_c.FPDFText_GetFontSize(textpage, a)
+                        weight = pdfium_c.FPDFText_GetFontWeight(textpage, a)
+                        if map_error is not None:
+                            # A font without a Unicode map extracts as plausible ASCII junk, which no
+                            # character test can see; pdfium knows. Sample three characters a line.
+                            for k in {a, (a + b) // 2, b}:
+                                sampled += 1
+                                unmapped += map_error(textpage, k) == 1
+                        lines.append(Line(
+                            text=stripped, x0=left, x1=right, top=height - top,
+                            size=round(size, 1) if size > 1.0 else None,
+                            bold=weight >= 600 if weight > 0 else None, page=index + 1,
+                        ))
+                    else:
+                        lines.append(Line(text=stripped, page=index + 1))
+                pos = m.end() if m is not None else len(text)
+        finally:
+            textpage.close()
+        has_image = bool(lines) or any(
+            pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFPage_GetObject(page, k)) == pdfium_c.FPDF_PAGEOBJ_IMAGE
+            for k in range(pdfium_c.FPDFPage_CountObjects(page))
+        )
+    finally:
+        page.close()
+    result = _Page(index=index, width=width, lines=lines)
+    garbled = is_garbled(result.text) or (sampled > 0 and unmapped > 0.1 * sampled)
+    result.status = "garbled" if garbled else ("ok" if lines else "empty")
+    if result.status == "empty" and not has_image:
+        result.status = "blank"  # an intentionally empty page: nothing to extract, nothing to OCR
+    return result
+
+
+def _plumber_page(plumber_pdf: Any, index: int) -> _Page:
+    page = plumber_pdf.pages[index]
+    try:
+        rows = page.extract_text_lines(return_chars=True)
+    except Exception:  # pdfminer raises many kinds on odd content streams; the page is then unreadable
+        rows = []
+    lines: list[Line] = []
+    for row in rows:
+        text = row["text"].strip()
+        if not text:
+            continue
+        chars = row.get("chars") or []
+        first = chars[0] if chars else {}
+        fontname = str(first.get("fontname", ""))
+        lines.append(Line(
+            text=text, x0=float(row["x0"]), x1=float(row["x1"]), top=float(row["top"]),
+            size=round(float(first["size"]), 1) if first.get("size") else None,
+            bold=("bold" in fontname.lower() or "heavy" in fontname.lower()) if fontname else None,
+            page=index + 1,
+        ))
+    result = _Page(index=index, width=float(page.width), lines=lines, source="pdfplumber")
+    result.status = "garbled" if is_garbled(result.text) else ("ok" if lines else "empty")
+    page.close()
+    return result
+
+
+def _open_pdfium(data: bytes, path: Path) -> Any:
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        code = getattr(exc, "err_code", None)
+        if code == 4 or "password" in str(exc).lower():
+            raise EncryptedDocument("is a password-protected PDF; remove the password (or print it to a new PDF) and submit it again", path) from exc
+        raise CorruptDocument(f"is not a readable PDF ({exc}); open it in a PDF reader, save a new copy and submit that", path) from exc
+    if len(pdf) == 0:
+        pdf.close()
+        raise CorruptDocument("is a PDF without pages (damaged or truncated)", path)
+    return pdf
+
+
+def _open_plumber(data: bytes, path: Path) -> Any:
+    import pdfplumber
+
+    try:
+        return pdfplumber.open(io.BytesIO(data))
+    except Exception as exc:  # pdfminer's errors have no common base class
+        if "password" in type(exc).__name__.lower() or "password" in str(exc).lower():
+            raise EncryptedDocument("is a password-protected PDF; remove the password and submit it again", path) from exc
+        raise CorruptDocument(f"is not a readable PDF ({type(exc).__name__}: {exc})", path) from exc
+
+
+def _ocr(data: bytes, indices: list[int], path: Path) -> dict[int, Any] | None:
+    """Text of scanned pages from the optional OCR module, or None when OCR is not installed."""
+    try:
+        from pipeline import ocr  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    if not ocr.ocr_available():
+        return None
+    return ocr.ocr_pdf_pages(data, indices, path)  # type: ignore[no-any-return]
+
+
+def _ocr_lines(page: Any, index: int) -> list[Line]:
+    """Lines of an OCR page. The OCR module already joins paragraphs and drops page numbers:
+    its paragraphs are kept as they are (only the first may continue the previous page)."""
+    paragraphs = getattr(page, "paragraphs", None) or []
+    if not paragraphs:
+        return [Line(text=t.strip(), page=index + 1, wrap=False) for t in page.text.splitlines() if t.strip()]
+    return [
+        Line(text=p.text.strip(), page=index + 1, size=getattr(p, "font_size", None), kind=getattr(p, "kind", "paragraph"),
+             wrap=bool(getattr(p, "continues", False)) if k == 0 else False)
+        for k, p in enumerate(paragraphs) if p.text.strip()
+    ]
+
+
+def _page_list(indices: list[int]) -> str:
+    return ", ".join(str(i + 1) for i in indices)
+
+
+def read_pdf(data: bytes, path: Path, *, prefer: str = "pdfium") -> Extracted:
+    """Read a PDF's text layer (``prefer="pdfplumber"`` runs pdfplumber on every page, for its layout)."""
+    pdf = _open_pdfium(data, path)
+    plumber: Any = None
+    try:
+        n_pages = len(pdf)
+        if prefer == "pdfplumber":
+            plumber = _open_plumber(data, path)
+            pages = [_plumber_page(plumber, i) for i in range(n_pages)]
+            fallback: Callable[[Any, int], _Page] = _pdfium_page
+            fallback_src: Any = pdf
+        else:
+            pages = [_pdfium_page(pdf, i) for i in range(n_pages)]
+            fallback, fallback_src = _plumber_page, None
+        # Garbled or empty pages: ask the other extractor (empty pages too: pdfium
+        # and pdfminer disagree on a few odd fonts and content streams).
+        retry = [p.index for p in pages if p.status in ("empty", "garbled")]
+        if retry:
+            if fallback_src is None:
+                plumber = _open_plumber(data, path)
+                fallback_src = plumber
+            for i in retry:
+                other = fallback(fallback_src, i)
+                if other.status in ("ok", "blank"):
+                    pages[i] = other
+                elif other.status == "garbled" and pages[i].status == "empty":
+                    pages[i] = other
+    finally:
+        if plumber is not None:
+            plumber.close()
+        pdf.close()
+
+    warnings: list[str] = []
+    extractors = {p.source for p in pages if p.status == "ok"}
+    missing = [p.index for p in pages if p.status in ("empty", "garbled")]
+    ocr_conf: float | None = None
+    if missing:
+        ocr_pages = _ocr(data, missing, path)
+        if ocr_pages:
+            confidences = []
+            for i, op in ocr_pages.items():
+                if 0 <= i < len(pages) and op.text.strip():
+                    pages[i] = _Page(index=i, width=pages[i].width, source="ocr", lines=_ocr_lines(op, i))
+                    confidences.append(float(op.confidence))
+            if confidences:
+                ocr_conf = sum(confidences) / len(confidences)
+                extractors.add("ocr")
+            missing = [i for i in missing if pages[i].source != "ocr"]
+    garbled = [i for i in missing if pages[i].status == "garbled"]
+    empty = [i for i in missing if pages[i].status == "empty"]
+    if not any(p.lines for i, p in enumerate(pages) if i not in missing):
+        if garbled:
+            raise GarbledText(
+                f"has a text layer that extracts only as garbage (fonts without a Unicode map) on every page; {_OCR_ADVICE}", path)
+        raise NoTextLayer(f"has no text layer (a scanned or image-only PDF, {n_pages} page(s)); {_OCR_ADVICE}", path)
+    if empty:
+        warnings.append(f"pages without a text layer were skipped (page {_page_list(empty)}); {_OCR_ADVICE}")
+    if garbled:
+        warnings.append(f"pages whose text extracts as garbage were skipped (page {_page_list(garbled)}); {_OCR_ADVICE}")
+    for i in missing:
+        pages[i].lines = []
+
+    page_lines, _ = drop_furniture([p.lines for p in pages], [p.width for p in pages])
+    geometries: dict[int, _Geometry | None] = {}
+    by_width: dict[int, list[Line]] = {}
+    for p, lines in zip(pages, page_lines):
+        by_width.setdefault(round(p.width), []).extend(lines)
+    page_width = {p.index + 1: round(p.width) for p in pages}
+    for w, lines in by_width.items():
+        geometries[w] = _geometry(lines, float(w))
+
+    flat = [ln for lines in page_lines for ln in lines]
+    paragraphs = join_lines(flat, lambda ln: geometries.get(page_width.get(ln.page, 0)))
+    parts = [
+        (text, Block(start=0, end=0, kind=first.kind, page=first.page, font_size=first.size, bold=first.bold))
+        for text, first in paragraphs
+    ]
+    text, blocks = join_blocks(parts)
+    order = ["pdfium", "pdfplumber", "ocr"] if prefer != "pdfplumber" else ["pdfplumber", "pdfium", "ocr"]
+    extractors.add(order[0])  # the primary is named even when OCR did all the work ("pdfium+ocr")
+    extractor = "+".join(e for e in order if e in extractors)
+    return Extracted(
+        text=text, format="pdf", blocks=blocks, extractor=extractor, pages=n_pages,
+        warnings=warnings, ocr_confidence=ocr_conf,
+    )

@@ -1,0 +1,794 @@
+"""Offline OCR for scanned reports: page images -> lines -> paragraphs.
+
+The engine is RapidOCR (PP-OCRv4 Chinese models shipped inside the
+``rapidocr-onnxruntime`` wheel, run by onnxruntime), an optional extra:
+``pip install 'govreport[ocr]'``. Nothing is downloaded at run time. Without
+the extra, :func:`require_ocr` raises :class:`NoTextLayer` with the install
+advice; this module itself imports neither rapidocr nor onnxruntime at import
+time, so ingestion can ask :func:`ocr_available` cheaply.
+
+What the engine returns is a bag of text boxes. This module turns them into
+what the structure and metrics stages expect from any other reader:
+
+1. *seals*: red-ink boxes (a stamp's legend, its star) and seal legends are
+   dropped; a text box partly covered by a red stamp is re-read with the red ink
+   removed, so "2025年1月15日" under a seal does not come out as "一2025年…";
+2. *lines*: boxes are grouped by vertical overlap after undoing the page's
+   skew, then ordered left to right;
+3. *paragraphs*: wrapped lines are joined without spaces between Chinese
+   characters; a new paragraph starts on a first-line indent (two characters
+   in Chinese documents), on a heading marker (一、 （一） 1. （1） 第一章), after
+   a short line ending a sentence, after a vertical gap or a change of font
+   size. Consecutive centred lines of one size (a title broken over two lines)
+   become one paragraph. Page numbers ("— 3 —") are dropped.
+
+Confidence: every line carries the engine's score (character-weighted over
+its boxes); a page's and a document's confidence are the character-weighted
+means of their lines. Lines under :data:`LOW_CONFIDENCE` are reported as
+low-confidence spans of the extracted text, so metrics read from them can be
+marked (:func:`mark_low_confidence`).
+
+The engine is built once per process by :func:`get_engine` (an ``lru_cache``
+keyed by the thread count: the model sessions are read-only after loading, and
+loading costs about half a second). A batch worker calls it once at start with
+``threads=1`` so that N workers do not each spawn a thread per core.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import math
+import re
+import statistics
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pipeline.errors import CorruptDocument, EncryptedDocument, NoTextLayer
+from pipeline.ingest.base import Extracted, join_blocks
+from pipeline.types import Block, Metric
+
+if TYPE_CHECKING:
+    import numpy as np
+    from PIL import Image
+
+__all__ = [
+    "DEFAULT_DPI",
+    "LOW_CONFIDENCE",
+    "NEEDS_OCR_ADVICE",
+    "OcrEngine",
+    "OcrExtracted",
+    "OcrLine",
+    "OcrPage",
+    "OcrParagraph",
+    "Progress",
+    "extracted_from_pages",
+    "get_engine",
+    "mark_low_confidence",
+    "ocr_available",
+    "ocr_image",
+    "ocr_images",
+    "ocr_pdf_pages",
+    "page_parts",
+    "require_ocr",
+]
+
+# A line whose recognition score is below this is "low confidence". PP-OCRv4
+# scores clean print at 0.97-1.00; lines with a misread character mostly
+# fall to 0.6-0.85 (see benchmarks/eval_ocr.py for the measured effect).
+LOW_CONFIDENCE = 0.80
+DEFAULT_DPI = 200
+# Renders never exceed this many pixels on the long side (a poster-sized PDF
+# page at 200 dpi would otherwise need gigabytes); the engine itself works at
+# up to 2000 px.
+MAX_RENDER_SIDE = 3600
+
+NEEDS_OCR_ADVICE = "install govreport[ocr] (pip install 'govreport[ocr]')"
+
+# (pages done, pages total): called after every page.
+Progress = Callable[[int, int], None]
+
+# A heading marker at the start of a line: 一、 （一） (一) 1. 1、 （1） 第一章/节/部分.
+_HEADING_MARKER = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[)）]"
+    r"|\d{1,2}[、.．](?!\d)|[（(]\d{1,2}[)）]|第[一二三四五六七八九十]{1,3}[章节部分])"
+)
+# Page furniture: "— 3 —", "-3-", "3", "第3页", "第 3 页 共 9 页".
+_PAGE_NUMBER = re.compile(r"^[\s\-—–－_~·]*(?:\d{1,3}|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?)[\s\-—–－_~·]*$")
+# The legend of a stamp (also read from black-and-white copies of a seal).
+_SEAL_LEGEND = re.compile(r"(?:专用章|公章|印章|合同章|财务章|业务章)$")
+# Punctuation that ends a sentence (or a heading clause) at the end of a line.
+_ENDS_SENTENCE = tuple("。！？；：!?;:…”’」』）)")
+_DATE_LINE = re.compile(r"^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
+
+
+# -- data ------------------------------------------------------------------
+
+
+@dataclass
+class OcrLine:
+    """One text line of a page: boxes on the same baseline joined left to right.
+
+    ``box`` is ``(x0, y0, x1, y1)`` in pixels of the page image, axis-aligned
+    after undoing the page's skew.
+    """
+
+    text: str
+    box: tuple[float, float, float, float]
+    confidence: float
+
+
+@dataclass
+class OcrParagraph:
+    """Lines joined into one paragraph (or a title / heading line)."""
+
+    text: str
+    lines: list[OcrLine]
+    confidence: float
+    kind: str = "paragraph"  # paragraph | title
+    font_size: float | None = None  # points, from the line height and the render resolution
+    continues: bool = False  # the first line continues the previous page's last paragraph
+    line_offsets: list[int] = field(default_factory=list)  # start of each line in ``text``
+
+
+@dataclass
+class OcrPage:
+    """The OCR result of one page: text in reading order, paragraphs one per line of ``text``."""
+
+    text: str
+    confidence: float  # character-weighted mean of the lines; 0.0 when nothing was read
+    lines: list[OcrLine]
+    paragraphs: list[OcrParagraph] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)  # seal legends, page numbers: not in ``text``
+    width: int = 0
+    height: int = 0
+    dpi: float = DEFAULT_DPI
+
+    @property
+    def low_confidence_lines(self) -> list[OcrLine]:
+        return [ln for ln in self.lines if ln.confidence < LOW_CONFIDENCE]
+
+
+@dataclass
+class OcrExtracted(Extracted):
+    """:class:`Extracted` plus the spans of ``text`` read with low confidence.
+
+    Proposed to move into :class:`Extracted` itself (and onto ``Report``);
+    until then ``run.process`` can read it with ``getattr``.
+    """
+
+    low_confidence_spans: list[tuple[int, int]] = field(default_factory=list)
+    page_confidence: list[float] = field(default_factory=list)
+
+
+# -- the engine --------------------------------------------------------------
+
+
+def ocr_available() -> bool:
+    """True when the optional OCR extra (rapidocr_onnxruntime + onnxruntime) is importable."""
+    return all(importlib.util.find_spec(name) is not None for name in ("rapidocr_onnxruntime", "onnxruntime"))
+
+
+def require_ocr(path: str | Path | None, what: str = "has no text layer") -> None:
+    """Raise the clear "needs OCR" error when the extra is missing."""
+    if not ocr_available():
+        raise NoTextLayer(f"{what} and needs OCR; {NEEDS_OCR_ADVICE}", path)
+
+
+@dataclass
+class RawBox:
+    """One box as the engine returned it (points in image pixels)."""
+
+    points: list[tuple[float, float]]
+    text: str
+    score: float
+
+
+class OcrEngine:
+    """A loaded RapidOCR instance: detection, orientation and recognition sessions."""
+
+    def __init__(self, threads: int = 0) -> None:
+        from rapidocr_onnxruntime import RapidOCR  # the optional extra, imported only here
+
+        kwargs: dict[str, Any] = {"print_verbose": False}
+        if threads > 0:
+            kwargs.update(intra_op_num_threads=threads, inter_op_num_threads=1)
+        self.threads = threads
+        self._ocr = RapidOCR(**kwargs)
+
+    def detect_and_read(self, bgr: np.ndarray) -> list[RawBox]:
+        """All text boxes of an image (BGR, uint8)."""
+        result, _ = self._ocr(bgr)
+        boxes: list[RawBox] = []
+        for points, text, score in result or []:
+            boxes.append(RawBox([(float(x), float(y)) for x, y in points], str(text), float(score)))
+        return boxes
+
+    def read(self, bgr: np.ndarray) -> tuple[str, float]:
+        """Recognise one already-cropped text line."""
+        result, _ = self._ocr(bgr, use_det=False, use_cls=False, use_rec=True)
+        if not result:
+            return "", 0.0
+        text, score = result[0][0], result[0][1]
+        return str(text), float(score)
+
+
+@lru_cache(maxsize=4)
+def get_engine(threads: int = 0) -> OcrEngine:
+    """The process's engine for ``threads`` onnxruntime threads (0: onnxruntime's default).
+
+    Cached: loading the models takes about half a second and the sessions are
+    read-only afterwards. Raises :class:`NoTextLayer` when the extra is missing.
+    """
+    require_ocr(None, "this document")
+    return OcrEngine(threads)
+
+
+# -- image helpers -------------------------------------------------------------
+
+
+def _to_rgb_array(image: Image.Image) -> np.ndarray:
+    """An RGB uint8 array of any Pillow image (transparency flattened onto white)."""
+    import numpy as np
+    from PIL import Image as PILImage
+
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        bg = PILImage.new("RGBA", rgba.size, (255, 255, 255, 255))
+        image = PILImage.alpha_composite(bg, rgba)
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        # 16-bit greyscale scans: scale to 8 bits rather than clip.
+        arr = np.asarray(image, dtype=np.float64)
+        top = float(arr.max()) or 1.0
+        image = PILImage.fromarray((arr * (255.0 / top)).astype(np.uint8))
+    return np.asarray(image.convert("RGB"), dtype=np.uint8)
+
+
+def _red_mask(rgb: np.ndarray) -> np.ndarray:
+    """Pixels of red ink (stamps): red well above green and blue."""
+    import numpy as np
+
+    r = rgb[:, :, 0].astype(np.int16)
+    g = rgb[:, :, 1].astype(np.int16)
+    b = rgb[:, :, 2].astype(np.int16)
+    return (r > 120) & (r - g > 50) & (r - b > 40)
+
+
+def _ink_mask(rgb: np.ndarray) -> np.ndarray:
+    return rgb.min(axis=2) < 150
+
+
+# -- geometry --------------------------------------------------------------
+
+
+@dataclass
+class _Box:
+    text: str
+    score: float
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    angle: float  # degrees, of the box's top edge
+
+    @property
+    def h(self) -> float:
+        return self.y1 - self.y0
+
+    @property
+    def cy(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+
+def _angle(points: Sequence[tuple[float, float]]) -> float:
+    (xa, ya), (xb, yb) = points[0], points[1]
+    return math.degrees(math.atan2(yb - ya, xb - xa)) if xb != xa else 90.0
+
+
+def _page_skew(raw: Sequence[RawBox]) -> float:
+    """Median top-edge angle of the long boxes: the page's skew in degrees."""
+    angles = []
+    for rb in raw:
+        xs = [p[0] for p in rb.points]
+        ys = [p[1] for p in rb.points]
+        if (max(xs) - min(xs)) > 3 * (max(ys) - min(ys)):
+            angles.append(_angle(rb.points))
+    return statistics.median(angles) if angles else 0.0
+
+
+def _deskewed(rb: RawBox, skew: float, cx: float, cy: float) -> _Box:
+    """The axis-aligned box of ``rb`` after rotating the page by ``-skew`` about its centre."""
+    t = math.radians(-skew)
+    cos_t, sin_t = math.cos(t), math.sin(t)
+    xs, ys = [], []
+    for x, y in rb.points:
+        dx, dy = x - cx, y - cy
+        xs.append(cx + dx * cos_t - dy * sin_t)
+        ys.append(cy + dx * sin_t + dy * cos_t)
+    return _Box(rb.text, rb.score, min(xs), min(ys), max(xs), max(ys), _angle(rb.points) - skew)
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+def _joint(left: str, right: str) -> str:
+    """What goes between two pieces of one line or paragraph: nothing, except between Latin words."""
+    if left and right and left[-1].isascii() and right[0].isascii() and left[-1].isalpha() and right[0].isalpha():
+        return " "
+    return ""
+
+
+# -- seals -----------------------------------------------------------------
+
+
+def _filter_seals(
+    raw: list[RawBox], rgb: np.ndarray | None, skew: float, engine: OcrEngine | None
+) -> tuple[list[RawBox], list[str]]:
+    """Drop stamp boxes; re-read boxes partly covered by red ink with the red removed."""
+    import numpy as np
+
+    kept: list[RawBox] = []
+    dropped: list[str] = []
+    heights = sorted(max(p[1] for p in rb.points) - min(p[1] for p in rb.points) for rb in raw)
+    body_h = heights[len(heights) // 2] if heights else 0.0
+    page_h = rgb.shape[0] if rgb is not None else 0
+    red = _red_mask(rgb) if rgb is not None else None
+    ink = _ink_mask(rgb) if rgb is not None else None
+    has_red = red is not None and bool(red.any())
+    for rb in raw:
+        text = rb.text.strip()
+        if not text:
+            continue
+        tilt = abs(_angle(rb.points) - skew)
+        tilt = min(tilt, abs(180 - tilt))
+        if _SEAL_LEGEND.search(text):
+            dropped.append(text)
+            continue
+        red_share = 0.0
+        if has_red and red is not None and ink is not None:
+            xs = [p[0] for p in rb.points]
+            ys = [p[1] for p in rb.points]
+            x0, x1 = max(0, int(min(xs))), min(rgb.shape[1], int(math.ceil(max(xs))))  # type: ignore[union-attr]
+            y0, y1 = max(0, int(min(ys))), min(page_h, int(math.ceil(max(ys))))
+            r_count = int(red[y0:y1, x0:x1].sum())
+            i_count = int((ink[y0:y1, x0:x1] | red[y0:y1, x0:x1]).sum())
+            red_share = r_count / i_count if i_count else 0.0
+            if red_share >= 0.5:
+                # Red text is kept only when it looks like a letterhead (红头): large,
+                # level, confidently read and near the top of the page. Stamps are
+                # small curved legends and stars.
+                letterhead = tilt < 3 and rb.score >= 0.9 and y0 < page_h * 0.3 and (y1 - y0) >= body_h
+                if not letterhead:
+                    dropped.append(text)
+                    continue
+            elif red_share > 0.03 and engine is not None and rgb is not None:
+                # Part of a stamp lies over the line: read it again without the red ink.
+                pad = max(2, (y1 - y0) // 8)
+                ya, yb = max(0, y0 - pad), min(page_h, y1 + pad)
+                xa, xb = max(0, x0 - pad), min(rgb.shape[1], x1 + pad)
+                crop = rgb[ya:yb, xa:xb].copy()
+                crop[red[ya:yb, xa:xb]] = 255
+                text2, score2 = engine.read(np.ascontiguousarray(crop[:, :, ::-1]))
+                if text2.strip() and score2 >= rb.score - 0.02:
+                    rb = RawBox(rb.points, text2.strip(), score2)
+                    text = rb.text
+        # A short, steeply tilted box is a character of a round stamp (copies lose the colour).
+        if tilt > 12 and len(text) <= 6:
+            dropped.append(text)
+            continue
+        kept.append(RawBox(rb.points, text, rb.score))
+    return kept, dropped
+
+
+# -- layout ----------------------------------------------------------------
+
+
+def _group_lines(boxes: list[_Box]) -> list[list[_Box]]:
+    """Boxes -> lines by vertical overlap (at least half the smaller height)."""
+    lines: list[list[_Box]] = []
+    spans: list[tuple[float, float]] = []
+    for b in sorted(boxes, key=lambda b: (b.cy, b.x0)):
+        best, best_ov = -1, 0.0
+        # Only the last few lines can overlap a box further down the page.
+        for k in range(max(0, len(lines) - 3), len(lines)):
+            y0, y1 = spans[k]
+            ov = min(y1, b.y1) - max(y0, b.y0)
+            need = 0.5 * min(b.h, y1 - y0)
+            if ov >= need and ov > best_ov:
+                best, best_ov = k, ov
+        if best < 0:
+            lines.append([b])
+            spans.append((b.y0, b.y1))
+        else:
+            lines[best].append(b)
+            y0, y1 = spans[best]
+            # Keep the line's span from growing with a tall box (a stamp remnant).
+            spans[best] = (min(y0, b.y0) if b.h <= 1.5 * (y1 - y0) else y0, max(y1, b.y1) if b.h <= 1.5 * (y1 - y0) else y1)
+    order = sorted(range(len(lines)), key=lambda k: spans[k][0])
+    return [sorted(lines[k], key=lambda b: b.x0) for k in order]
+
+
+def _make_line(boxes: list[_Box]) -> OcrLine:
+    heights = sorted(b.h for b in boxes)
+    char_h = heights[len(heights) // 2]
+    parts: list[str] = []
+    prev: _Box | None = None
+    for b in boxes:
+        if prev is not None:
+            gap = b.x0 - prev.x1
+            # A wide gap inside a line (a table row, "签名    日期") keeps a space.
+            parts.append(" " if gap > 1.5 * char_h else _joint(parts[-1], b.text))
+        parts.append(b.text)
+        prev = b
+    text = "".join(parts)
+    n = sum(len(b.text) for b in boxes) or 1
+    conf = sum(b.score * len(b.text) for b in boxes) / n
+    return OcrLine(
+        text=text,
+        box=(min(b.x0 for b in boxes), min(b.y0 for b in boxes), max(b.x1 for b in boxes), max(b.y1 for b in boxes)),
+        confidence=conf,
+    )
+
+
+def _line_h(line: OcrLine) -> float:
+    return line.box[3] - line.box[1]
+
+
+def _weighted_conf(lines: Iterable[OcrLine]) -> float:
+    lines = list(lines)
+    n = sum(len(ln.text) for ln in lines)
+    return sum(ln.confidence * len(ln.text) for ln in lines) / n if n else 0.0
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """The text frame of a page: body margins, character size."""
+
+    left: float
+    right: float
+    char_h: float
+    char_w: float
+
+    @property
+    def centre(self) -> float:
+        return (self.left + self.right) / 2
+
+
+def _frame(lines: list[OcrLine], page_w: float) -> _Frame:
+    heights = sorted(_line_h(ln) for ln in lines if len(ln.text) >= 4) or sorted(_line_h(ln) for ln in lines)
+    char_h = heights[len(heights) // 2] if heights else 20.0
+    # Width of a full-width character, from lines of (almost) only Chinese characters.
+    widths = [
+        (ln.box[2] - ln.box[0]) / len(ln.text)
+        for ln in lines
+        if len(ln.text) >= 6
+        and sum(_is_cjk(c) for c in ln.text) >= 0.85 * len(ln.text)
+        and abs(_line_h(ln) - char_h) < 0.2 * char_h  # body lines only, not a large title
+    ]
+    char_w = statistics.median(widths) if widths else char_h
+    longest = max((ln.box[2] - ln.box[0] for ln in lines), default=0.0)
+    long_lines = [ln for ln in lines if ln.box[2] - ln.box[0] >= 0.6 * longest and len(ln.text) >= 8]
+    if len(long_lines) >= 2:
+        xs0 = sorted(ln.box[0] for ln in long_lines)
+        xs1 = sorted(ln.box[2] for ln in long_lines)
+        # Full lines end at the margins; a stray box (a margin note) is outvoted on a full page.
+        left = xs0[1] if len(xs0) >= 10 else xs0[0]
+        right = xs1[-2] if len(xs1) >= 10 else xs1[-1]
+    else:
+        # A page of short lines (a signature page): assume symmetric margins.
+        left = min((ln.box[0] for ln in lines), default=0.0)
+        right = max(page_w - left, max((ln.box[2] for ln in lines), default=page_w))
+    return _Frame(left, right, char_h, char_w)
+
+
+def _paragraphs(lines: list[OcrLine], frame: _Frame, dpi: float, first_page: bool) -> list[OcrParagraph]:
+    """Join wrapped lines into paragraphs (see the module docstring for the rules)."""
+    cw = frame.char_w
+    paras: list[list[OcrLine]] = []
+    kinds: list[str] = []
+    body_started = False
+
+    def centred(ln: OcrLine) -> bool:
+        mid = (ln.box[0] + ln.box[2]) / 2
+        return abs(mid - frame.centre) < 1.5 * cw and ln.box[0] - frame.left > 2.5 * cw and frame.right - ln.box[2] > 2.5 * cw
+
+    prev: OcrLine | None = None
+    for ln in lines:
+        indent = (ln.box[0] - frame.left) / cw
+        new = prev is None
+        if prev is not None:
+            ph, h = _line_h(prev), _line_h(ln)
+            short_by = (frame.right - prev.box[2]) / cw
+            gap = ln.box[1] - prev.box[3]
+            if centred(prev) and centred(ln) and abs(ph - h) < 0.2 * max(ph, h) and not prev.text.endswith(_ENDS_SENTENCE) \
+                    and not _DATE_LINE.match(ln.text) and not _HEADING_MARKER.match(ln.text) and gap < 1.2 * max(ph, h):
+                new = False  # a title (or heading) broken over two centred lines
+            elif centred(prev) or centred(ln):
+                new = True
+            elif indent >= 1.2 or _HEADING_MARKER.match(ln.text) or _DATE_LINE.match(ln.text):
+                new = True
+            elif short_by > 1.5 and (prev.text.endswith(_ENDS_SENTENCE) or short_by > 4):
+                new = True
+            elif gap > 1.2 * max(ph, h) or abs(ph - h) > 0.3 * max(ph, h):
+                new = True
+        if new:
+            kind = "paragraph"
+            if first_page and not body_started and centred(ln) and _line_h(ln) > 1.15 * frame.char_h:
+                kind = "title"
+            paras.append([ln])
+            kinds.append(kind)
+            if kind != "title":
+                body_started = True
+        else:
+            paras[-1].append(ln)
+        prev = ln
+
+    out: list[OcrParagraph] = []
+    for group, kind in zip(paras, kinds):
+        text = ""
+        offsets: list[int] = []
+        for ln in group:
+            text += _joint(text, ln.text)
+            offsets.append(len(text))
+            text += ln.text
+        size = statistics.median(_line_h(ln) for ln in group) * 72.0 / dpi if dpi else None
+        out.append(
+            OcrParagraph(
+                text=text,
+                lines=group,
+                confidence=_weighted_conf(group),
+                kind=kind,
+                font_size=round(size, 1) if size else None,
+                line_offsets=offsets,
+            )
+        )
+    return out
+
+
+def layout_page(
+    raw: list[RawBox],
+    width: int,
+    height: int,
+    *,
+    dpi: float = DEFAULT_DPI,
+    first_page: bool = False,
+    rgb: np.ndarray | None = None,
+    engine: OcrEngine | None = None,
+) -> OcrPage:
+    """Engine boxes of one page -> :class:`OcrPage` (seals dropped, lines, paragraphs).
+
+    Pure geometry when ``rgb`` is None (the unit tests feed boxes directly).
+    """
+    skew = _page_skew(raw)
+    raw, dropped = _filter_seals(raw, rgb, skew, engine)
+    boxes = [_deskewed(rb, skew, width / 2, height / 2) for rb in raw]
+    lines = [_make_line(g) for g in _group_lines(boxes)]
+    # Page numbers in the top or bottom margin are furniture, not text.
+    kept: list[OcrLine] = []
+    for ln in lines:
+        in_margin = ln.box[1] > 0.88 * height or ln.box[3] < 0.08 * height
+        if in_margin and _PAGE_NUMBER.match(ln.text):
+            dropped.append(ln.text)
+            continue
+        kept.append(ln)
+    lines = kept
+    paras = _paragraphs(lines, _frame(lines, width), dpi, first_page) if lines else []
+    if paras:
+        first = paras[0]
+        frame = _frame(lines, width)
+        indent = (first.lines[0].box[0] - frame.left) / frame.char_w
+        first.continues = (
+            first.kind == "paragraph" and indent < 1.2 and not _HEADING_MARKER.match(first.text)
+        )
+    return OcrPage(
+        text="\n".join(p.text for p in paras),
+        confidence=_weighted_conf(lines),
+        lines=lines,
+        paragraphs=paras,
+        dropped=dropped,
+        width=width,
+        height=height,
+        dpi=dpi,
+    )
+
+
+# -- running the engine ----------------------------------------------------------
+
+
+def ocr_image(
+    image: Image.Image | np.ndarray,
+    *,
+    dpi: float = DEFAULT_DPI,
+    first_page: bool = False,
+    engine: OcrEngine | None = None,
+) -> OcrPage:
+    """OCR one page image (a Pillow image, or an RGB uint8 array)."""
+    import numpy as np
+
+    engine = engine or get_engine()
+    rgb = image if isinstance(image, np.ndarray) else _to_rgb_array(image)
+    bgr = np.ascontiguousarray(rgb[:, :, ::-1])
+    raw = engine.detect_and_read(bgr)
+    h, w = rgb.shape[:2]
+    return layout_page(raw, w, h, dpi=dpi, first_page=first_page, rgb=rgb, engine=engine)
+
+
+def ocr_images(
+    images: Iterable[tuple[Image.Image, float]],
+    total: int,
+    *,
+    progress: Progress | None = None,
+    engine: OcrEngine | None = None,
+) -> list[OcrPage]:
+    """OCR page images given with their resolution; ``progress(done, total)`` after each page."""
+    engine = engine or get_engine()
+    pages: list[OcrPage] = []
+    for i, (img, dpi) in enumerate(images):
+        pages.append(ocr_image(img, dpi=dpi, first_page=i == 0, engine=engine))
+        if progress is not None:
+            progress(i + 1, total)
+    return pages
+
+
+def ocr_pdf_pages(
+    data: bytes,
+    page_indices: list[int],
+    path: Path,
+    *,
+    dpi: float = DEFAULT_DPI,
+    progress: Progress | None = None,
+    engine: OcrEngine | None = None,
+) -> dict[int, OcrPage]:
+    """OCR the given pages (0-based) of a PDF, rendered with pypdfium2 at ``dpi``.
+
+    Raises :class:`NoTextLayer` (with the install advice) when the OCR extra is
+    missing, :class:`CorruptDocument` / :class:`EncryptedDocument` when pdfium
+    cannot open the file or an index is out of range.
+    """
+    require_ocr(path, "is a scanned PDF (pages without a text layer)")
+    import pypdfium2 as pdfium
+
+    engine = engine or get_engine()
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise EncryptedDocument("is a password-protected PDF; remove the password and submit it again", path) from exc
+        raise CorruptDocument(f"cannot be opened as a PDF ({exc})", path) from exc
+    out: dict[int, OcrPage] = {}
+    try:
+        n = len(pdf)
+        for done, index in enumerate(page_indices, start=1):
+            if not 0 <= index < n:
+                raise CorruptDocument(f"has no page {index + 1} (it has {n})", path)
+            page = pdf[index]
+            try:
+                w_pt, h_pt = page.get_size()
+                scale = min(dpi / 72.0, MAX_RENDER_SIDE / max(w_pt, h_pt, 1.0))
+                image = page.render(scale=scale).to_pil()
+            finally:
+                page.close()
+            out[index] = ocr_image(image, dpi=scale * 72.0, first_page=index == 0, engine=engine)
+            if progress is not None:
+                progress(done, len(page_indices))
+    finally:
+        pdf.close()
+    return out
+
+
+# -- pages -> extracted text ---------------------------------------------------
+
+
+def page_parts(page: OcrPage, page_no: int) -> list[tuple[str, Block]]:
+    """(text, Block) pairs of one OCR page for :func:`pipeline.ingest.base.join_blocks`.
+
+    ``page_no`` is 1-based. A mixed PDF reader concatenates these with the
+    parts of its text-layer pages.
+    """
+    return [
+        (p.text, Block(start=0, end=0, kind=p.kind, page=page_no, font_size=p.font_size))
+        for p in page.paragraphs
+        if p.text
+    ]
+
+
+def extracted_from_pages(
+    pages: Sequence[OcrPage],
+    *,
+    fmt: str,
+    extractor: str = "rapidocr",
+    path: str | Path | None = None,
+) -> OcrExtracted:
+    """Join OCR pages into one :class:`OcrExtracted` (paragraphs continued across pages are merged)."""
+    parts: list[tuple[str, Block]] = []
+    line_spans: list[tuple[int, int, int, float]] = []  # (part index, start, end in the part, confidence)
+    for page_no, page in enumerate(pages, start=1):
+        for k, para in enumerate(page.paragraphs):
+            if not para.text:
+                continue
+            if k == 0 and para.continues and parts and page_no > 1:
+                prev_text, prev_block = parts[-1]
+                base = len(prev_text) + len(_joint(prev_text, para.text))
+                parts[-1] = (prev_text + _joint(prev_text, para.text) + para.text, prev_block)
+                idx = len(parts) - 1
+            else:
+                base = 0
+                parts.append((para.text, Block(start=0, end=0, kind=para.kind, page=page_no, font_size=para.font_size)))
+                idx = len(parts) - 1
+            for ln, off in zip(para.lines, para.line_offsets):
+                line_spans.append((idx, base + off, base + off + len(ln.text), ln.confidence))
+    text, blocks = join_blocks(parts)
+    low = [
+        (blocks[idx].start + s, blocks[idx].start + e)
+        for idx, s, e, conf in line_spans
+        if conf < LOW_CONFIDENCE
+    ]
+    all_lines = [ln for p in pages for ln in p.lines]
+    doc_conf = _weighted_conf(all_lines) if all_lines else None
+    warnings: list[str] = []
+    if low:
+        pages_low = sorted({i + 1 for i, p in enumerate(pages) if p.low_confidence_lines})
+        warnings.append(
+            f"OCR: {len(low)} line(s) read with confidence below {LOW_CONFIDENCE:.2f} "
+            f"(page(s) {', '.join(map(str, pages_low))}); metrics from them are marked low_confidence"
+        )
+    blank = [i + 1 for i, p in enumerate(pages) if not p.text]
+    if blank and len(blank) < len(pages):
+        warnings.append(f"OCR: no text found on page(s) {', '.join(map(str, blank))}")
+    return OcrExtracted(
+        text=text,
+        format=fmt,
+        blocks=blocks,
+        extractor=extractor,
+        pages=len(pages),
+        warnings=warnings,
+        ocr_confidence=round(doc_conf, 4) if doc_conf is not None else None,
+        low_confidence_spans=low,
+        page_confidence=[round(p.confidence, 4) for p in pages],
+    )
+
+
+def mark_low_confidence(metrics: Iterable[Metric], spans: Sequence[tuple[int, int]]) -> int:
+    """Set ``low_confidence`` on metrics whose number lies in a low-confidence span; return how many."""
+    marked = 0
+    for m in metrics:
+        if any(s < m.end and m.start < e for s, e in spans):
+            m.low_confidence = True
+            marked += 1
+    return marked
+
+
+def image_frames(data: bytes, path: Path) -> list[tuple[Image.Image, float]]:
+    """The pages of an image file (every frame of a multi-page TIFF) with their resolution.
+
+    EXIF orientation of phone photos is applied; an image without a stated
+    resolution is assumed to be a 200 dpi scan (only the font-size hints use it).
+    """
+    from PIL import Image as PILImage
+    from PIL import ImageOps, ImageSequence, UnidentifiedImageError
+
+    try:
+        img = PILImage.open(io.BytesIO(data))
+        frames: list[tuple[PILImage.Image, float]] = []
+        for frame in ImageSequence.Iterator(img):
+            dpi_info = frame.info.get("dpi") or img.info.get("dpi")
+            try:
+                dpi = float(dpi_info[0]) if dpi_info else 0.0
+            except (TypeError, ValueError, IndexError):
+                dpi = 0.0
+            if not 50 <= dpi <= 1200:
+                dpi = float(DEFAULT_DPI)
+            page = ImageOps.exif_transpose(frame.copy())
+            page.load()
+            frames.append((page, dpi))
+            if img.format not in ("TIFF", "MPO", "GIF"):
+                break  # animated WEBP/PNG: the first frame is the picture
+    except PILImage.DecompressionBombError as exc:
+        raise CorruptDocument(f"is an image too large to read safely ({exc})", path) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise CorruptDocument(f"is not a readable image ({exc})", path) from exc
+    return frames

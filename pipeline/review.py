@@ -1,0 +1,274 @@
+"""A self-contained HTML review of a store: one file a reviewer opens in a browser or sends by mail.
+
+Sections: batch summary, completeness matrix (township × required part, the
+evidence on hover and on click), one inline SVG chart per indicator (townships
+× years), each report's metrics with their quotes, failed files. Everything is
+inline (CSS, a few lines of JS, SVG): no network at view time. Every piece of
+document text goes through :func:`html.escape`; the script only ever sets
+``textContent``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections import defaultdict
+from collections.abc import Sequence
+from html import escape
+from typing import Any
+
+from pipeline.compare import CompareRow, cell_text, compare_store, fmt_number, indicator_name
+from pipeline.run import PIPELINE_VERSION
+from pipeline.store import Store
+
+_PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#9c755f")
+
+_CSS = """
+body{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC",sans-serif;margin:0;color:#222;background:#fafafa}
+header{background:#1f3a5f;color:#fff;padding:16px 24px}header h1{margin:0;font-size:22px}
+main{padding:8px 24px 48px}section{margin:24px 0}h2{border-bottom:2px solid #1f3a5f;padding-bottom:4px}
+table{border-collapse:collapse;background:#fff}th,td{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
+th{background:#eef2f7;position:sticky;top:0}
+.kpis{display:flex;flex-wrap:wrap;gap:12px}.kpi{background:#fff;border:1px solid #ddd;border-radius:6px;padding:8px 16px}
+.kpi b{display:block;font-size:24px}
+td.ok{background:#e3f4e1;color:#256d1b;text-align:center;cursor:pointer}
+td.miss{background:#fde2e1;color:#a61b1b;text-align:center;cursor:pointer}
+td.na{color:#999;text-align:center}
+#evidence{position:sticky;bottom:0;background:#fffbe6;border:1px solid #e6d680;padding:8px 12px;margin-top:8px;min-height:1.5em}
+.charts{display:flex;flex-wrap:wrap;gap:16px}.chart{background:#fff;border:1px solid #ddd;padding:8px}
+.chart h3{font-size:14px;margin:0 0 4px}.muted{color:#777}details{background:#fff;border:1px solid #ddd;margin:6px 0;padding:4px 8px}
+summary{cursor:pointer;font-weight:bold}.quote{color:#444}.err{color:#a61b1b}
+input[type=search]{padding:4px 8px;width:280px}
+"""
+
+_JS = """
+(function(){
+  var panel=document.getElementById('evidence');
+  document.querySelectorAll('#matrix td[data-part]').forEach(function(td){
+    td.addEventListener('click',function(){
+      panel.textContent=td.dataset.report+' · '+td.dataset.part+' · '+td.dataset.state+
+        (td.dataset.evidence?' — 「'+td.dataset.evidence+'」':'');
+    });
+  });
+  var box=document.getElementById('filter');
+  if(box){box.addEventListener('input',function(){
+    var q=box.value.trim().toLowerCase();
+    document.querySelectorAll('#reports details').forEach(function(d){
+      d.style.display=(!q||d.textContent.toLowerCase().indexOf(q)>=0)?'':'none';
+    });
+  });}
+  document.body.setAttribute('data-ready','1');
+})();
+"""
+
+
+def _e(value: Any) -> str:
+    return escape("" if value is None else str(value), quote=True)
+
+
+def _label(d: dict[str, Any]) -> str:
+    if d.get("entity"):
+        return f"{d['entity']} {d.get('year') or ''}".strip()
+    return (d.get("sources") or [d["sha256"][:12]])[0]
+
+
+def _summary(store: Store, docs: Sequence[dict[str, Any]], failures: Sequence[dict[str, Any]]) -> str:
+    counts = store.counts()
+    batches = store.batches()
+    last = batches[-1] if batches else None
+    ok_docs = [d for d in docs if d["status"] == "ok"]
+    towns = {(d.get("county"), d.get("entity")) for d in ok_docs if d.get("entity")}
+    years = sorted({d["year"] for d in ok_docs if d.get("year")})
+    scores = [d["completeness_score"] for d in ok_docs if d.get("completeness_score") is not None]
+    kpis = [
+        ("files", counts["files"]), ("distinct documents", counts["documents"]), ("analysed ok", counts["ok"]),
+        ("failed files", len(failures)), ("townships", len(towns)),
+        ("years", f"{years[0]}–{years[-1]}" if years else "—"), ("metrics", counts["metrics"]),
+        ("mean completeness", f"{sum(scores) / len(scores):.0%}" if scores else "—"),
+    ]
+    html = ['<section id="summary"><h2>Batch summary 批次概况</h2><div class="kpis">']
+    html += [f'<div class="kpi"><b>{_e(v)}</b>{_e(k)}</div>' for k, v in kpis]
+    html.append("</div>")
+    if last:
+        when = _dt.datetime.fromtimestamp(last["started_at"]).strftime("%Y-%m-%d %H:%M")
+        html.append(f'<p class="muted">last batch: {_e(last["folder"])}, {_e(when)}, status {_e(last["status"])}, '
+                    f'{_e(last["n_analysed"])} analysed, {_e(last["n_cached"])} unchanged</p>')
+    html.append("</section>")
+    return "".join(html)
+
+
+def _matrix(docs: Sequence[dict[str, Any]], checks: Sequence[dict[str, Any]]) -> str:
+    by_doc: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    parts: dict[str, str] = {}
+    for c in checks:
+        if c.get("present") is None:
+            continue  # only the required parts make the matrix; rules are in each report's details
+        by_doc[c["sha256"]][c["item"]] = c
+        parts.setdefault(c["item"], c.get("label") or c["item"])
+    rows = [d for d in docs if d["status"] == "ok"]
+    html = ['<section><h2>Completeness 完整性</h2>',
+            '<p class="muted">✓ present, ✗ missing; hover for the evidence, click to pin it below.</p>',
+            '<table id="matrix"><thead><tr><th>report</th><th>county</th><th>score</th>']
+    html += [f'<th title="{_e(label)}">{_e(label)}</th>' for label in parts.values()]
+    html.append("</tr></thead><tbody>")
+    for d in rows:
+        label = _label(d)
+        score = d.get("completeness_score")
+        html.append(f'<tr><td title="{_e("; ".join(d["sources"]))}">{_e(label)}</td><td>{_e(d.get("county") or "")}</td>'
+                    f'<td>{"" if score is None else f"{score:.0%}"}</td>')
+        for item, plabel in parts.items():
+            c = by_doc.get(d["sha256"], {}).get(item)
+            if c is None:
+                html.append('<td class="na">·</td>')
+                continue
+            present = bool(c["present"])
+            evidence = c.get("evidence") or c.get("message") or ""
+            state = "present" if present else "missing"
+            html.append(
+                f'<td class="{"ok" if present else "miss"}" data-report="{_e(label)}" data-part="{_e(plabel)}" '
+                f'data-state="{state}" data-evidence="{_e(evidence)}" title="{_e(evidence or state)}">'
+                f'{"✓" if present else "✗"}</td>'
+            )
+        html.append("</tr>")
+    html.append("</tbody></table>")
+    if not parts:
+        html.append('<p class="muted">No completeness verdicts in the store.</p>')
+    html.append('<div id="evidence" class="muted">Click a cell to see its evidence.</div></section>')
+    return "".join(html)
+
+
+def _nice_max(v: float) -> float:
+    if v <= 0:
+        return 1.0
+    mag = 10 ** (len(str(int(v))) - 1)
+    for step in (1, 2, 2.5, 5, 10):
+        if v <= step * mag:
+            return step * mag
+    return 10.0 * mag
+
+
+def chart_svg(rows: Sequence[CompareRow]) -> str:
+    """A grouped bar chart: one group per township, one bar per year; gaps drawn as a grey dash."""
+    towns = sorted({r.township for r in rows})
+    years = sorted({r.year for r in rows})
+    values = {(r.township, r.year): r for r in rows}
+    vmax = _nice_max(max((r.value or 0.0) for r in rows))
+    bar, gap, left, top, plot_h = 14, 18, 48, 20, 160
+    group_w = len(years) * bar + gap
+    width = left + len(towns) * group_w + 10
+    height = top + plot_h + 60
+    parts = [f'<svg width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" role="img" font-size="11">']
+    for frac in (0, 0.5, 1):
+        y = top + plot_h - frac * plot_h
+        parts.append(f'<line x1="{left}" x2="{width - 5}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>'
+                     f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" fill="#666">{_e(fmt_number(vmax * frac))}</text>')
+    for i, town in enumerate(towns):
+        gx = left + i * group_w + gap / 2
+        for j, year in enumerate(years):
+            r = values.get((town, year))
+            x = gx + j * bar
+            color = _PALETTE[j % len(_PALETTE)]
+            if r is None or r.value is None:
+                tip = f"{town} {year}: {cell_text(r) if r else 'no data'}"
+                parts.append(f'<rect x="{x:.1f}" y="{top + plot_h - 2}" width="{bar - 2}" height="2" fill="#bbb">'
+                             f"<title>{_e(tip)}</title></rect>")
+                continue
+            h = plot_h * (r.value / vmax) if vmax else 0
+            tip = f"{town} {year}: {cell_text(r)} {r.unit or ''}" + (f"\n「{r.quotes[0]}」" if r.quotes else "")
+            parts.append(f'<rect class="bar" x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{bar - 2}" height="{h:.1f}" '
+                         f'fill="{color}"><title>{_e(tip)}</title></rect>')
+        parts.append(f'<text x="{gx + len(years) * bar / 2:.1f}" y="{top + plot_h + 16}" text-anchor="middle">{_e(town)}</text>')
+    for j, year in enumerate(years):
+        lx = left + j * 60
+        parts.append(f'<rect x="{lx}" y="{height - 18}" width="10" height="10" fill="{_PALETTE[j % len(_PALETTE)]}"/>'
+                     f'<text x="{lx + 14}" y="{height - 9}">{_e(year)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _charts(rows: Sequence[CompareRow]) -> str:
+    groups: dict[tuple[str, str, str], list[CompareRow]] = defaultdict(list)
+    for r in rows:
+        groups[(r.indicator, r.county, r.level)].append(r)
+    html = ['<section id="charts"><h2>Indicators across townships and years 指标对比</h2><div class="charts">']
+    n = 0
+    for (ind, county, level), members in groups.items():
+        if not any(r.status == "reported" for r in members):
+            continue
+        n += 1
+        units = "/".join(sorted({r.unit for r in members if r.unit}))
+        first = members[0]
+        html.append(f'<div class="chart" data-indicator="{_e(ind)}"><h3>{_e(first.indicator_name)} '
+                    f'<span class="muted">{_e(ind)} {_e(first.direction)} {_e(units)} · {_e(county)} {_e(level)}</span></h3>'
+                    f"{chart_svg(members)}</div>")
+    html.append("</div>")
+    if not n:
+        html.append('<p class="muted">No comparable metrics (reports with township, year and linked indicators).</p>')
+    html.append("</section>")
+    return "".join(html)
+
+
+def _reports(docs: Sequence[dict[str, Any]], metrics: Sequence[dict[str, Any]]) -> str:
+    by_doc: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for m in metrics:
+        by_doc[m["sha256"]].append(m)
+    html = ['<section id="reports"><h2>Reports and their metrics 各报告指标</h2>',
+            '<input type="search" id="filter" placeholder="filter: township, indicator, words of a quote">']
+    for d in docs:
+        if d["status"] != "ok":
+            continue
+        ms = by_doc.get(d["sha256"], [])
+        score = d.get("completeness_score")
+        html.append(f"<details><summary>{_e(_label(d))} — {_e(d.get('title') or '')} "
+                    f'<span class="muted">({len(ms)} metrics'
+                    + ("" if score is None else f", completeness {score:.0%}")
+                    + (f", missing: {_e(', '.join(d.get('missing') or []))}" if d.get("missing") else "")
+                    + f')</span></summary><p class="muted">{_e("; ".join(d["sources"]))}</p>')
+        if ms:
+            html.append("<table><tr><th>indicator</th><th>value</th><th>unit</th><th>qualifier</th><th>part</th><th>quote</th></tr>")
+            for m in ms:
+                html.append(
+                    f'<tr><td title="{_e(m["indicator"])}">{_e(indicator_name(m["indicator"]))}</td>'
+                    f"<td>{_e(fmt_number(m.get('value')))}</td><td>{_e(m.get('unit'))}</td><td>{_e(m.get('qualifier'))}</td>"
+                    f'<td>{_e(m.get("category"))}</td><td class="quote" title="{_e(m.get("sentence"))}">{_e(m.get("quote"))}</td></tr>'
+                )
+            html.append("</table>")
+        html.append("</details>")
+    html.append("</section>")
+    return "".join(html)
+
+
+def _failures(failures: Sequence[dict[str, Any]]) -> str:
+    html = [f'<section id="failures"><h2>Failed files 处理失败的文件 ({len(failures)})</h2>']
+    if failures:
+        html.append("<table><tr><th>file</th><th>error</th><th>message</th></tr>")
+        html += [f'<tr><td>{_e(f["name"])}</td><td class="err">{_e(f["code"])}</td><td>{_e(f["message"])}</td></tr>'
+                 for f in failures]
+        html.append("</table>")
+    else:
+        html.append('<p class="muted">None.</p>')
+    html.append("</section>")
+    return "".join(html)
+
+
+def render_review(store: Store, *, compare: Sequence[CompareRow] | None = None, title: str = "govreport review") -> str:
+    """The review page of ``store`` as one HTML string."""
+    docs = store.documents()
+    failures = store.failures()
+    rows = compare if compare is not None else compare_store(store)
+    generated = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    body = "".join([
+        _summary(store, docs, failures),
+        _matrix(docs, store.checks()),
+        _charts(rows),
+        _reports(docs, store.metrics()),
+        _failures(failures),
+    ])
+    return (
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>"
+        f'<header><h1>{_e(title)} · 法治政府建设情况报告审阅</h1>'
+        f'<div>generated {_e(generated)} by govreport {_e(PIPELINE_VERSION)}</div></header>'
+        f"<main>{body}</main><script>{_JS}</script></body></html>"
+    )

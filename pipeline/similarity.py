@@ -1,0 +1,323 @@
+"""Similarity across a batch: copied last-year reports (R06) and shared templates (R07).
+
+Every report becomes a set of character shingles of its normalised text, with
+punctuation dropped, digits folded to ``0`` (this year's figures differ from
+last year's) and the report's own name masked (a report reused by another
+township under a new name still matches). A MinHash signature per report and
+LSH banding propose candidate pairs, so a county's few hundred reports are
+never compared all against all on full text; each candidate is then verified
+exactly, passage by passage, through an inverted index of the other report's
+sentence shingles, which also yields the most similar passages as evidence.
+
+:func:`find_similar` returns the findings; :func:`apply_findings` folds them
+into each report's completeness verdict as items R06 and R07.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from pipeline.completeness import Checklist, CheckItem, finish, guess_entity, load_checklist
+from pipeline.normalise import normalise
+from pipeline.types import Report
+
+_MERSENNE = (1 << 61) - 1
+_SENT = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
+_STRIP = re.compile(r"[\W_]+")
+_DIGITS = re.compile(r"\d+(\.\d+)?")
+_YEAR_IN_TITLE = re.compile(r"((?:19|20)\d\d)\s*年")
+
+
+@dataclass
+class Passage:
+    """A pair of similar sentences: the quote in this report and in the other."""
+
+    quote: str
+    other_quote: str
+    score: float  # share of this sentence's shingles found in the other sentence
+    start: int  # offset in this report's text
+    other_start: int
+
+
+@dataclass
+class SimilarityFinding:
+    """``source`` shares ``share`` of its text with ``other`` (one direction)."""
+
+    source: str
+    other: str
+    kind: str  # previous_year | peer | duplicate
+    rule: str  # R06 | R07
+    share: float  # share of source's sentences (by characters) found in other
+    jaccard: float  # shingle Jaccard of the two whole reports
+    entity: str | None = None
+    other_entity: str | None = None
+    year: int | None = None
+    other_year: int | None = None
+    passages: list[Passage] = field(default_factory=list)
+
+
+@dataclass
+class _Prepared:
+    report: Report
+    entity: str | None
+    year: int | None
+    shingles: set[int]  # of the text masked, punctuation-free, digits folded
+    sentences: list[tuple[int, int, set[int], int]]  # norm start, end, shingles, clean length
+    signature: np.ndarray | None = None
+
+
+def _hash(s: str) -> int:
+    # Python's string hash is salted per process, which is fine: signatures are only
+    # compared within one call, and it is several times faster than a checksum.
+    return hash(s) & 0xFFFFFFFF
+
+
+def _clean(text: str, entity: str | None) -> str:
+    if entity:
+        stem = re.sub(r"(乡|镇|街道|苏木|县|区|市)$", "", entity)
+        text = text.replace(entity, "□")
+        if len(stem) >= 2:
+            text = text.replace(stem, "□")
+    text = _DIGITS.sub("0", text)
+    return _STRIP.sub("", text)
+
+
+def _shingle_set(clean: str, k: int) -> set[int]:
+    return {_hash(clean[i : i + k]) for i in range(max(0, len(clean) - k + 1))}
+
+
+def _identity(report: Report) -> tuple[str | None, int | None]:
+    """Entity and reported year: the metadata stage's, else read off the title."""
+    entity, year = report.entity, report.year
+    if entity is None or year is None:
+        title = report.title
+        if title is None:
+            from pipeline.completeness import build_doc
+
+            doc = build_doc(report, load_checklist())
+            title, year = doc.title, year or doc.year
+        entity = entity or guess_entity(title)
+        if year is None and title:
+            m = _YEAR_IN_TITLE.search(title)
+            year = int(m.group(1)) if m else None
+    return entity, year
+
+
+def _prepare(report: Report, k: int, min_sentence: int) -> _Prepared:
+    entity, year = _identity(report)
+    norm = report.norm or normalise(report.text).text
+    sents = []
+    shingles: set[int] = set()
+    for m in _SENT.finditer(norm):
+        c = _clean(m.group(0), entity)
+        sh = _shingle_set(c, k)
+        shingles |= sh
+        if len(c) >= min_sentence:
+            sents.append((m.start(), m.end(), sh, len(c)))
+    return _Prepared(report, entity, year, shingles, sents)
+
+
+def _signatures(prepared: Sequence[_Prepared], num_perm: int, seed: int) -> None:
+    """MinHash signatures (universal hashing mod a Mersenne prime, vectorised)."""
+    rng = np.random.default_rng(seed)
+    # a < 2**31 and 32-bit shingle hashes keep a*x + b below 2**64: no overflow in uint64.
+    a = rng.integers(1, 1 << 31, size=num_perm, dtype=np.uint64)
+    b = rng.integers(0, 1 << 31, size=num_perm, dtype=np.uint64)
+    prime = np.uint64(_MERSENNE)
+    for p in prepared:
+        if not p.shingles:
+            p.signature = None
+            continue
+        x = np.fromiter(p.shingles, dtype=np.uint64, count=len(p.shingles))
+        p.signature = ((np.outer(x, a) + b) % prime).min(axis=0)
+
+
+def _candidates(prepared: Sequence[_Prepared], bands: int, rows: int) -> set[tuple[int, int]]:
+    """Pairs sharing at least one LSH band bucket."""
+    buckets: dict[tuple[int, bytes], list[int]] = defaultdict(list)
+    for i, p in enumerate(prepared):
+        if p.signature is None:
+            continue
+        for band in range(bands):
+            key = p.signature[band * rows : (band + 1) * rows].tobytes()
+            buckets[(band, key)].append(i)
+    pairs: set[tuple[int, int]] = set()
+    for members in buckets.values():
+        if len(members) > 1:
+            for x in range(len(members)):
+                for y in range(x + 1, len(members)):
+                    pairs.add((members[x], members[y]))
+    return pairs
+
+
+def _relation(a: _Prepared, b: _Prepared) -> tuple[str, str] | None:
+    """(kind, rule) of the pair as seen from ``a``, or None when they are not comparable."""
+    same_entity = a.entity is not None and a.entity == b.entity
+    if same_entity and a.year is not None and b.year is not None:
+        if a.year == b.year + 1:
+            return "previous_year", "R06"
+        if a.year == b.year:
+            return "duplicate", "R07"
+        return None
+    if a.year is not None and b.year is not None and a.year != b.year:
+        return None
+    return "peer", "R07"
+
+
+def _passages(a: _Prepared, b: _Prepared, containment: float, top: int) -> list[Passage]:
+    """The sentences of a most similar to a sentence of b (inverted index over b's sentences)."""
+    index: dict[int, list[int]] = defaultdict(list)
+    for j, (_s, _e, sh, _n) in enumerate(b.sentences):
+        for h in sh:
+            index[h].append(j)
+    scored: list[tuple[float, int, int, int]] = []  # score, length, sentence of a, sentence of b
+    for i, (_s, _e, sh, n) in enumerate(a.sentences):
+        inter = sh & b.shingles
+        if not sh or len(inter) < containment * len(sh):
+            continue
+        hits: dict[int, int] = defaultdict(int)
+        for h in inter:
+            for j in index.get(h, ()):
+                hits[j] += 1
+        j, c = max(hits.items(), key=lambda kv: kv[1])
+        scored.append((round(c / len(sh), 3), n, i, j))
+    scored.sort(reverse=True)
+    passages = []
+    # Best first; among equal scores the longest passage is the most telling evidence.
+    for score, _n, i, j in scored[:top]:
+        sa, ea = a.sentences[i][:2]
+        sb, eb = b.sentences[j][:2]
+        passages.append(
+            Passage(
+                quote=_quote(a.report, sa, ea),
+                other_quote=_quote(b.report, sb, eb),
+                score=score,
+                start=a.report.to_text_pos(sa),
+                other_start=b.report.to_text_pos(sb),
+            )
+        )
+    return passages
+
+
+def _quote(report: Report, s: int, e: int, limit: int = 80) -> str:
+    q = report.text_of(s, e) if report.norm else report.text[s:e]
+    q = " ".join(q.split())
+    return q if len(q) <= limit else q[: limit - 1] + "…"
+
+
+def find_similar(
+    reports: Sequence[Report],
+    *,
+    shingle: int = 5,
+    num_perm: int = 128,
+    bands: int = 64,
+    min_share: float = 0.3,
+    containment: float = 0.8,
+    min_sentence: int = 12,
+    top: int = 3,
+    max_per_report: int = 3,
+    seed: int = 20240301,
+) -> list[SimilarityFinding]:
+    """Reports that copy their own previous year's report or share text with peers.
+
+    A finding is one direction: ``share`` of ``source``'s shingles (its text,
+    names masked and figures folded) also occur in ``other``. Findings with
+    ``share >= min_share`` are returned, at most ``max_per_report`` partners per
+    report and kind, each with its ``top`` most similar sentences (a sentence
+    counts when ``containment`` of its shingles occur in the other report).
+    Rules R06/R07 apply their own thresholds when folded in. ``bands`` x rows
+    = ``num_perm``: 64 bands of 2 rows propose pairs down to a whole-report
+    Jaccard of about 0.1.
+    """
+    if num_perm % bands:
+        raise ValueError("num_perm must be a multiple of bands")
+    prepared = [_prepare(r, shingle, min_sentence) for r in reports if r.status == "ok" and r.text.strip()]
+    _signatures(prepared, num_perm, seed)
+    # Exact containment for every candidate pair (set operations in C), then passages
+    # only for each report's closest partners: a county whose townships all share one
+    # template makes every pair a candidate, and evidence for the best few is enough.
+    scored: dict[tuple[int, str], list[tuple[float, float, int, str, str]]] = defaultdict(list)
+    for i, j in sorted(_candidates(prepared, bands, num_perm // bands)):
+        a, b = prepared[i], prepared[j]
+        if a.report.source == b.report.source and a.report.sha256 == b.report.sha256:
+            continue
+        inter = len(a.shingles & b.shingles)
+        union = len(a.shingles) + len(b.shingles) - inter
+        jac = inter / union if union else 0.0
+        for x, xi, y, yi in ((a, i, b, j), (b, j, a, i)):
+            rel = _relation(x, y)
+            share = inter / len(x.shingles) if x.shingles else 0.0
+            if rel is not None and share >= min_share:
+                scored[(xi, rel[0])].append((share, jac, yi, rel[0], rel[1]))
+    findings: list[SimilarityFinding] = []
+    for (xi, _kind), partners in scored.items():
+        partners.sort(key=lambda t: (-t[0], t[2]))
+        x = prepared[xi]
+        for share, jac, yi, kind, rule in partners[:max_per_report]:
+            y = prepared[yi]
+            findings.append(
+                SimilarityFinding(
+                    source=x.report.source,
+                    other=y.report.source,
+                    kind=kind,
+                    rule=rule,
+                    share=round(share, 3),
+                    jaccard=round(jac, 3),
+                    entity=x.entity,
+                    other_entity=y.entity,
+                    year=x.year,
+                    other_year=y.year,
+                    passages=_passages(x, y, containment, top),
+                )
+            )
+    findings.sort(key=lambda f: (f.source, -f.share))
+    return findings
+
+
+def apply_findings(reports: Sequence[Report], findings: Sequence[SimilarityFinding], checklist: Checklist | None = None) -> None:
+    """Add items R06 and R07 to each report's completeness (and redo score and summary)."""
+    checklist = checklist or load_checklist()
+    by_source: dict[str, list[SimilarityFinding]] = defaultdict(list)
+    for f in findings:
+        by_source[f.source].append(f)
+    ids = [(r, _identity(r)) for r in reports if r.status == "ok"]
+    for report in reports:
+        comp = report.completeness
+        if comp is None or report.status != "ok":
+            continue
+        entity, year = _identity(report)
+        comp.items = [i for i in comp.items if i.id not in ("R06", "R07")]
+        for rule_id, kinds in (("R06", ("previous_year",)), ("R07", ("peer", "duplicate"))):
+            spec = checklist.rule(rule_id)
+            if spec is None:
+                continue
+            item = CheckItem(id=rule_id, label=spec.label, status="ok", severity=spec.severity)
+            threshold = float(spec.opts.get("min_share", 0.5))
+            hits = [f for f in by_source.get(report.source, []) if f.kind in kinds and f.share >= threshold]
+            if rule_id == "R06":
+                comparable = any(e == entity and entity is not None and y is not None and year is not None and y == year - 1 for r, (e, y) in ids if r is not report)
+            else:
+                comparable = any(r is not report and (y is None or year is None or y == year) for r, (_e, y) in ids)
+            if hits:
+                f = max(hits, key=lambda h: h.share)
+                who = f"{f.other_entity or ''}{f'{f.other_year}年' if f.other_year else ''}报告" if (f.other_entity or f.other_year) else "另一份报告"
+                what = "上一年度报告" if f.kind == "previous_year" else ("同一单位同年度的另一份报告" if f.kind == "duplicate" else who)
+                item.status = spec.severity
+                item.message = f"与{what}（{f.other}）雷同：{f.share:.0%}的文字相同"
+                if len(hits) > 1:
+                    item.message += f"，另有{len(hits) - 1}份报告相似"
+                if f.passages:
+                    item.evidence, item.start, item.where = f.passages[0].quote, f.passages[0].start, "paragraph"
+            elif comparable:
+                item.message = "未发现雷同" + ("（已与上一年度报告比对）" if rule_id == "R06" else "（已与同批次报告比对）")
+            else:
+                item.status = "info"
+                item.message = "未检查：批次中没有该单位上一年度的报告" if rule_id == "R06" else "未检查：批次中没有其他报告"
+            comp.items.append(item)
+        finish(report, checklist, guess=entity, guess_year=year)
