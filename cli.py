@@ -146,6 +146,43 @@ def evaluate(
 
 # ---- commands added by stage owners go below, one delimited block each ----
 
+# ==== train (issue 3: the section classifier) ====
+def _default_corpus(part: str) -> Path:
+    """../shared/corpus/PART beside the checkout, or under $GOVREPORT_SHARED."""
+    import os
+
+    root = Path(os.environ.get("GOVREPORT_SHARED", Path(__file__).resolve().parent.parent / "shared"))
+    return root / "corpus" / part
+
+
+@app.command()
+def train(
+    dev: Annotated[Optional[Path], typer.Option(help="Gold JSON folder (default: ../shared/corpus/dev).")] = None,
+    ext: Annotated[Optional[Path], typer.Option(help="Extra full texts, folder with text/ (default: ../shared/corpus/ext).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Model file (default: models/section_classifier.pkl.gz).")] = None,
+    folds: Annotated[int, typer.Option(min=2, help="Document-held-out folds for the scores in the model card.")] = 5,
+) -> None:
+    """Train the section classifier, score it held out by document, save it with its model card."""
+    from pipeline.classify import default_model_path, train_classifier
+    from pipeline.errors import GovReportError
+
+    dev = dev or _default_corpus("dev")
+    ext = ext if ext is not None else _default_corpus("ext")
+    if not dev.is_dir():
+        raise _usage_error(f"{dev} is not a folder of gold files")
+    out = out or default_model_path()
+    try:
+        _, card = train_classifier(dev, ext if ext.is_dir() else None, out, folds=folds, progress=lambda m: typer.echo(m, err=True))
+    except GovReportError as exc:
+        raise _usage_error(str(exc)) from exc
+    s = card["held_out_scores"]
+    ctx = s["headings_dev_in_context"]
+    typer.echo(f"saved {out} ({out.stat().st_size / 1e6:.1f} MB) and its card; trained in {card['train_seconds']} s")
+    typer.echo(f"held out by document: top-level headings {ctx['top_level'].get('accuracy')}, all headings {ctx['all'].get('accuracy')} (rules + model in context)")
+    for key in ("paragraphs_dev", "paragraphs_ext", "paragraphs_without_headings_dev", "headings_dev_model_only"):
+        typer.echo(f"  {key}: accuracy {s[key].get('accuracy')}, macro-F1 {s[key].get('macro_f1')} (n={s[key].get('n')})")
+# ==== end train ====
+
 
 # ==== batch / export / compare / review (issue 6: the county workflow) ====
 # Exit codes of `batch`: 0 every file ok, 1 some files failed (they are in the
@@ -174,7 +211,11 @@ def batch(
     checklist: Annotated[Optional[Path], typer.Option(help="County checklist TOML (default: the packaged one).")] = None,
     lexicon: Annotated[Optional[Path], typer.Option(help="Indicator lexicon TOML (default: the packaged one).")] = None,
 ) -> None:
-    """Analyse every report below FOLDER into the store; unchanged files are skipped on a re-run."""
+    """Analyse every report below FOLDER into the store; unchanged files are skipped on a re-run.
+
+    Exit codes: 0 every file ok; 1 some files failed (recorded, the batch went on);
+    2 usage error; 130 interrupted by Ctrl-C (what was done is kept: run it again to finish).
+    """
     from pipeline.batch import ProgressPrinter, run_batch
     from pipeline.store import default_db_path
 
@@ -184,13 +225,16 @@ def batch(
         _resources(checklist, lexicon)  # a malformed county file is a usage error, before any work
     options = {k: v for k, v in (("checklist_path", checklist), ("lexicon_path", lexicon)) if v is not None}
     db = db or default_db_path(folder)
+    progress = ProgressPrinter(sys.stderr)
     with _open_store(db, must_exist=False) as store:
         try:
             result = run_batch(folder, store, workers=workers, force=force, resources_options=options,
-                               on_progress=ProgressPrinter(sys.stderr))
+                               on_progress=progress)
         except KeyboardInterrupt:  # a second Ctrl-C during the bookkeeping
-            typer.echo("\ninterrupted", err=True)
+            progress.close()
+            typer.echo("interrupted", err=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None
+    progress.close()
     typer.echo(
         f"{result.files} files: {result.analysed} analysed, {result.cached} unchanged, {result.duplicates} duplicate"
         f"{'' if result.duplicates == 1 else 's'}, {len(result.failures)} failed, {result.seconds:.1f}s → {db}",
@@ -239,9 +283,12 @@ def compare(
     db: Annotated[Path, typer.Option("--db", help="SQLite store written by `govreport batch`.")] = Path("govreport.db"),
 ) -> None:
     """Township × year tables per indicator: values, year-on-year change, rank among peers, gaps."""
-    from pipeline.compare import compare_store, format_tables
+    from pipeline.compare import compare_store, format_tables, indicator_catalogue
 
     span = _years(years)
+    unknown = sorted(set(indicator or []) - set(indicator_catalogue()))
+    if unknown:
+        raise _usage_error(f"unknown indicator {', '.join(unknown)}; ids: {', '.join(sorted(indicator_catalogue()))}")
     with _open_store(db) as store:
         rows = compare_store(store, indicators=indicator or None, years=span, level=None if level == "any" else level)
     typer.echo(format_tables(rows))
@@ -264,6 +311,54 @@ def review(
 
 # ==== end of batch / export / compare / review ====
 
+
+# ==== check (issue 5: completeness and quality verdicts) ====
+@app.command()
+def check(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (folders are searched recursively).")],
+    checklist: Annotated[Optional[Path], typer.Option(help="County checklist TOML (default: the packaged one).")] = None,
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="table: readable verdicts; json: one JSON object per document.")] = OutputFormat.table,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of standard output.")] = None,
+    similarity: Annotated[bool, typer.Option("--similarity/--no-similarity", help="Compare the reports with each other (copied and template text).")] = True,
+) -> None:
+    """Check reports: the five required parts, quality rules and copied text, with a verdict per report."""
+    from dataclasses import asdict
+
+    from pipeline.completeness import format_verdict
+    from pipeline.ingest import iter_files
+    from pipeline.run import analyze_path
+    from pipeline.similarity import check_batch
+
+    missing = [p for p in paths if not p.exists()]
+    files = list(iter_files(p for p in paths if p.exists()))
+    if not files and not missing:
+        raise _usage_error("no supported files found in " + ", ".join(map(str, paths)))
+    res = _resources(checklist)
+    reports = [analyze_path(path, res) for path in missing + files]
+    findings = check_batch(reports, res.checklist) if similarity else []
+    out = output.open("w", encoding="utf-8") if output else sys.stdout
+    try:
+        for report in reports:
+            if format is OutputFormat.json:
+                record = {
+                    "source": report.source, "status": report.status, "error": report.error,
+                    "title": report.title, "entity": report.entity, "year": report.year,
+                    "completeness": asdict(report.completeness) if report.completeness else None,
+                    "similar": [asdict(f) for f in findings if f.source == report.source],
+                }
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            else:
+                out.write(format_verdict(report) + "\n\n")
+    finally:
+        if output:
+            out.close()
+    failed = sum(r.status != "ok" for r in reports)
+    if format is OutputFormat.table:
+        typer.echo(f"{len(reports)} documents checked, {failed} failed", err=True)
+    raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)
+
+
+# ==== end of check ====
 
 def main() -> None:  # pragma: no cover - console entry for `python cli.py`
     app()

@@ -28,19 +28,19 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import multiprocessing
 import os
 import signal
 import time
-from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from pipeline.run import PIPELINE_VERSION, Resources, analyze_path, report_record
 from pipeline.store import Store
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 # Jobs queued per worker: enough to keep workers busy, few enough that Ctrl-C
 # or a crashed worker concerns only a handful of files.
@@ -58,11 +58,7 @@ class Progress:
     elapsed: float
     name: str | None = None  # the file just finished
     error: str | None = None  # its error message, when it failed
-
-    @property
-    def rate(self) -> float:
-        """Files analysed per second so far."""
-        return self.done / self.elapsed if self.elapsed > 0 else 0.0
+    rate: float = 0.0  # files per second since the first result (worker start-up excluded)
 
     @property
     def eta(self) -> float | None:
@@ -111,18 +107,22 @@ def file_sha256(path: Path) -> str:
 
 
 def model_version(resources: Resources) -> str | None:
-    """The version of the section classifier in use, as the classifier states it (None without a model)."""
-    clf = resources.classifier
-    if clf is None:
+    """The section classifier in use, named by its file's content hash (None when running on rules only)."""
+    if resources.classifier is None:
         return None
-    for attr in ("version", "model_version"):
-        value = getattr(clf, attr, None)
-        if value:
-            return str(value)
-    card = getattr(clf, "card", None)
-    if isinstance(card, dict) and card.get("version"):
-        return str(card["version"])
-    return type(clf).__name__
+    from pipeline.classify import default_model_path
+
+    path = Path(resources.classifier_path or default_model_path())
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return _file_version(str(path), st.st_size, st.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=8)
+def _file_version(path: str, size: int, mtime_ns: int) -> str:
+    return f"{Path(path).name}@{file_sha256(Path(path))[:12]}"
 
 
 # -- worker side -------------------------------------------------------------
@@ -181,15 +181,18 @@ def run_batch(
     try:
         jobs = _plan(root, store, iter_files([root]), force, batch_id, result, seen)
         total = len(jobs)
-        state = {"done": 0, "failed": 0}
+        t_first: list[float] = []  # when the first result arrived: the rate excludes worker start-up
 
         def finished(job: _Job, outcome: dict[str, Any]) -> None:
             error = _save(store, job, outcome, batch_id)
-            state["done"] += 1
-            state["failed"] += error is not None
+            result.analysed += 1
+            result.failed += error is not None
+            now = time.perf_counter()
+            t_first[:] = t_first or [now]
+            rate = (result.analysed - 1) / (now - t_first[0]) if now > t_first[0] else 0.0
             if on_progress is not None:
-                on_progress(Progress(total, state["done"], state["failed"], result.cached,
-                                     time.perf_counter() - t_start, job.sources[0]["name"], error))
+                on_progress(Progress(total, result.analysed, result.failed, result.cached, now - t_start,
+                                     job.sources[0]["name"], error, rate))
 
         if on_progress is not None:
             on_progress(Progress(total, 0, 0, result.cached, time.perf_counter() - t_start))
@@ -200,7 +203,6 @@ def run_batch(
             _run_inline(jobs, options, finished)
         else:
             _run_pool(jobs, options, n_workers, finished)
-        result.analysed, result.failed = state["done"], state["failed"]
     except KeyboardInterrupt:
         result.interrupted = True
     result.seconds = time.perf_counter() - t_start
@@ -220,7 +222,7 @@ def _below(path: str, root: Path) -> bool:
     return True
 
 
-def _plan(root: Path, store: Store, files: Any, force: bool, batch_id: int, result: BatchResult,
+def _plan(root: Path, store: Store, files: Iterable[Path], force: bool, batch_id: int, result: BatchResult,
           seen: set[str]) -> list[_Job]:
     """Decide, file by file, what must be analysed; link what is already known."""
     jobs: dict[str, _Job] = {}
@@ -288,6 +290,11 @@ def _run_inline(jobs: list[_Job], options: tuple[tuple[str, Any], ...],
 
 def _run_pool(jobs: list[_Job], options: tuple[tuple[str, Any], ...], n_workers: int,
               finished: Callable[[_Job, dict[str, Any]], None]) -> None:
+    # Imported here: a re-run with nothing to do must not pay for them.
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
     pending = list(reversed(jobs))
     while pending:
         # spawn, not fork: the parent holds an open SQLite connection and maybe threads.
@@ -380,6 +387,13 @@ class ProgressPrinter:
             self.stream.write(self.line(p) + "\n")
             self._last = now
         self.stream.flush()
+
+    def close(self) -> None:
+        """End a progress line left open on a terminal (after Ctrl-C), so what follows starts clean."""
+        if self.tty and self._width:
+            self.stream.write("\n")
+            self.stream.flush()
+            self._width = 0
 
     def _clear(self) -> None:
         if self.tty and self._width:

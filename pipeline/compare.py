@@ -9,7 +9,8 @@ Rules (kept simple so a reviewer can check any cell by hand):
 - **Which metrics count.** Only metrics linked to an indicator (not ``other``)
   and not in the plans part (next year's targets are not results).
 - **One value per report and indicator** (:func:`combine`):
-  1. values in a scaled unit are converted (万元 → 元 …); if a report uses
+  1. values in a scaled unit are converted (万元 → 元 …), measure words that
+     count the same thing are merged (名/位 → 人, 场/期 → 次); if a report uses
      several units for one indicator, the unit used most often wins and the
      others are left out (the ``rule`` column says so);
   2. rates (%) and per-something values are never added: the largest is shown;
@@ -23,6 +24,8 @@ Rules (kept simple so a reviewer can check any cell by hand):
   better; ``~`` never ranked), among townships of the same level in the same
   county and year that reported the indicator; ties share a rank (1, 2, 2, 4).
   Raw counts favour bigger townships: a rank is a prompt to read, not a score.
+- **County**: when the store names exactly one county, a report whose county
+  was not found is counted in it (a county batch holds its own townships).
 - **Gaps**: a township known in the county (a report in any selected year)
   gets a ``no_report`` row for a year without a report, and ``not_stated``
   when its report does not give the indicator.
@@ -87,10 +90,13 @@ _BUILTIN: dict[str, tuple[str, str]] = {
 _DIRECTIONS = {"↑": "↑", "up": "↑", "higher": "↑", "+": "↑", "more": "↑",
                "↓": "↓", "down": "↓", "lower": "↓", "-": "↓", "fewer": "↓", "less": "↓"}
 
-# unit -> (base unit, factor): values are compared in the base unit.
+# unit -> (base unit, factor): values are compared in the base unit. Measure
+# words that count the same thing are one unit (名/位 people are 人; 场/期
+# events are 次), so "持证人员12名" and "持证人员10人" compare and rank together.
 _SCALED_UNITS: dict[str, tuple[str, float]] = {
     "万元": ("元", 1e4), "亿元": ("元", 1e8), "千元": ("元", 1e3),
     "万人次": ("人次", 1e4), "万人": ("人", 1e4), "万份": ("份", 1e4), "万册": ("册", 1e4), "万件": ("件", 1e4),
+    "名": ("人", 1.0), "位": ("人", 1.0), "万名": ("人", 1e4), "场": ("次", 1.0), "期": ("次", 1.0),
 }
 
 
@@ -230,6 +236,10 @@ def parse_years(spec: str | None) -> tuple[int, int] | None:
 def _pick_documents(documents: Iterable[dict[str, Any]], level: str | None,
                     years: tuple[int, int] | None) -> dict[tuple[str, str, str, int], dict[str, Any]]:
     best: dict[tuple[str, str, str, int], dict[str, Any]] = {}
+    counties = {d["county"] for d in documents if d.get("status") == "ok" and d.get("county")}
+    # A county's batch holds its own townships: when exactly one county is named
+    # in the store, a report whose county was not found is taken to be of it.
+    only_county = next(iter(counties)) if len(counties) == 1 else ""
     for d in documents:
         if d.get("status") != "ok" or d.get("is_report") == 0 or not d.get("entity") or not d.get("year"):
             continue
@@ -237,7 +247,7 @@ def _pick_documents(documents: Iterable[dict[str, Any]], level: str | None,
             continue
         if years and not years[0] <= int(d["year"]) <= years[1]:
             continue
-        key = (d.get("county") or "", d.get("level") or "", d["entity"], int(d["year"]))
+        key = (d.get("county") or only_county, d.get("level") or "", d["entity"], int(d["year"]))
         rank = (-(d.get("completeness_score") or 0.0), -(d.get("n_metrics") or 0), (d.get("sources") or [""])[0])
         if key not in best or rank < best[key]["_rank"]:
             best[key] = {**d, "_rank": rank}
@@ -368,7 +378,7 @@ def format_tables(rows: Sequence[CompareRow]) -> str:
         cells = {(r.township, r.year): cell_text(r) for r in members}
         w0 = max([_width("township")] + [_width(t) for t in towns]) + 2
         wy = {y: max([_width(str(y))] + [_width(cells.get((t, y), "")) for t in towns]) + 2 for y in years}
-        lines = [head, "  " + _pad("township", w0) + "".join(_pad(str(y), wy[y]) for y in years)]
+        lines = [head, ("  " + _pad("township", w0) + "".join(_pad(str(y), wy[y]) for y in years)).rstrip()]
         for t in towns:
             lines.append("  " + _pad(t, w0) + "".join(_pad(cells.get((t, y), ""), wy[y]) for y in years).rstrip())
         blocks.append("\n".join(lines))

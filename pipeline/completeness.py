@@ -16,7 +16,6 @@ passage says it, anywhere in the report.
 from __future__ import annotations
 
 import re
-import tomllib
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -26,6 +25,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+import tomllib
 
 from pipeline.errors import ConfigError
 from pipeline.normalise import normalise
@@ -43,7 +44,13 @@ _RULE_COMMON = {"label": "str", "severity": "severity", "enabled": "bool"}
 _RULE_SCHEMA: dict[str, dict[str, str]] = {
     "R02": {"cues": "patterns", "ignore": "patterns"},
     "R03": {"min_items": "int", "target": "patterns", "date": "patterns", "owner": "patterns"},
-    "R03B": {"shingle": "int", "min_sentence_chars": "int", "containment": "ratio", "min_share": "ratio", "min_sentences": "int"},
+    "R03B": {
+        "shingle": "int",
+        "min_sentence_chars": "int",
+        "containment": "ratio",
+        "min_share": "ratio",
+        "min_sentences": "int",
+    },
     "R04": {},
     "R04B": {"allow_before": "strings", "allow_after": "strings"},
     "R05": {"patterns": "patterns"},
@@ -56,10 +63,24 @@ _RULE_SCHEMA: dict[str, dict[str, str]] = {
     "R14": {"wrong_title": "patterns", "right_title": "patterns"},
 }
 _PART_KEYS = {
-    "label": "str", "required": "bool", "severity": "severity", "heading": "patterns",
-    "not_heading": "patterns", "body": "patterns", "actions": "patterns",
+    "label": "str",
+    "required": "bool",
+    "severity": "severity",
+    "heading": "patterns",
+    "not_heading": "patterns",
+    "body": "patterns",
+    "actions": "patterns",
+    "preamble": "bool",
 }
-_EXTRA_KEYS = {"id": "str", "label": "str", "severity": "severity", "when": "str", "part": "str", "patterns": "patterns", "enabled": "bool"}
+_EXTRA_KEYS = {
+    "id": "str",
+    "label": "str",
+    "severity": "severity",
+    "when": "str",
+    "part": "str",
+    "patterns": "patterns",
+    "enabled": "bool",
+}
 
 
 @dataclass(frozen=True)
@@ -74,6 +95,7 @@ class PartSpec:
     body: tuple[str, ...]  # raw: may hold {next_year}, compiled per report
     actions: tuple[re.Pattern[str], ...] = ()
     not_heading: tuple[re.Pattern[str], ...] = ()
+    preamble: bool = False  # whether the opening paragraphs (before the first heading) count
 
 
 @dataclass(frozen=True)
@@ -220,6 +242,7 @@ def _build(data: Mapping[str, Any], src: str) -> Checklist:
                 body=_value("raw_patterns", t.get("body", []), f"{where}.body", src),
                 actions=_value("patterns", t.get("actions", []), f"{where}.actions", src),
                 not_heading=_value("patterns", t.get("not_heading", []), f"{where}.not_heading", src),
+                preamble=_value("bool", t.get("preamble", False), f"{where}.preamble", src),
             )
         )
     rules_t = data.get("rules", {})
@@ -315,7 +338,21 @@ def load_checklist(path: Path | None = None) -> Checklist:
 # A light reading of the document
 # ---------------------------------------------------------------------------
 
-_CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGIT = {
+    "〇": 0,
+    "○": 0,
+    "零": 0,
+    "O": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _MARKER_L1 = re.compile(r"^[一二三四五六七八九十]+[、.]")
 _MARKER_L1_BAD = re.compile(r"^[一二三四五六七八九十]+[）)]")
 _MARKER_L2 = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
@@ -395,8 +432,10 @@ class Doc:
     def text_pos(self, norm_pos: int) -> int:
         return self.report.to_text_pos(norm_pos) if self.report.norm_map else norm_pos
 
-    def region_text(self, part: str, *, headings: bool = False) -> list[Unit]:
-        return [u for u in self.regions.get(part, []) if headings or u.kind == "paragraph"]
+    def body_units(self, part: str) -> list[Unit]:
+        """The part's units without its own part heading(s): sub-headings often carry the items."""
+        own = {id(self.units[i]) for i in self.part_heads.get(part, [])}
+        return [u for u in self.regions.get(part, []) if id(u) not in own and u.start >= self.body_start]
 
 
 def _text_to_norm(report: Report, start: int, end: int) -> tuple[int, int]:
@@ -408,7 +447,14 @@ def _text_to_norm(report: Report, start: int, end: int) -> tuple[int, int]:
 
 def _heading_level(line: str) -> tuple[int, str] | None:
     """Level and marker of a numbered heading line, or None."""
-    for pat, level in ((_MARKER_L1, 1), (_MARKER_L1_BAD, 1), (_MARKER_L2, 2), (_MARKER_L4, 4), (_MARKER_L3, 3), (_PART_NO, 1)):
+    for pat, level in (
+        (_MARKER_L1, 1),
+        (_MARKER_L1_BAD, 1),
+        (_MARKER_L2, 2),
+        (_MARKER_L4, 4),
+        (_MARKER_L3, 3),
+        (_PART_NO, 1),
+    ):
         m = pat.match(line)
         if m:
             return level, m.group(0)
@@ -447,7 +493,18 @@ def _units_from_report(report: Report) -> list[Unit]:
     units: list[Unit] = []
     for h in report.headings:
         s, e = _text_to_norm(report, h.start, h.end)
-        units.append(Unit("heading", s, e, report.norm[s:e], level=h.level, category=h.category, category_source=h.category_source, marker=h.marker))
+        units.append(
+            Unit(
+                "heading",
+                s,
+                e,
+                report.norm[s:e],
+                level=h.level,
+                category=h.category,
+                category_source=h.category_source,
+                marker=h.marker,
+            )
+        )
     for p in report.paragraphs:
         s, e = _text_to_norm(report, p.start, p.end)
         units.append(Unit("paragraph", s, e, report.norm[s:e], category=p.category, category_source=p.category_source))
@@ -494,7 +551,9 @@ def _year_of(text: str) -> int | None:
 
 def _masked_years(text: str) -> list[tuple[int, int, int]]:
     """(year, start, end) of every year mention outside ranges and quoted names."""
-    blocked = [(m.start(), m.end()) for m in _YEAR_RANGE.finditer(text)] + [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    blocked = [(m.start(), m.end()) for m in _YEAR_RANGE.finditer(text)] + [
+        (m.start(), m.end()) for m in _QUOTED.finditer(text)
+    ]
     out = []
     for m in _YEAR.finditer(text):
         if any(s <= m.start() < e for s, e in blocked):
@@ -520,7 +579,12 @@ def _compile_body(raw: str, next_year: int | None) -> re.Pattern[str]:
 def _is_heading_like(u: Unit) -> bool:
     """A short unnumbered paragraph without final punctuation reads as a heading."""
     s = u.text.strip()
-    return u.kind == "paragraph" and 2 <= len(s) <= 30 and not re.search(r"[。，,；;！？]", s) and not re.search(r"[:：]$", s)
+    return (
+        u.kind == "paragraph"
+        and 2 <= len(s) <= 30
+        and not re.search(r"[。，,；;！？]", s)
+        and not re.search(r"[:：]$", s)
+    )
 
 
 def _heading_text(u: Unit) -> str:
@@ -549,7 +613,12 @@ def _infer_year(doc: Doc) -> None:
             if id(u) in plans or re.match(r"年?(度)?(工作)?(的)?(主要)?(安排|打算|计划|思路)", after[1:]):
                 votes[y - 1] += 1
             else:
-                weight = 2 if (s == 0 or u.text[max(0, s - 1)] in "，。：；\n") and after.startswith(("年，", "年,", "年度，", "年是")) else 1
+                weight = (
+                    2
+                    if (s == 0 or u.text[max(0, s - 1)] in "，。：；\n")
+                    and after.startswith(("年，", "年,", "年度，", "年是"))
+                    else 1
+                )
                 votes[y] += weight
     # The preamble (before the first heading) is part of the body too.
     first = doc.units[0].start if doc.units else len(doc.norm)
@@ -561,7 +630,11 @@ def _infer_year(doc: Doc) -> None:
         second = rest[0][1]
         if n >= 2 and n >= 1.5 * second:
             doc.body_year = best
-    doc.year = r.year or doc.title_year or doc.body_year
+    if doc.title_year is not None and doc.title_year == doc.body_year:
+        # Title and body agree: that is the year, whatever metadata guessed.
+        doc.year = doc.title_year
+    else:
+        doc.year = r.year or doc.body_year or doc.title_year
 
 
 def _assign_regions(doc: Doc, checklist: Checklist) -> None:
@@ -638,8 +711,23 @@ def _sentence_around(doc: Doc, u: Unit, pos: int) -> tuple[int, int]:
 # ---------------------------------------------------------------------------
 
 
-def _item(spec: RuleSpec, fired: bool, message: str, *, doc: Doc | None = None, span: tuple[int, int] | None = None, where: str | None = None) -> CheckItem:
-    item = CheckItem(id=spec.id, label=spec.label, status=spec.severity if fired else "ok", severity=spec.severity, message=message, where=where)
+def _item(
+    spec: RuleSpec,
+    fired: bool,
+    message: str,
+    *,
+    doc: Doc | None = None,
+    span: tuple[int, int] | None = None,
+    where: str | None = None,
+) -> CheckItem:
+    item = CheckItem(
+        id=spec.id,
+        label=spec.label,
+        status=spec.severity if fired else "ok",
+        severity=spec.severity,
+        message=message,
+        where=where,
+    )
     if doc is not None and span is not None:
         item.evidence = doc.quote(*span)
         item.start = doc.text_pos(span[0])
@@ -666,11 +754,13 @@ def _check_part(doc: Doc, part: PartSpec) -> CheckItem:
                 found = ("heading", u, (u.start, u.end))
                 break
     if found is None and part.body:
+        # The opening summary ("…取得积极成效。现将…报告如下") is not the part itself.
+        first_heading = next((u.start for u in units if u.kind == "heading" or u.heading_like), 0)
         pats = [_compile_body(raw, doc.year + 1 if doc.year else None) for raw in part.body]
         for u in units:
             if u.kind != "paragraph" and not (u.kind == "heading" and len(u.text) > 30):
                 continue
-            if u.start < doc.body_start:
+            if u.start < doc.body_start or (u.start < first_heading and not part.preamble):
                 continue
             m = _matches(pats, u.text)
             if m:
@@ -678,7 +768,12 @@ def _check_part(doc: Doc, part: PartSpec) -> CheckItem:
                 break
     if found is None and by_category:
         for u in units:
-            if u.kind == "paragraph" and u.category == part.id and u.category_source in ("rules", "model") and len(u.text) >= 20:
+            if (
+                u.kind == "paragraph"
+                and u.category == part.id
+                and u.category_source in ("rules", "model")
+                and len(u.text) >= 20
+            ):
                 found = ("paragraph", u, _sentence_around(doc, u, u.start))
                 break
     if found is None:
@@ -704,7 +799,7 @@ def _check_part(doc: Doc, part: PartSpec) -> CheckItem:
         else:
             i = next(k for k, x in enumerate(units) if x is u)
             nxt = next((x for x in units[i + 1 :] if x.kind == "paragraph"), None)
-            text = u.text.replace(doc.norm[span[0] : span[1]], "") + (nxt.text if nxt else "")
+            text = u.text + (nxt.text if nxt else "")
         # Too little text to judge (a truncated copy): no verdict on thinness.
         if len(text) >= 30 and not _matches(part.actions, text):
             item.status = "warning"
@@ -716,12 +811,9 @@ def _check_part(doc: Doc, part: PartSpec) -> CheckItem:
 def _check_causes(doc: Doc, spec: RuleSpec, present: bool) -> CheckItem:
     if not present:
         return _skipped(spec, "没有找到问题部分")
-    units = doc.region_text("shortcomings", headings=True)
-    part_heads = {id(doc.units[i]) for i in doc.part_heads.get("shortcomings", [])}
+    units = doc.body_units("shortcomings")
     ignore = spec.pats("ignore")
     for u in units:
-        if id(u) in part_heads:
-            continue
         text = u.text
         for m in (p.search(text) for p in spec.pats("cues")):
             if m is None:
@@ -734,13 +826,20 @@ def _check_causes(doc: Doc, spec: RuleSpec, present: bool) -> CheckItem:
         # Found only through a passage: look at that paragraph.
         return _skipped(spec, "问题部分没有可检查的正文")
     first = next((u for u in units if u.kind == "paragraph"), units[0])
-    return _item(spec, True, "问题部分只列举问题，没有分析原因（无“原因、由于、导致”等表述）", doc=doc, span=(first.start, min(first.end, first.start + 60)), where="paragraph")
+    return _item(
+        spec,
+        True,
+        "问题部分只列举问题，没有分析原因（无“原因、由于、导致”等表述）",
+        doc=doc,
+        span=(first.start, min(first.end, first.start + 60)),
+        where="paragraph",
+    )
 
 
 def _check_plans_concrete(doc: Doc, spec: RuleSpec, present: bool) -> CheckItem:
     if not present:
         return _skipped(spec, "没有找到下一年度安排")
-    units = [u for u in doc.region_text("plans") if u.start >= doc.body_start]
+    units = doc.body_units("plans")
     if not units:
         return _skipped(spec, "下一年度安排没有可检查的正文")
     year_only = re.compile(r"^(19|20)\d\d$")
@@ -752,7 +851,11 @@ def _check_plans_concrete(doc: Doc, spec: RuleSpec, present: bool) -> CheckItem:
             for key in ("target", "date", "owner"):
                 for p in spec.pats(key):
                     for m in p.finditer(sent):
-                        if key == "target" and year_only.match(re.sub(r"\D", "", m.group(0))) and "年" in sent[m.end() : m.end() + 1]:
+                        if (
+                            key == "target"
+                            and year_only.match(re.sub(r"\D", "", m.group(0)))
+                            and "年" in sent[m.end() : m.end() + 1]
+                        ):
                             continue
                         hit = m
                         break
@@ -764,10 +867,24 @@ def _check_plans_concrete(doc: Doc, spec: RuleSpec, present: bool) -> CheckItem:
                 concrete.append((s, e))
     need = int(spec.opts.get("min_items", 2))
     if len(concrete) >= need:
-        return _item(spec, False, f"有{len(concrete)}项具体措施（目标、时限、责任单位或数量）", doc=doc, span=concrete[0], where="paragraph")
+        return _item(
+            spec,
+            False,
+            f"有{len(concrete)}项具体措施（目标、时限、责任单位或数量）",
+            doc=doc,
+            span=concrete[0],
+            where="paragraph",
+        )
     u = units[0]
     msg = f"下一年度安排缺少具体措施：只有{len(concrete)}项写明目标、时限、责任单位或数量（要求至少{need}项）"
-    return _item(spec, True, msg, doc=doc, span=concrete[0] if concrete else (u.start, min(u.end, u.start + 60)), where="paragraph")
+    return _item(
+        spec,
+        True,
+        msg,
+        doc=doc,
+        span=concrete[0] if concrete else (u.start, min(u.end, u.start + 60)),
+        where="paragraph",
+    )
 
 
 def _shingles(text: str, k: int) -> set[str]:
@@ -779,8 +896,8 @@ def _check_plans_copied(doc: Doc, spec: RuleSpec, present_s: bool, present_p: bo
     if not (present_s and present_p):
         return _skipped(spec, "缺少问题部分或下一年度安排")
     k = int(spec.opts.get("shingle", 4))
-    short = set().union(*(_shingles(u.text, k) for u in doc.region_text("shortcomings", headings=True)), set())
-    plans = [u for u in doc.region_text("plans") if u.start >= doc.body_start]
+    short = set().union(*(_shingles(u.text, k) for u in doc.body_units("shortcomings")), set())
+    plans = doc.body_units("plans")
     if not short or not plans:
         return _skipped(spec, "问题部分或下一年度安排没有正文")
     copied: list[tuple[int, int]] = []
@@ -796,16 +913,28 @@ def _check_plans_copied(doc: Doc, spec: RuleSpec, present_s: bool, present_p: bo
                 copied.append((s, e))
                 copied_chars += n
     share = copied_chars / total if total else 0.0
-    fired = bool(copied) and (share >= float(spec.opts.get("min_share", 0.3)) or len(copied) >= int(spec.opts.get("min_sentences", 2)))
+    fired = bool(copied) and (
+        share >= float(spec.opts.get("min_share", 0.3)) or len(copied) >= int(spec.opts.get("min_sentences", 2))
+    )
     if fired:
-        return _item(spec, True, f"下一年度安排有{len(copied)}句照抄问题部分（占{share:.0%}），没有提出改进措施", doc=doc, span=copied[0], where="paragraph")
+        return _item(
+            spec,
+            True,
+            f"下一年度安排有{len(copied)}句照抄问题部分（占{share:.0%}），没有提出改进措施",
+            doc=doc,
+            span=copied[0],
+            where="paragraph",
+        )
     return _item(spec, False, "下一年度安排没有照抄问题部分")
 
 
 def _check_title_year(doc: Doc, spec: RuleSpec) -> CheckItem:
     if not doc.title or doc.title_year is None:
         return _skipped(spec, "没有找到带年份的标题")
-    others = [(y, src) for y, src in ((doc.report.year, "报告年度"), (doc.body_year, "正文所述年度")) if y is not None]
+    # The body's own years are independent of the title; metadata's year may come from the title.
+    others = [(doc.body_year, "正文所述年度")] if doc.body_year is not None else []
+    if not others and doc.report.year is not None:
+        others = [(doc.report.year, "报告年度")]
     for y, src in others:
         if y != doc.title_year:
             span = doc.title_span or (0, 0)
@@ -833,7 +962,12 @@ def _check_stray_years(doc: Doc, spec: RuleSpec) -> CheckItem:
             continue
         for y, s, e in _masked_years(u.text):
             before, after = u.text[max(0, s - 4) : s], u.text[e:]
-            if before.endswith(allow_before) or after.lstrip("年度").startswith(allow_after) or re.match(r"\s*年\s*\d{1,2}\s*月", after) and y == r + 1:
+            if (
+                before.endswith(allow_before)
+                or after.lstrip("年度").startswith(allow_after)
+                or re.match(r"\s*年\s*\d{1,2}\s*月", after)
+                and y == r + 1
+            ):
                 continue
             pid = heads.get(i)
             if pid in ("achievements", "shortcomings", "responsibility") and y != r:
@@ -846,7 +980,9 @@ def _check_stray_years(doc: Doc, spec: RuleSpec) -> CheckItem:
             elif pid is None:
                 opener = s == 0 or u.text[s - 1] in "，。：；:;"
                 report_line = re.search(r"现将[^。]{0,30}$", u.text[:s]) is not None
-                if (y < r or y > r + 1) and (report_line or (opener and re.match(r"年度?(，|,|以来，|是|我|全)", after))):
+                if (y < r or y > r + 1) and (
+                    report_line or (opener and re.match(r"年度?(，|,|以来，|是|我|全)", after))
+                ):
                     hits.append((u.start + s, u.start + e, f"正文出现{y}年（报告年度为{r}年）"))
     if hits:
         s, e, why = hits[0]
@@ -878,7 +1014,9 @@ def _check_placeholders(doc: Doc, spec: RuleSpec) -> CheckItem:
     s, e = found[0]
     ctx = (max(doc.body_start if s >= doc.body_start else 0, s - 12), min(len(doc.norm), e + 12))
     samples = "、".join(dict.fromkeys(doc.quote(a, b) for a, b in found[:5]))
-    return _item(spec, True, f"含{len(found)}处草稿占位符（{samples}），数据或名称未填写", doc=doc, span=ctx, where="paragraph")
+    return _item(
+        spec, True, f"含{len(found)}处草稿占位符（{samples}），数据或名称未填写", doc=doc, span=ctx, where="paragraph"
+    )
 
 
 def guess_entity(title: str | None) -> str | None:
@@ -918,7 +1056,14 @@ def _check_level(doc: Doc, spec: RuleSpec) -> CheckItem:
         m = _matches(spec.pats("patterns"), u.text)
         if m:
             span = _sentence_around(doc, u, u.start + m.start())
-            return _item(spec, True, f"出现“{m.group(0)}”等乡镇无权开展的工作，疑为照搬上级模板", doc=doc, span=span, where=u.kind)
+            return _item(
+                spec,
+                True,
+                f"出现“{m.group(0)}”等乡镇无权开展的工作，疑为照搬上级模板",
+                doc=doc,
+                span=span,
+                where=u.kind,
+            )
     return _item(spec, False, "未发现超出乡镇职权的内容")
 
 
@@ -972,7 +1117,9 @@ def _check_deadline(doc: Doc, spec: RuleSpec) -> CheckItem:
     y1 = doc.year + 1
     sub, pubd = spec.opts.get("submission"), spec.opts.get("publication")
     if issue and sub and issue[0] > date(y1, *sub):
-        problems.append((spec.severity, f"成文日期{issue[0].isoformat()}晚于报送截止日期{date(y1, *sub).isoformat()}", issue[1]))
+        problems.append(
+            (spec.severity, f"成文日期{issue[0].isoformat()}晚于报送截止日期{date(y1, *sub).isoformat()}", issue[1])
+        )
     if issue and issue[0].year < doc.year:
         problems.append((spec.severity, f"成文日期{issue[0].isoformat()}早于报告年度{doc.year}年", issue[1]))
     if pub and pubd and pub[0] > date(y1, *pubd):
@@ -982,7 +1129,14 @@ def _check_deadline(doc: Doc, spec: RuleSpec) -> CheckItem:
         order = {s: i for i, s in enumerate(SEVERITIES)}
         problems.sort(key=lambda p: order[p[0]])
         sev, msg, pos = problems[0]
-        item = CheckItem(id=spec.id, label=spec.label, status=sev, severity=sev, message="；".join(p[1] for p in problems), where="date")
+        item = CheckItem(
+            id=spec.id,
+            label=spec.label,
+            status=sev,
+            severity=sev,
+            message="；".join(p[1] for p in problems),
+            where="date",
+        )
         item.evidence, item.start = doc.quote(pos, min(len(doc.norm), pos + 12)), doc.text_pos(pos)
         return item
     parts = []
@@ -991,7 +1145,14 @@ def _check_deadline(doc: Doc, spec: RuleSpec) -> CheckItem:
     if pub:
         parts.append(f"发布日期{pub[0].isoformat()}")
     pos = (issue or pub)[1]  # type: ignore[index]
-    item = _item(spec, False, "，".join(parts) + "，未超过截止日期", doc=doc, span=(pos, min(len(doc.norm), pos + 12)), where="date")
+    item = _item(
+        spec,
+        False,
+        "，".join(parts) + "，未超过截止日期",
+        doc=doc,
+        span=(pos, min(len(doc.norm), pos + 12)),
+        where="date",
+    )
     return item
 
 
@@ -1028,7 +1189,9 @@ def _check_heading_format(doc: Doc, spec: RuleSpec) -> CheckItem:
         return _item(spec, False, "标题层级符合公文格式")
     u, why = issues[0]
     more = f"等{len(issues)}处" if len(issues) > 1 else ""
-    item = CheckItem(id=spec.id, label=spec.label, status="info", severity="info", message=f"{why}{more}", where="heading")
+    item = CheckItem(
+        id=spec.id, label=spec.label, status="info", severity="info", message=f"{why}{more}", where="heading"
+    )
     item.evidence, item.start = doc.quote(u.start, u.end, limit=40), doc.text_pos(u.start)
     return item
 
@@ -1057,18 +1220,48 @@ def _check_quantities(doc: Doc, spec: RuleSpec, present: bool) -> CheckItem:
         item.evidence, item.start = m0.quote, m0.start
         return item
     u = units[0]
-    return _item(spec, True, "成效部分没有任何量化数据，成效无法核实", doc=doc, span=(u.start, min(u.end, u.start + 40)), where="paragraph")
+    return _item(
+        spec,
+        True,
+        "成效部分没有任何量化数据，成效无法核实",
+        doc=doc,
+        span=(u.start, min(u.end, u.start + 40)),
+        where="paragraph",
+    )
+
+
+_DOC_TYPES = {
+    "notice": "通知",
+    "plan": "规划、方案或工作要点",
+    "interpretation": "政策解读",
+    "news": "新闻报道",
+    "work_report": "政府工作报告",
+    "work_summary": "工作总结",
+    "yearbook": "年鉴条目",
+    "template": "模板或范文",
+    "info_disclosure_report": "政府信息公开工作年度报告",
+    "other": "其他文件",
+}
 
 
 def _check_doc_type(doc: Doc, spec: RuleSpec) -> CheckItem:
     r = doc.report
     if r.is_report is False or (r.doc_type not in (None, "annual_report")):
-        kind = r.doc_type or "其他文件"
-        return _item(spec, True, f"不是法治政府建设年度报告（识别为：{kind}）", doc=doc, span=doc.title_span, where="title")
+        kind = _DOC_TYPES.get(r.doc_type or "other", r.doc_type or "其他文件")
+        return _item(
+            spec, True, f"不是法治政府建设年度报告（识别为：{kind}）", doc=doc, span=doc.title_span, where="title"
+        )
     if doc.title:
         m = _matches(spec.pats("wrong_title"), doc.title)
         if m:
-            return _item(spec, True, f"标题显示这是“{m.group(0)}”，不是法治政府建设年度报告", doc=doc, span=doc.title_span, where="title")
+            return _item(
+                spec,
+                True,
+                f"标题显示这是“{m.group(0)}”，不是法治政府建设年度报告",
+                doc=doc,
+                span=doc.title_span,
+                where="title",
+            )
         if not _matches(spec.pats("right_title"), doc.title):
             return _item(spec, True, "标题未表明是法治政府建设情况报告", doc=doc, span=doc.title_span, where="title")
         return _item(spec, False, "法治政府建设年度报告", doc=doc, span=doc.title_span, where="title")
@@ -1129,7 +1322,11 @@ def finish(report: Report, checklist: Checklist, *, guess: str | None = None, gu
         elif i.status in ("error", "warning"):
             score -= sc[i.status]
             comp.warnings.append(f"{i.id} {i.label}：{i.message}" + (f"（“{i.evidence}”）" if i.evidence else ""))
-            problems.append(i.message.split("，疑为")[0] if i.id not in part_ids else f"{_SHORT_LABEL.get(i.id, i.label)}{i.message.split('；')[-1]}")
+            problems.append(
+                i.message.split("，疑为")[0]
+                if i.id not in part_ids
+                else f"{_SHORT_LABEL.get(i.id, i.label)}{i.message.split('；')[-1]}"
+            )
     comp.score = round(max(0.0, score), 2)
     entity, year = report.entity or guess, report.year or guess_year
     who = "".join(x for x in (entity or "", f"{year}年" if year else "") if x) or "本"
@@ -1185,3 +1382,24 @@ def check_report(report: Report, checklist: Checklist) -> None:
         items.append(_check_extra(doc, extra))
     report.completeness = Completeness(items=items)
     finish(report, checklist, guess=guess_entity(doc.title), guess_year=doc.year)
+
+
+_MARK = {"ok": "✓", "missing": "✗", "error": "✗", "warning": "!", "info": "·"}
+
+
+def format_verdict(report: Report, *, width: int = 60) -> str:
+    """A report's verdict as readable lines (the ``govreport check`` table)."""
+    if report.status != "ok":
+        err = report.error or {}
+        return f"✗ {report.source}\n    error [{err.get('code')}]: {err.get('message')}"
+    comp = report.completeness
+    if comp is None:
+        return f"· {report.source}\n    (not checked)"
+    lines = [f"{report.source}  score {comp.score:.2f}", f"  {comp.summary}"]
+    for i in comp.items:
+        ev = f"「{i.evidence if len(i.evidence) <= width else i.evidence[: width - 1] + '…'}」" if i.evidence else ""
+        where = f" [{i.where}]" if i.where else ""
+        lines.append(
+            f"  {_MARK.get(i.status, '?')} {i.id:<14} {i.status:<8} {i.label}：{i.message}{where} {ev}".rstrip()
+        )
+    return "\n".join(lines)

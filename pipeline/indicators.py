@@ -4,24 +4,30 @@ The quantities come from :mod:`pipeline.quantities` (characters, not tokens).
 Each one is linked to an indicator id through the lexicon in
 ``data/indicators.toml`` by looking at, in this order:
 
-1. the words after a nominal measure word ("7个调委会", "28个法律明白人");
-2. the clause before the number, back to the previous ， ； 。 (strong cues);
+1. the noun after a measure word of things ("7个调委会", "28个法律明白人");
+2. the clause before the number, back to the previous ， ； 。 or the
+   previous quantity of a list (strong cues; the highest priority, then the
+   nearest cue wins);
 3. the words after the number up to the next clause boundary (strong cues);
-4. the weak (generic) cues of the clause;
-5. the earlier clauses of the same sentence (strong cues, nearest first);
-6. the metric just before in the same sentence: a head count after a training
-   or publicity count ("培训3场，覆盖200余人次"), or a list that continues with
-   the same measure word ("其中普通程序1件，简易程序73件").
+4. head counts: right after a training or publicity count of the same
+   sentence ("培训3场，覆盖200余人次"), or the attendance of an event named
+   earlier in the sentence ("召开法治培训会，……50余人参加");
+5. the weak (generic) cues of the clause, then of the words after;
+6. a list that continues with the same measure word and no words of its own
+   ("其中普通程序1件，简易程序73件"; "其中44件已办结，4件正在办理").
 
-A candidate indicator must be counted in the quantity's measure word, so a cue
-never turns "法治讲座…500人次" into a count of lectures. Whatever finds no
-indicator is ``other``.
+A candidate indicator must be counted in the quantity's measure word (the cue
+regexes are compiled per measure word), so a cue never turns "法治讲座…500人次"
+into a count of lectures. Whatever finds no indicator is ``other``. The
+tokenizer (any object with ``.cut``) only trims the noun after a measure word to
+whole words; it is run on a 14-character window, never on the whole text.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
+import sys
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -29,6 +35,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from pipeline.errors import ConfigError
+from pipeline.normalise import to_simplified
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 from pipeline.quantities import CLAUSE_BOUNDARY, SENTENCE_END, Quantity, find_placeholders, find_quantities
 from pipeline.types import Metric, Report
 
@@ -59,14 +71,18 @@ _UNIT_ALIASES: dict[str, tuple[str, ...]] = {
     "批次": ("批", "次"),
     "期次": ("期", "次"),
     "户次": ("户", "次"),
+    "家次": ("家", "次"),
     "位": ("名", "人"),
 }
 # Measure words of things (a noun follows: "7个调委会"); 次/场/期 count events.
 _NOMINAL_UNITS = frozenset("个名人位家所户支部份本册张项条件类块幅套台处座")
 # Words after a measure word that start a verb phrase, not the counted noun.
-_AFTER_STOP_RE = re.compile(r"[，,；;。！？!?\n：:、（(]|参加|参与|开展|完成|全部|已|均|共|等|和|及|与|的|进行|实现|获|被|对|为|在")
+_AFTER_STOP_RE = re.compile(
+    r"[，,；;。！？!?\n：:、（(]|参加|参与|开展|完成|全部|已|均|共|等|和|及|与|的|进行|实现|获|被|对|为|在"
+)
 _PEOPLE_UNITS = frozenset({"人次", "人", "名", "位"})
 _DIGIT_RE = re.compile(r"\d")
+_SENTENCE_STOP = "。！？!?\n"
 # Words that start a predicate, not a noun, right after a measure word ("4件正在办理").
 _VERBISH_START = frozenset("已正在均全未尚待获被得经由予办完")
 _ATTEND_RE = re.compile(r"(?:参加|参与|参训|出席|到场)")
@@ -235,29 +251,40 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
 
 
 def _simplify_unit(unit: str) -> str:
-    from pipeline.normalise import to_simplified
-
     return to_simplified(unit)
 
 
-def _cue_hits(rx: re.Pattern[str], cmap: dict[str, tuple[str, ...]], window: str) -> list[tuple[int, str, tuple[str, ...]]]:
-    """(end position, cue, indicator ids) of every cue in ``window``, left to right."""
-    return [(m.end(), m.group(0), cmap[m.group(0)]) for m in rx.finditer(window)]
+# A cue found in a window: (start, end) in the window, the cue, its indicator ids.
+_Hit = tuple[int, int, str, tuple[str, ...]]
 
 
-def _pick(hits: list[tuple[int, str, tuple[str, ...]]], lex: Lexicon, clause: str, *, nearest_last: bool = True) -> str | None:
-    """The indicator of the best cue: highest priority, then nearest the number, then longest."""
+def _cue_hits(rx: re.Pattern[str], cmap: dict[str, tuple[str, ...]], window: str) -> list[_Hit]:
+    """Every cue in ``window``, left to right."""
+    return [(m.start(), m.end(), m.group(0), cmap[m.group(0)]) for m in rx.finditer(window)]
 
-    def rank(h: tuple[int, str, tuple[str, ...]]) -> tuple[int, int, int]:
-        prio = max(lex.indicators[i].priority for i in h[2])
-        return (prio, h[0] if nearest_last else -h[0], len(h[1]))
 
-    for _, _, ids in sorted(hits, key=rank, reverse=True):
+@dataclass(frozen=True)
+class Link:
+    """The indicator of a quantity and the norm span of the cue that decided it (if any)."""
+
+    indicator: str
+    cue_start: int | None = None
+    cue_end: int | None = None
+
+
+def _pick(hits: list[_Hit], lex: Lexicon, clause: str, offset: int, *, nearest_last: bool = True) -> Link | None:
+    """The best cue: highest priority, then nearest the number, then longest; vetoed by negatives."""
+
+    def rank(h: _Hit) -> tuple[int, int, int]:
+        prio = max(lex.indicators[i].priority for i in h[3])
+        return (prio, h[1] if nearest_last else -h[1], len(h[2]))
+
+    for start, end, _, ids in sorted(hits, key=rank, reverse=True):
         for iid in ids:
             ind = lex.indicators[iid]
             if ind.negative and any(n in clause for n in ind.negative):
                 continue
-            return iid
+            return Link(iid, offset + start, offset + end)
     return None
 
 
@@ -276,9 +303,8 @@ def _after_noun(norm: str, pos: int, tokenizer: Tokenizer | None, limit: int = 1
     phrase = window[: m.start()] if m else window
     if tokenizer is not None and phrase:
         # Token boundaries keep a trailing fragment of the next word out of the phrase.
-        toks = tokenizer.cut(window)
         acc = ""
-        for t in toks:
+        for t in tokenizer.cut(window):
             if len(acc) + len(t) > len(phrase):
                 break
             acc += t
@@ -288,46 +314,65 @@ def _after_noun(norm: str, pos: int, tokenizer: Tokenizer | None, limit: int = 1
 
 def link_quantities(norm: str, quantities: list[Quantity], lexicon: Lexicon, tokenizer: Tokenizer | None = None) -> list[str]:
     """The indicator id of each quantity (same order), from the words around it in ``norm``."""
-    out: list[str] = []
+    return [link.indicator for link in link_with_evidence(norm, quantities, lexicon, tokenizer)]
+
+
+def link_with_evidence(
+    norm: str,
+    quantities: list[Quantity],
+    lexicon: Lexicon,
+    tokenizer: Tokenizer | None = None,
+    *,
+    bounds: _Bounds | None = None,
+    nouns: dict[int, str] | None = None,
+) -> list[Link]:
+    """A :class:`Link` for each quantity (same order): the indicator and where its cue is."""
+    bounds = bounds or _Bounds(norm)
+    nouns = {} if nouns is None else nouns
+    out: list[Link] = []
     prev: _Linked | None = None
     for q in quantities:
         unit = _simplify_unit(q.unit)
-        sent_start = _last_boundary(norm, q.span_start, SENTENCE_END, 200)
-        clause_start = _last_boundary(norm, q.span_start, CLAUSE_BOUNDARY, 60)
+        sent_start = bounds.last(q.span_start, SENTENCE_END, 200)
+        clause_start = bounds.last(q.span_start, CLAUSE_BOUNDARY, 60)
         if prev is not None and clause_start < prev.quantity.span_end <= q.span_start:
             clause_start = prev.quantity.span_end  # "学习13次、研讨11次": the earlier item keeps its words
         clause = norm[clause_start : q.span_start]
         # An event count is often followed by the next item of a list ("学习6次、研讨4次").
-        after_end = _next_boundary(norm, q.span_end, CLAUSE_BOUNDARY + ("" if unit in _NOMINAL_UNITS else "、"), 30)
+        after_end = bounds.next(q.span_end, CLAUSE_BOUNDARY + ("" if unit in _NOMINAL_UNITS else "、"), 30)
         after = norm[q.span_end : after_end]
         digit = _DIGIT_RE.search(after)
         if digit:
             after = after[: digit.start()]  # the next quantity's words are its own
-        indicator = _link_one(norm, q, unit, clause, after, lexicon, tokenizer)
+        full = clause + after
+        cs = lexicon.cues_for(unit)
+        link: Link | None = None
+        if cs is not None:
+            noun = _noun_after(norm, q, unit, tokenizer, nouns)
+            link = _link_strong(q, noun, clause, clause_start, after, cs, lexicon)
         same_sentence = prev is not None and prev.sentence_start == sent_start and prev.indicator != "other"
-        if indicator is None and same_sentence and unit in _PEOPLE_UNITS:
+        if link is None and same_sentence and unit in _PEOPLE_UNITS:
             # "培训3场，覆盖200余人次": the head count of the events just counted.
             pind = lexicon.indicators.get(prev.indicator)  # type: ignore[union-attr]
-            if pind is not None and pind.people and lexicon.accepts(pind.people, unit) and not _has_cue(lexicon, unit, clause):
-                indicator = pind.people
-        if indicator is None and unit in _PEOPLE_UNITS and _ATTEND_RE.match(after) and sent_start < clause_start:
+            if pind is not None and pind.people and lexicon.accepts(pind.people, unit):
+                link = Link(pind.people)
+        if link is None and unit in _PEOPLE_UNITS and _ATTEND_RE.match(after) and sent_start < clause_start:
             # "召开法治专题培训会，……等50余人参加": the attendance of the event named before.
-            indicator = _attendance(norm[sent_start:clause_start], lexicon, unit)
-        if indicator is None:
-            cs = lexicon.cues_for(unit)
-            if cs is not None:
-                indicator = _pick(_cue_hits(cs.weak_re, cs.weak_map, clause), lexicon, clause + after) or _pick(
-                    _cue_hits(cs.weak_re, cs.weak_map, after), lexicon, clause + after, nearest_last=False
-                )
-        if indicator is None and same_sentence and unit != "%" and _LIST_LEAD_RE.fullmatch(clause):
+            people = _attendance(norm[sent_start:clause_start], lexicon, unit)
+            link = Link(people) if people else None
+        if link is None and cs is not None:
+            link = _pick(_cue_hits(cs.weak_re, cs.weak_map, clause), lexicon, full, clause_start) or _pick(
+                _cue_hits(cs.weak_re, cs.weak_map, after), lexicon, full, q.span_end, nearest_last=False
+            )
+        if link is None and same_sentence and unit != "%" and _LIST_LEAD_RE.fullmatch(clause):
             # "其中普通程序1件，简易程序73件": a list continues with the same measure word.
-            noun = _after_noun(norm, q.span_end, None) if unit in _NOMINAL_UNITS else ""
+            noun = _noun_after(norm, q, unit, tokenizer, nouns)
             nominal_noun = bool(noun) and noun[0] not in _VERBISH_START
             if _simplify_unit(prev.quantity.unit) == unit and not nominal_noun:  # type: ignore[union-attr]
-                indicator = prev.indicator  # type: ignore[union-attr]
-        indicator = indicator or "other"
-        out.append(indicator)
-        prev = _Linked(q, indicator, sent_start, clause_start)
+                link = Link(prev.indicator)  # type: ignore[union-attr]
+        link = link or Link("other")
+        out.append(link)
+        prev = _Linked(q, link.indicator, sent_start, clause_start)
     return out
 
 
@@ -336,107 +381,141 @@ def _attendance(context: str, lexicon: Lexicon, unit: str) -> str | None:
     cs = lexicon.cues_for("次")
     if cs is None:
         return None
-    for _, _, ids in sorted(_cue_hits(cs.strong_re, cs.strong_map, context), reverse=True):
-        for iid in ids:
-            people = lexicon.indicators[iid].people
-            if people and lexicon.accepts(people, unit):
-                return people
+    hits = _cue_hits(cs.strong_re, cs.strong_map, context)
+    if not hits:
         return None
+    for iid in hits[-1][3]:
+        people = lexicon.indicators[iid].people
+        if people and lexicon.accepts(people, unit):
+            return people
     return None
 
 
-def _has_cue(lexicon: Lexicon, unit: str, text: str) -> bool:
-    cs = lexicon.cues_for(unit)
-    return cs is not None and cs.strong_re.search(text) is not None
+def _noun_after(norm: str, q: Quantity, unit: str, tokenizer: Tokenizer | None, cache: dict[int, str]) -> str:
+    """The counted noun after a measure word of things ("" for events), cut once per quantity."""
+    if unit not in _NOMINAL_UNITS:
+        return ""
+    found = cache.get(q.span_end)
+    if found is None:
+        found = cache[q.span_end] = _after_noun(norm, q.span_end, tokenizer)
+    return found
 
 
-def _link_one(norm: str, q: Quantity, unit: str, clause: str, after: str, lexicon: Lexicon, tokenizer: Tokenizer | None) -> str | None:
+def _link_strong(q: Quantity, noun: str, clause: str, clause_start: int, after: str, cs: CueSet, lexicon: Lexicon) -> Link | None:
     """The indicator named by strong cues around one quantity, or None."""
-    cs = lexicon.cues_for(unit)
-    if cs is None:
-        return None
     full = clause + after
-    if unit in _NOMINAL_UNITS:
-        noun = _after_noun(norm, q.span_end, tokenizer)
-        if noun:
-            found = _pick(_cue_hits(cs.strong_re, cs.strong_map, noun), lexicon, full, nearest_last=False)
-            if found:
-                return found
-    return _pick(_cue_hits(cs.strong_re, cs.strong_map, clause), lexicon, full) or _pick(
-        _cue_hits(cs.strong_re, cs.strong_map, after), lexicon, full, nearest_last=False
+    if noun:
+        found = _pick(_cue_hits(cs.strong_re, cs.strong_map, noun), lexicon, full, q.span_end, nearest_last=False)
+        if found:
+            return found
+    return _pick(_cue_hits(cs.strong_re, cs.strong_map, clause), lexicon, full, clause_start) or _pick(
+        _cue_hits(cs.strong_re, cs.strong_map, after), lexicon, full, q.span_end, nearest_last=False
     )
 
 
-def _last_boundary(text: str, pos: int, chars: str, limit: int) -> int:
-    lo = max(0, pos - limit)
-    seg = text[lo:pos]
-    cut = max(seg.rfind(c) for c in chars)
-    return lo + cut + 1 if cut >= 0 else lo
+class _Bounds:
+    """Boundary positions of one text, found once per character set (bisect, not rescans)."""
 
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._pos: dict[str, list[int]] = {}
 
-def _next_boundary(text: str, pos: int, chars: str, limit: int) -> int:
-    seg = text[pos : pos + limit]
-    idx = [i for i in (seg.find(c) for c in chars) if i >= 0]
-    return pos + (min(idx) if idx else len(seg))
+    def _positions(self, chars: str) -> list[int]:
+        found = self._pos.get(chars)
+        if found is None:
+            rx = re.compile("[" + re.escape(chars) + "]")
+            found = self._pos[chars] = [m.start() for m in rx.finditer(self.text)]
+        return found
+
+    def last(self, pos: int, chars: str, limit: int) -> int:
+        """Start of the stretch before ``pos``: just after the last boundary, at most ``limit`` back."""
+        lo = max(0, pos - limit)
+        positions = self._positions(chars)
+        i = bisect_left(positions, pos) - 1
+        return positions[i] + 1 if i >= 0 and positions[i] >= lo else lo
+
+    def next(self, pos: int, chars: str, limit: int) -> int:
+        """The next boundary at or after ``pos``, at most ``limit`` ahead."""
+        hi = min(len(self.text), pos + limit)
+        positions = self._positions(chars)
+        j = bisect_left(positions, pos)
+        return positions[j] if j < len(positions) and positions[j] < hi else hi
 
 
 # --- the stage ----------------------------------------------------------------
 
 
-def _quote_span(norm: str, q: Quantity, tokenizer: Tokenizer | None) -> tuple[int, int]:
-    """The shortest span with the number, its unit and what it counts (norm offsets)."""
-    clause_start = _last_boundary(norm, q.span_start, CLAUSE_BOUNDARY + "、", 40)
-    end = q.span_end
+def _quote_span(norm: str, q: Quantity, link: Link, bounds: _Bounds, noun: str) -> tuple[int, int]:
+    """The shortest span with the number, its unit and what it counts (norm offsets).
+
+    The cue that decided the indicator says what is counted; without one, the
+    noun after a measure word of things ("7个村") or the clause before.
+    """
     unit = _simplify_unit(q.unit)
-    if unit in _NOMINAL_UNITS or unit in _PEOPLE_UNITS:
-        noun = _after_noun(norm, q.span_end, tokenizer)
-        if noun:
-            end = q.span_end + len(noun)
-            # "全乡28个法律明白人": keep a short lead-in, drop a long verb phrase.
-            lead = norm[clause_start : q.span_start]
-            return (clause_start if len(lead) <= 4 else q.span_start), end
-    return clause_start, end
+    clause_start = bounds.last(q.span_start, CLAUSE_BOUNDARY, 40)
+    end = q.span_end
+    noun = noun[:8] if unit in _NOMINAL_UNITS or unit in _PEOPLE_UNITS else ""
+    if noun:
+        end += len(noun)  # "7个村", "28个法律明白人"
+    if link.cue_start is not None and link.cue_end is not None:
+        start = min(link.cue_start, q.span_start)
+        if link.cue_start < q.span_start and link.cue_start - clause_start <= 12:
+            start = clause_start  # keep the verb: "全年开展会前学法12次"
+        # A cue in the words after the number ends the quote there ("1个乡级调委会").
+        return start, (max(link.cue_end, q.span_end) if link.cue_start >= q.span_end else max(link.cue_end, end))
+    if noun:
+        return q.span_start, end
+    return bounds.last(q.span_start, CLAUSE_BOUNDARY + "、", 16), end
 
 
-def _sentence_span(norm: str, q: Quantity) -> tuple[int, int]:
-    return _last_boundary(norm, q.span_start, SENTENCE_END, 300), _next_boundary(norm, q.span_end, "。！？!?\n", 300)
+def _sentence_span(bounds: _Bounds, start: int, end: int) -> tuple[int, int]:
+    return bounds.last(start, SENTENCE_END, 300), bounds.next(end, _SENTENCE_STOP, 300)
 
 
-def _category_at(report: Report, pos: int) -> str:
-    """Category of the paragraph or heading holding text offset ``pos``."""
-    for p in report.paragraphs:
-        if p.start <= pos < p.end:
-            return p.category
-    best = None
-    for h in report.headings:
-        if h.start <= pos < h.end:
-            return h.category
-        if h.start <= pos:
-            best = h.category
-    return best or "other"
+class _Categories:
+    """Category lookup by text offset over the paragraphs and headings (binary search)."""
+
+    def __init__(self, report: Report) -> None:
+        paras = sorted((p.start, p.end, p.category) for p in report.paragraphs)
+        heads = sorted((h.start, h.end, h.category) for h in report.headings)
+        self._paras = paras
+        self._para_starts = [p[0] for p in paras]
+        self._heads = heads
+        self._head_starts = [h[0] for h in heads]
+
+    def at(self, pos: int) -> str:
+        i = bisect_right(self._para_starts, pos) - 1
+        if i >= 0 and pos < self._paras[i][1]:
+            return self._paras[i][2]
+        j = bisect_right(self._head_starts, pos) - 1
+        # Inside a heading, or below the nearest heading before the number.
+        return self._heads[j][2] if j >= 0 else "other"
 
 
 def extract_metrics(report: Report, lexicon: Lexicon, tokenizer: Any) -> None:
     """Set ``report.metrics`` and append placeholder defects to ``report.defects``."""
     norm = report.norm or report.text
     quantities = find_quantities(norm)
-    indicators = link_quantities(norm, quantities, lexicon, tokenizer)
+    bounds = _Bounds(norm)
+    nouns: dict[int, str] = {}
+    links = link_with_evidence(norm, quantities, lexicon, tokenizer, bounds=bounds, nouns=nouns)
+    categories = _Categories(report)
     metrics: list[Metric] = []
-    for q, iid in zip(quantities, indicators):
+    for q, link in zip(quantities, links, strict=True):
         s, e = report.to_text_span(q.start, q.end)
-        qs, qe = _quote_span(norm, q, tokenizer)
-        ss, se = _sentence_span(norm, q)
+        qs, qe = _quote_span(norm, q, link, bounds, _noun_after(norm, q, _simplify_unit(q.unit), tokenizer, nouns))
+        ss, se = _sentence_span(bounds, q.span_start, q.span_end)
         value: int | float = q.value
         metrics.append(
             Metric(
-                indicator=iid,
+                indicator=link.indicator,
                 value=value,
                 unit=report.text_of(q.unit_start, q.unit_end) if q.unit != "%" or norm[q.unit_start] == "%" else "%",
                 qualifier=q.qualifier,
                 per=q.per,
                 quote=report.text_of(qs, qe),
                 sentence=report.text_of(ss, se).strip(),
-                category=_category_at(report, s),
+                category=categories.at(s),
                 start=s,
                 end=e,
                 number_text=report.text[s:e],
@@ -445,7 +524,7 @@ def extract_metrics(report: Report, lexicon: Lexicon, tokenizer: Any) -> None:
     report.metrics = metrics
     for ph in find_placeholders(norm):
         s, e = report.to_text_span(ph.start, ph.end)
-        ss, se = _last_boundary(norm, ph.start, SENTENCE_END, 300), _next_boundary(norm, ph.end, "。！？!?\n", 300)
+        ss, se = _sentence_span(bounds, ph.start, ph.end)
         report.defects.append(
             {"kind": "placeholder", "text": report.text[s:e], "start": s, "end": e, "sentence": report.text_of(ss, se).strip()}
         )

@@ -56,10 +56,11 @@ _BAD_SINGLE = set("全本我该各每此外邻市州省区县乡镇其两一二�
 # Words that never sit inside a place name: a match containing one is running text.
 _BAD_IN_NAME = re.compile(
     r"法治|政府|思想|推进|全面|召开|举办|深入|建设|工作|党委|党工委|主持|会议|委员|领导|学习|开展|落实|贯彻|"
-    r"依法|执法|司法|管理|服务|社会|组织|人民|群众|干部|机关|部门|单位|自治|推动|提升|加强|围绕|国家|中心|持续|"
+    r"依法|执法|司法|管理|服务|社会|组织|人民|群众|干部|机关|部门|单位|自治|推动|提升|加强|围绕|国家|中心|持续|关于|中共|"
+    r"完善|新建|农村|各级|紧紧|"
     r"[委府党局厅处科室组员记想议召举]"
 )
-_BAD_BEFORE_QU = set("社园辖小校片景城营站")
+_BAD_BEFORE_QU = set("社园辖校片景营站")
 _GOV_SUFFIX = re.compile(r"(?:街道办事处|办事处|人民政府|政府|党工委|党委)")
 _DEPT_SUFFIX = re.compile(
     r"[\u4e00-\u9fff]{1,14}?(?:分局|局|委员会|委|厅|办公室|部|署|中心|院|办)(?![\u4e00-\u9fff]{0,2}(?:书记|主任|局长|会议|成员))"
@@ -87,7 +88,12 @@ _PUBLISHER_FIELD = re.compile(r"(?:发布机构|发文机关|发文机构|发布
 _LEADERSHIP = re.compile(r"在(" + _NAME_CHARS + r"{1,10}?(?:县|区|旗|市))(?:委|党委)")
 _ADDRESSEE = re.compile(r"(?:^|\n)(?:中共)?(" + _NAME_CHARS + r"{1,10}?(?:县|区|旗|市))(?:县|区|市)?(?:委|委员会)")
 _PLAN_MENTION = re.compile(r"(?:《|^|[，,。、])(" + _NAME_CHARS + r"{2,6}?(?:县|区|旗|市))(?:20\d\d|实施|全面依法|法治|“|\")")
-_FAZHI_NAME = re.compile(r"法治(" + _NAME_CHARS + r"{2,3}?)(?:建设|[”\"，,。、])")
+_FAZHI_NAME = re.compile(r"法治(" + _NAME_CHARS + r"{2,3}?)(?:建设|”)")
+# Two-character words that follow 法治 but are not places ("法治意识", "法治保障").
+_NOT_PLACE = frozenset(
+    "意识 环境 保障 政府 社会 国家 中国 思维 方式 素养 宣传 文化 理念 精神 氛围 轨道 道路 体系 能力 水平 实践 教育 "
+    "队伍 人才 建设 工作 思想 信仰 观念 需求 服务 乡村 基层 城市 营商 护航 引领 根基 力量 保护 监督 督察 考核 示范".split()
+)
 
 # Document types that look like the annual report but are not.
 _TYPE_TITLE: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -139,15 +145,12 @@ def _place_at(s: str, i: int, max_name: int = 8) -> tuple[int, str] | None:
         for unit, (lvl, mn) in _UNIT_INFO.items():
             if length >= mn and s.startswith(unit, j):
                 name = s[i:j]
-                if _BAD_IN_NAME.search(name) or (unit == "区" and name[-1] in _BAD_BEFORE_QU and length < 3):
+                if _BAD_IN_NAME.search(name) or (unit == "区" and name[-1] in _BAD_BEFORE_QU):
                     return None
                 if length == 1 and name in _BAD_SINGLE or name[-1] in "本全我各该此":
                     return None
                 # "清镇市": 镇 needs a two-character name, so 清镇 is not a township.
-                end = j + len(unit)
-                if unit == "街道" or unit == "苏木":
-                    return end, lvl
-                return end, lvl
+                return j + len(unit), lvl
     return None
 
 
@@ -168,6 +171,8 @@ def parse_org(s: str, i: int = 0, end: int | None = None, max_name: int = 8) -> 
             break
         e, lvl = hit
         name = sub[pos:e]
+        if gov_end is not None and _RANK[lvl] >= _RANK[places[-1][2]]:
+            break  # "X市人民政府关于Y市…": after the organ, a new name is not part of it
         # Unit words inside a municipality name: 北京市 is a province-level unit.
         if lvl == "city" and name[:-1] in _MUNICIPALITIES:
             lvl = "province"
@@ -187,7 +192,8 @@ def parse_org(s: str, i: int = 0, end: int | None = None, max_name: int = 8) -> 
     return None
 
 
-_DEPT_BAD = re.compile(r"干部|全部|内部|外部|局部|各部|部分|牵头|承担|负责|开展|组织|召开|举办|学习|深入|推进|政府|思想")
+_RANK = {"township": 0, "county": 1, "city": 2, "province": 3, "department": -1}
+_DEPT_BAD = re.compile(r"围绕|干部|全部|内部|外部|局部|各部|部分|牵头|承担|负责|开展|组织|召开|举办|学习|深入|推进|思想")
 
 
 def _dept_ok(text: str) -> bool:
@@ -202,6 +208,9 @@ def _dept_ok(text: str) -> bool:
 _BOUNDARY = set("在的了是和与及对为将把从向于以被按据经、。，,《》“”\"()（）:：;；!！?？ \n")
 
 
+_VERB_PREFIX = re.compile(r"^(?:印发|制发|出台|制定|推动|助力|打造|服务|围绕|建设|为|对|向|经)")
+
+
 def names_with_unit(head: str, unit: str, max_len: int = 4) -> list[str]:
     """Place names ending in ``unit`` ("卫滨区"), each extended back to a word boundary."""
     out: list[str] = []
@@ -214,7 +223,7 @@ def names_with_unit(head: str, unit: str, max_len: int = 4) -> list[str]:
         a = k
         while a > 0 and k - a < max_len and head[a - 1] not in _BOUNDARY and "\u4e00" <= head[a - 1] <= "\u9fff":
             a -= 1
-        name = head[a:k]
+        name = _VERB_PREFIX.sub("", head[a:k])
         if len(name) < 2 or k - a >= max_len and a > 0 and head[a - 1] not in _BOUNDARY:
             continue
         if _BAD_IN_NAME.search(name) or name[-1] in _BAD_BEFORE_QU or name[-1] in "本全我各该此":
@@ -242,6 +251,9 @@ def _is_traditional(report: Report) -> bool:
 _TRAD_UNIT = str.maketrans({"区": "區", "县": "縣", "乡": "鄉", "镇": "鎮", "苏": "蘇", "维": "維", "吾": "吾", "尔": "爾", "壮": "壯", "门": "門"})
 
 
+_PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}\)")
+
+
 @dataclass
 class _Found:
     entity: str
@@ -252,10 +264,16 @@ class _Found:
     evidence: str
 
 
-def _org_result(report: Report, base: int, s: str, org: Org, source: str, evidence: str) -> _Found:
-    """Turn a parsed organ (offsets into ``s`` that starts at norm offset ``base``) into quoted values."""
+def _org_result(
+    report: Report, base: int, s: str, org: Org, source: str, evidence: str, idx: list[int] | None = None
+) -> _Found:
+    """Turn a parsed organ (offsets into ``s``; ``s[k]`` is norm ``base + idx[k]``) into quoted values."""
     def quote(a: int, b: int) -> str:
-        return report.text_of(base + a, base + b) if base >= 0 else s[a:b]
+        if base < 0:
+            return s[a:b]
+        if idx is not None:
+            return _PINYIN.sub("", report.text_of(base + idx[a], base + idx[b - 1] + 1))
+        return _PINYIN.sub("", report.text_of(base + a, base + b))
 
     entity = quote(*org.entity)
     full = quote(*org.full)
@@ -276,16 +294,19 @@ def _org_result(report: Report, base: int, s: str, org: Org, source: str, eviden
     return _Found(entity, full, org.level, county, source, evidence)
 
 
-def _clean_pinyin(s: str) -> tuple[str, list[int]]:
+def _clean_pinyin(s: str, drop_space: bool = False) -> tuple[str, list[int]]:
     """Drop ruby annotations such as "區(qū)" left in some web copies; map back to ``s``."""
     out: list[str] = []
     idx: list[int] = []
     i = 0
-    pat = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}\)")
+    pat = _PINYIN
     while i < len(s):
         m = pat.match(s, i) if s[i] == "(" else None
         if m:
             i = m.end()
+            continue
+        if drop_space and s[i] in "\n \t":
+            i += 1
             continue
         out.append(s[i])
         idx.append(i)
@@ -301,10 +322,10 @@ def _from_title(report: Report) -> tuple[_Found | None, str]:
         return None, ""
     ns = _norm_pos(report, report.title_span[0])
     ne = _norm_pos(report, report.title_span[1])
-    t = report.norm[ns:ne]
+    t, idx = _clean_pinyin(report.norm[ns:ne], drop_space=True)
     # Two issuers ("中共X委员会 X人民政府关于…"): the government is the reporting body.
     pos = 0
-    m = re.match(r"中共" + _NAME_CHARS + r"{2,20}?(?:委员会|党委|党工委|委)(?=" + _NAME_CHARS + ")", t)
+    m = re.match(r"中共" + _NAME_CHARS + r"{2,20}?(?:委员会|党委|党工委|委(?!员会))(?=" + _NAME_CHARS + ")", t)
     if m and (parse_org(t, m.end()) is not None):
         pos = m.end()
     org = parse_org(t, pos)
@@ -313,7 +334,7 @@ def _from_title(report: Report) -> tuple[_Found | None, str]:
     # A bare unit ("州民宗局") names no place: leave it to the body.
     if org.level != "department" and not org.places:
         return None, t
-    return _org_result(report, ns, t, org, "title", report.title), t
+    return _org_result(report, ns, t, org, "title", report.title, idx), t
 
 
 def _subjects(head: str) -> list[int]:
@@ -329,7 +350,7 @@ def _from_body(report: Report, body_start: int) -> tuple[_Found | None, str]:
     head, idx = _clean_pinyin(raw)
 
     def base_quote(a: int, b: int) -> str:
-        return report.text_of(body_start + idx[a], body_start + idx[b - 1] + 1)
+        return _PINYIN.sub("", report.text_of(body_start + idx[a], body_start + idx[b - 1] + 1))
 
     best: tuple[int, Org] | None = None
     m = _REPORT_SENT.search(head)
@@ -351,9 +372,7 @@ def _from_body(report: Report, body_start: int) -> tuple[_Found | None, str]:
         after = head[org.full[1] : org.full[1] + 6]
         if prio > 0 and not _SUBJECT_STOP.match(after) and not _GOV_SUFFIX.match(after):
             continue
-        if org.level == "department" and not org.places and prio > 0:
-            # A bare department ("司法部", "区司法局") is kept, a place may be added below.
-            pass
+        # A bare department ("司法部", "区司法局") is kept; a place may be added later.
         best = (prio, org)
         break
     if best is None:
@@ -371,7 +390,10 @@ def _from_body(report: Report, body_start: int) -> tuple[_Found | None, str]:
 
 
 def _self_level(head: str) -> str | None:
-    counts = {lvl: len(p.findall(head[:1500])) for p, lvl in _SELF_LEVEL}
+    head = head[:1500]
+    if "自治区" in head:
+        head = re.sub(r"自治区|(?<=[我全本])区", "省", head)
+    counts = {lvl: len(p.findall(head)) for p, lvl in _SELF_LEVEL}
     best = max(counts.items(), key=lambda kv: kv[1])
     return best[0] if best[1] > 0 else None
 
@@ -388,8 +410,10 @@ def _complete_place(report: Report, found: _Found | None, head: str, level_hint:
                 top = max(set(names), key=names.count)
                 found.entity = top[:-1] + found.entity
                 found.full = found.entity
+                if unit in "县区":
+                    found.county = top
             else:
-                fz = next((m for m in _FAZHI_NAME.finditer(head) if not _BAD_IN_NAME.search(m.group(1))), None)
+                fz = next((m for m in _FAZHI_NAME.finditer(head) if not _BAD_IN_NAME.search(m.group(1)) and m.group(1)[:2] not in _NOT_PLACE), None)
                 if fz:
                     found.entity = fz.group(1) + found.entity
         return found
@@ -398,21 +422,20 @@ def _complete_place(report: Report, found: _Found | None, head: str, level_hint:
     # Province named without its unit.
     for name, unit in _PROVINCES.items():
         pos = head.find(name)
-        if 0 <= pos < 600 and level_hint in ("province", None, "city") and (level_hint == "province" or name in head[:60]):
+        if pos < 0 or level_hint not in ("province", None, "city"):
+            continue
+        if level_hint == "city" and name not in _MUNICIPALITIES:
+            continue
+        if pos < 1500 and (level_hint is not None or pos < 60):
             u = unit.translate(_TRAD_UNIT) if trad else unit
-            q = report.text_of(*_span_in_norm(report, head, pos, len(name))) if False else name
-            return _Found(q + u, None, "province", None, "body", head[pos : pos + 20])
+            return _Found(name + u, None, "province", None, "body", head[pos : pos + 20])
     if level_hint in ("township", "county", "city"):
-        fz = next((m for m in _FAZHI_NAME.finditer(head) if not _BAD_IN_NAME.search(m.group(1))), None)
+        fz = next((m for m in _FAZHI_NAME.finditer(head) if not _BAD_IN_NAME.search(m.group(1)) and m.group(1)[:2] not in _NOT_PLACE), None)
         if fz and not set(fz.group(1)) & _STOP_CHARS:
             unit = {"township": _guess_township_unit(head), "county": "县", "city": "市"}[level_hint]
             u = unit.translate(_TRAD_UNIT) if trad else unit
             return _Found(fz.group(1) + u, None, level_hint, None, "body", fz.group(0))
     return None
-
-
-def _span_in_norm(report: Report, head: str, pos: int, length: int) -> tuple[int, int]:
-    return pos, pos + length
 
 
 def _guess_township_unit(head: str) -> str:
@@ -433,6 +456,9 @@ def _county_from_text(report: Report, header: str, head: str) -> tuple[str | Non
             for m in pat.finditer(text):
                 name = m.group(1)
                 if set(name) & _STOP_CHARS or len(name) < 2:
+                    continue
+                org = parse_org(name)
+                if org is None or len(org.places) != 1 or org.places[0][1] != len(name):
                     continue
                 if name[:-1] in _MUNICIPALITIES or name.endswith("市") and pat is _PLAN_MENTION:
                     continue
@@ -468,6 +494,10 @@ def _year(report: Report, title_norm: str, head: str, headings_norm: list[str]) 
     y = first_year(head[:600])
     if y:
         return y, "body", head[:60]
+    # Last resort: the year of a plan the body names ("《2022年度…学习计划》").
+    m3 = _YEAR.search(head[:1000])
+    if m3:
+        return int(m3.group(1)), "body", head[max(0, m3.start() - 10) : m3.end() + 10]
     return None, "", ""
 
 
@@ -560,10 +590,10 @@ def extract_metadata(report: Report) -> None:
         return
     lines = split_lines(report)
     body_norm = _norm_pos(report, report.title_span[1]) if report.title_span else 0
-    if report.title_span is None and report.paragraphs:
-        body_norm = _norm_pos(report, report.paragraphs[0].start)
-    elif report.title_span is None and report.headings:
-        body_norm = _norm_pos(report, report.headings[0].start)
+    if report.title_span is None:
+        starts = [x.start for x in report.paragraphs[:1] + report.headings[:1]]  # type: ignore[operator]
+        if starts:
+            body_norm = _norm_pos(report, min(starts))
     header = "\n".join(ln.text for ln in lines if ln.start < body_norm)[-3000:]
     head = report.norm[body_norm : body_norm + _HEAD_CHARS]
     heading_norm = [report.norm[_norm_pos(report, h.start) : _norm_pos(report, h.end)] for h in report.headings[:8]]

@@ -96,6 +96,8 @@ class JiebaTokenizer:
         tk.cache_file = _JIEBA_CACHE.format(version=getattr(jieba, "__version__", "0"))
         tk.initialize()
         tk.load_userdict(str(self._userdict))
+        for word in sorted(self._names):
+            tk.add_word(word)
         return tk
 
     def warm(self) -> None:
@@ -104,13 +106,17 @@ class JiebaTokenizer:
 
     # -- vocabulary ----------------------------------------------------------
     def add_words(self, words: Iterable[str]) -> None:
-        """Add words (e.g. the report's entity) to this instance only."""
-        tk = self.tokenizer
+        """Add words (e.g. the report's entity) to this instance only.
+
+        Before the dictionary is loaded the words wait and are added on load,
+        so learning a name never forces the load.
+        """
         for word in words:
             word = word.strip()
             if len(word) >= 2 and word not in self._names and len(self._names) < _MAX_LEARNT:
                 self._names.add(word)
-                tk.add_word(word)
+                if self._tk is not None:
+                    self._tk.add_word(word)
 
     def learn_names(self, text: str) -> list[str]:
         """Find township names in their unambiguous contexts and add them; return them."""

@@ -39,6 +39,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import math
+import os
 import re
 import statistics
 from collections.abc import Callable, Iterable, Sequence
@@ -67,6 +68,7 @@ __all__ = [
     "Progress",
     "extracted_from_pages",
     "get_engine",
+    "low_confidence_spans",
     "mark_low_confidence",
     "ocr_available",
     "ocr_image",
@@ -200,8 +202,13 @@ class OcrEngine:
         self._ocr = RapidOCR(**kwargs)
 
     def detect_and_read(self, bgr: np.ndarray) -> list[RawBox]:
-        """All text boxes of an image (BGR, uint8)."""
-        result, _ = self._ocr(bgr)
+        """All text boxes of an image (BGR, uint8).
+
+        The per-line 0/180 degree classifier is off: on upright pages it turns
+        some good lines upside down (the line then reads as nothing), and a
+        page's orientation is decided once per page instead (:func:`ocr_image`).
+        """
+        result, _ = self._ocr(bgr, use_cls=False)
         boxes: list[RawBox] = []
         for points, text, score in result or []:
             boxes.append(RawBox([(float(x), float(y)) for x, y in points], str(text), float(score)))
@@ -216,13 +223,29 @@ class OcrEngine:
         return str(text), float(score)
 
 
-@lru_cache(maxsize=4)
-def get_engine(threads: int = 0) -> OcrEngine:
-    """The process's engine for ``threads`` onnxruntime threads (0: onnxruntime's default).
+THREADS_ENV = "GOVREPORT_OCR_THREADS"
 
-    Cached: loading the models takes about half a second and the sessions are
-    read-only afterwards. Raises :class:`NoTextLayer` when the extra is missing.
+
+def get_engine(threads: int | None = None) -> OcrEngine:
+    """The process's engine for ``threads`` onnxruntime threads.
+
+    ``None`` reads ``$GOVREPORT_OCR_THREADS`` (a batch worker's initializer sets
+    it to cores / workers, so N workers do not each start a thread per core);
+    0 lets onnxruntime decide. Raises :class:`NoTextLayer` when the extra is
+    missing.
     """
+    if threads is None:
+        try:
+            threads = max(0, int(os.environ.get(THREADS_ENV, "0")))
+        except ValueError:
+            threads = 0
+    return _engine(threads)
+
+
+@lru_cache(maxsize=4)
+def _engine(threads: int) -> OcrEngine:
+    # Cached per process: loading the models takes about half a second and the
+    # onnxruntime sessions are read-only afterwards.
     require_ocr(None, "this document")
     return OcrEngine(threads)
 
@@ -313,6 +336,20 @@ def _deskewed(rb: RawBox, skew: float, cx: float, cy: float) -> _Box:
 
 def _is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+_ASCII_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+# ASCII punctuation touching a Chinese character: the recogniser often cannot
+# tell "，" from ",", and Chinese documents use the full-width forms. Commas
+# and colons between digits (1,000 / 8:30) are left alone.
+_MIXED_PUNCT = re.compile(r"(?<=[\u3400-\u9fff）])[,;:?!(]|[,;:?!)](?=[\u3400-\u9fff（“])|(?<=[\u3400-\u9fff])\)|\((?=[\u3400-\u9fff])")
+
+
+def _fix_punctuation(text: str) -> str:
+    """Full-width punctuation next to Chinese characters; brackets of one pair made to match."""
+    text = _MIXED_PUNCT.sub(lambda m: _ASCII_TO_FULL[m.group()], text)
+    # "（一)" -> "（一）": a bracket pair read half one way, half the other.
+    return re.sub(r"（([^（）()]{1,12})\)", r"（\1）", re.sub(r"\(([^（）()]{1,12})）", r"（\1）", text))
 
 
 def _joint(left: str, right: str) -> str:
@@ -424,7 +461,7 @@ def _make_line(boxes: list[_Box]) -> OcrLine:
             parts.append(" " if gap > 1.5 * char_h else _joint(parts[-1], b.text))
         parts.append(b.text)
         prev = b
-    text = "".join(parts)
+    text = _fix_punctuation("".join(parts))
     n = sum(len(b.text) for b in boxes) or 1
     conf = sum(b.score * len(b.text) for b in boxes) / n
     return OcrLine(
@@ -459,29 +496,37 @@ class _Frame:
 
 
 def _frame(lines: list[OcrLine], page_w: float) -> _Frame:
-    heights = sorted(_line_h(ln) for ln in lines if len(ln.text) >= 4) or sorted(_line_h(ln) for ln in lines)
-    char_h = heights[len(heights) // 2] if heights else 20.0
+    """Margins and character size of the body text of a page.
+
+    The body character height is the median over characters (not lines), so a
+    large two-line title does not outweigh the body. The margins are where body
+    lines start and end: a flush-left line starts at the left margin, a full
+    line ends at the right one; with ten or more lines the outermost one is
+    ignored (a margin note, a stray box).
+    """
+    by_char = sorted((_line_h(ln), len(ln.text)) for ln in lines)
+    total = sum(n for _, n in by_char)
+    char_h, seen = 20.0, 0
+    for h, n in by_char:
+        seen += n
+        if seen * 2 >= total:
+            char_h = h
+            break
+    body = [ln for ln in lines if abs(_line_h(ln) - char_h) < 0.25 * char_h and len(ln.text) >= 2] or lines
     # Width of a full-width character, from lines of (almost) only Chinese characters.
     widths = [
         (ln.box[2] - ln.box[0]) / len(ln.text)
-        for ln in lines
-        if len(ln.text) >= 6
-        and sum(_is_cjk(c) for c in ln.text) >= 0.85 * len(ln.text)
-        and abs(_line_h(ln) - char_h) < 0.2 * char_h  # body lines only, not a large title
+        for ln in body
+        if len(ln.text) >= 6 and sum(_is_cjk(c) for c in ln.text) >= 0.85 * len(ln.text)
     ]
     char_w = statistics.median(widths) if widths else char_h
-    longest = max((ln.box[2] - ln.box[0] for ln in lines), default=0.0)
-    long_lines = [ln for ln in lines if ln.box[2] - ln.box[0] >= 0.6 * longest and len(ln.text) >= 8]
-    if len(long_lines) >= 2:
-        xs0 = sorted(ln.box[0] for ln in long_lines)
-        xs1 = sorted(ln.box[2] for ln in long_lines)
-        # Full lines end at the margins; a stray box (a margin note) is outvoted on a full page.
-        left = xs0[1] if len(xs0) >= 10 else xs0[0]
-        right = xs1[-2] if len(xs1) >= 10 else xs1[-1]
-    else:
-        # A page of short lines (a signature page): assume symmetric margins.
-        left = min((ln.box[0] for ln in lines), default=0.0)
-        right = max(page_w - left, max((ln.box[2] for ln in lines), default=page_w))
+    xs0 = sorted(ln.box[0] for ln in body)
+    xs1 = sorted(ln.box[2] for ln in body)
+    left = xs0[1] if len(xs0) >= 10 else xs0[0]
+    right = xs1[-2] if len(xs1) >= 10 else xs1[-1]
+    if len(body) < 3 or right - left < 10 * char_w:
+        # Too few lines to see the margins (a signature page): assume symmetric margins.
+        right = max(right, page_w - left)
     return _Frame(left, right, char_h, char_w)
 
 
@@ -611,10 +656,46 @@ def ocr_image(
 
     engine = engine or get_engine()
     rgb = image if isinstance(image, np.ndarray) else _to_rgb_array(image)
-    bgr = np.ascontiguousarray(rgb[:, :, ::-1])
-    raw = engine.detect_and_read(bgr)
+    raw = engine.detect_and_read(np.ascontiguousarray(rgb[:, :, ::-1]))
+    turns = _orientation_candidates(raw)
+    if turns:
+        # A page scanned sideways or upside down: read it in the other orientations, keep the best.
+        best, best_score = (rgb, raw), _read_score(raw)
+        for k in turns:
+            turned = np.ascontiguousarray(np.rot90(rgb, k))
+            raw_k = engine.detect_and_read(np.ascontiguousarray(turned[:, :, ::-1]))
+            if _read_score(raw_k) > best_score * 1.2:
+                best, best_score = (turned, raw_k), _read_score(raw_k)
+        rgb, raw = best
     h, w = rgb.shape[:2]
     return layout_page(raw, w, h, dpi=dpi, first_page=first_page, rgb=rgb, engine=engine)
+
+
+def _read_score(raw: Sequence[RawBox]) -> float:
+    """Confidently read characters: what the right orientation maximises."""
+    return sum(rb.score * len(rb.text) for rb in raw)
+
+
+def _orientation_candidates(raw: Sequence[RawBox]) -> list[int]:
+    """Quarter turns (``np.rot90`` k) worth trying when the page does not read upright.
+
+    Mostly tall boxes mean text lines run vertically: the page lies on its side.
+    Little confidently read text on a page with boxes suggests upside down.
+    """
+    if not raw:
+        return []
+    tall = 0
+    for rb in raw:
+        xs = [p[0] for p in rb.points]
+        ys = [p[1] for p in rb.points]
+        tall += (max(ys) - min(ys)) > 1.5 * (max(xs) - min(xs))
+    if tall > 0.6 * len(raw) and len(raw) >= 3:
+        return [1, 3]
+    chars = sum(len(rb.text) for rb in raw)
+    mean = _read_score(raw) / chars if chars else 0.0
+    if mean < 0.75 or chars < 2 * len(raw):
+        return [2]
+    return []
 
 
 def ocr_images(
@@ -750,6 +831,29 @@ def extracted_from_pages(
         low_confidence_spans=low,
         page_confidence=[round(p.confidence, 4) for p in pages],
     )
+
+
+def low_confidence_spans(text: str, pages: Iterable[OcrPage]) -> list[tuple[int, int]]:
+    """Spans of ``text`` holding the low-confidence lines of ``pages`` (in reading order).
+
+    For a reader that assembles its own text from OCR paragraphs (the mixed
+    PDF reader): each low-confidence line is looked up from where the previous
+    line was found, so repeated phrases do not mis-place it. Whitespace the
+    reader may have added between lines is not part of a line.
+    """
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for page in pages:
+        for ln in page.lines:
+            if not ln.text:
+                continue
+            at = text.find(ln.text, pos)
+            if at < 0:
+                continue  # a furniture line the reader dropped
+            pos = at + len(ln.text)
+            if ln.confidence < LOW_CONFIDENCE:
+                spans.append((at, pos))
+    return spans
 
 
 def mark_low_confidence(metrics: Iterable[Metric], spans: Sequence[tuple[int, int]]) -> int:

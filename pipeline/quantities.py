@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 # --- numbers -------------------------------------------------------------
 
@@ -72,23 +73,29 @@ def parse_number(s: str) -> int | float:
     if not t:
         raise ValueError("empty number")
     if _ARABIC_RE.match(t):
-        v: float = float(t.replace(",", ""))
-        return _tidy(v)
-    # Arabic mantissa with a Chinese scale: 1.2万, 3千, 2.5亿, 1万3千 is not supported.
-    m = re.match(r"^(\d+(?:\.\d+)?)([十百千万亿]+)$", t)
+        return _tidy(Decimal(t.replace(",", "")))
+    # Arabic mantissa with a Chinese scale: 1.2万, 3千, 2.5亿 (decimal arithmetic: 1.2万 is 12000 exactly).
+    m = _SCALED_RE.match(t)
     if m:
         scale = 1
         for c in m.group(2):
-            scale *= {**_CN_SMALL, **_CN_BIG}[c]
-        return _tidy(float(m.group(1)) * scale)
+            scale *= _CN_SMALL.get(c) or _CN_BIG[c]
+        return _tidy(Decimal(m.group(1)) * scale)
     return _parse_chinese(t)
 
 
-def _tidy(v: float) -> int | float:
-    if v != v or v in (float("inf"), float("-inf")):
+_SCALED_RE = re.compile(r"^(\d+(?:\.\d+)?)([十百千万亿]+)$")
+
+
+def _tidy(v: Decimal) -> int | float:
+    if not v.is_finite():
         raise ValueError("not a finite number")
-    r = round(v, 6)
-    return int(r) if r == int(r) else r
+    if v == v.to_integral_value():
+        return int(v)
+    f = float(v)
+    if f in (float("inf"), float("-inf")):
+        raise ValueError("number out of range")
+    return f
 
 
 def format_number(value: int | float) -> str:
@@ -100,8 +107,51 @@ def format_number(value: int | float) -> str:
             raise ValueError("not a finite number")
         if value == int(value):
             return str(int(value))
-        return repr(value) if "e" not in repr(value) else f"{value:.6f}".rstrip("0").rstrip(".")
+        return format(Decimal(repr(value)), "f")
     return str(value)
+
+
+_CN_DIGIT_CHARS = "零一二三四五六七八九"
+
+
+def format_chinese(value: int) -> str:
+    """Chinese numeral of a whole number below 10^12 (12 -> 十二, 10005 -> 一万零五)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 10**12:
+        raise ValueError("format_chinese takes a whole number in [0, 10^12)")
+    if value == 0:
+        return "零"
+    groups = [value // 10**8, (value // 10**4) % 10**4, value % 10**4]
+    suffixes = ["亿", "万", ""]
+    out = ""
+    pending_zero = False
+    for g, suffix in zip(groups, suffixes, strict=True):
+        if g == 0:
+            pending_zero = bool(out)
+            continue
+        if out and (pending_zero or g < 1000):
+            out += "零"
+        out += _four_digits(g, lead=not out) + suffix
+        pending_zero = False
+    return out
+
+
+def _four_digits(g: int, lead: bool) -> str:
+    digits = [g // 1000, (g // 100) % 10, (g // 10) % 10, g % 10]
+    names = ["千", "百", "十", ""]
+    out = ""
+    zero = False
+    for d, name in zip(digits, names, strict=True):
+        if d == 0:
+            zero = bool(out)
+            continue
+        if zero:
+            out += "零"
+            zero = False
+        if name == "十" and d == 1 and lead and not out:
+            out += "十"  # 十二, not 一十二, at the start of a numeral
+        else:
+            out += _CN_DIGIT_CHARS[d] + name
+    return out
 
 
 # --- vocabulary ----------------------------------------------------------
@@ -116,7 +166,7 @@ UNITS: tuple[str, ...] = tuple(
             "次", "场", "件", "起", "宗", "例", "人", "名", "位", "户", "个", "家", "所", "份", "册",
             "本", "张", "项", "条", "期", "篇", "幅", "块", "部", "批", "类", "轮", "支", "套", "台",
             "辆", "处", "座", "堂", "节", "封", "单", "组", "队", "档", "天", "日", "周",
-            "亩", "平方米", "公里", "米", "吨", "区", "乡镇", "村", "社区", "年",
+            "亩", "平方米", "平方公里", "公里", "米", "吨", "区", "乡镇", "村", "社区", "年",
         },
         key=len,
         reverse=True,
@@ -160,7 +210,7 @@ _UNIT_BLOCKERS: dict[str, str] = {
     "社区": "矫",
     "米": "",
     "分钟": "圈生政服法便经内",
-    "人": "民员大社防小",
+    "人": "民员大社防小制",
 }
 
 # Units that are plain nouns rather than measure words: only after a Chinese
@@ -201,9 +251,10 @@ QUANTITY_RE = re.compile(
     r"(?P<pct>百分之)(?P<pnum>" + _NUM + "|" + _CN + r")"
     r"|(?P<num>" + _NUM + r"(?:[万亿千](?!元))?|" + _CN + r")"
     r"(?P<mid>余|多)?"
-    r"(?P<unit>" + _UNIT_ALT + r")?"
+    r"(?: (?=%))?"  # "95 %": normalisation keeps a space between ASCII characters
+    r"(?P<unit>" + _UNIT_ALT + r")"
 )
-_PLACEHOLDER_RE = re.compile(r"(?<![A-Za-z0-9])(?P<ph>[*]{1,4}|[Xx×]{1,4}|[某几])(?P<mid>余|多)?(?P<unit>" + _UNIT_ALT + r")")
+_PLACEHOLDER_RE = re.compile(r"(?<![A-Za-z0-9])(?P<ph>[*]{1,4}|[Xx×]{1,4})(?P<mid>余|多)?(?P<unit>" + _UNIT_ALT + r")")
 
 # Spans whose numbers are never quantities.
 _BOOK_RE = re.compile(r"《[^《》\n]{1,80}》")
@@ -296,16 +347,18 @@ def find_quantities(text: str) -> list[Quantity]:
     return out
 
 
-_DURATION_BEFORE_RE = re.compile(r"(?:连续|累计|长达|近|超过|历时)$")
+_DURATION_BEFORE_RE = re.compile(r"(?:连续|累计|长达|历时)$")
 # After a Chinese-numeral count, words that make it the name of a list ("四个方面").
-_ENUM_AFTER_RE = re.compile(r"[“\"‘「]|方面|领域|重点|环节|要素|原则|意识|自信|维护|确立|务必|坚持|基本|结合|融合|清单|工程|行动|体系|机制|统一|到位|上|下")
+_ENUM_AFTER_RE = re.compile(
+    r"[“\"‘「]|方面|领域|重点|环节|要素|原则|意识|自信|维护|确立|务必|坚持|基本|结合|融合|清单|工程|行动|体系|机制|统一|到位|上|下"
+)
 _LIST_ORDINAL_RE = re.compile(r"(?:第|届)[零〇一二两三四五六七八九十百\d]+[次批期届]?、$")
 # Units of events, the only ones a frequency ("每月1次") is written in.
 _EVENT_UNITS = frozenset({"次", "场", "期", "场次", "场(次)", "场（次）", "轮", "堂", "节", "课时", "学时"})
 # Characters before a number that make it part of a longer token or a date/rank.
 _BAD_BEFORE_ASCII = "._-/:· "
 _BAD_BEFORE_CJK = frozenset("·〔[第届")
-_BAD_BEFORE_CN_NUMERAL = frozenset("数几第初周星礼每逐统唯万")
+_BAD_BEFORE_CN_NUMERAL = frozenset("数几第初周星礼每逐统唯万前")
 
 
 def _to_quantity(text: str, m: re.Match[str]) -> Quantity | None:
@@ -397,10 +450,9 @@ def find_placeholders(text: str) -> list[Placeholder]:
     """Draft placeholders where a number belongs: ``*次``, ``**名``, ``XX件``, ``x名``."""
     out: list[Placeholder] = []
     for m in _PLACEHOLDER_RE.finditer(text):
-        ph = m.group("ph")
-        if ph in ("某", "几"):
-            continue  # 某/几 are ordinary words (某件事, 几个方面), not placeholders
         unit = m.group("unit")
+        if unit in _NOUN_UNITS or unit in ("年", "日", "周"):
+            continue  # XX村, XX年: an anonymised name or date, not a missing count
         nxt = text[m.end() : m.end() + 1]
         if nxt and nxt in _UNIT_BLOCKERS.get(unit, ""):
             continue

@@ -104,7 +104,8 @@ def _matrix(docs: Sequence[dict[str, Any]], checks: Sequence[dict[str, Any]]) ->
             continue  # only the required parts make the matrix; rules are in each report's details
         by_doc[c["sha256"]][c["item"]] = c
         parts.setdefault(c["item"], c.get("label") or c["item"])
-    rows = [d for d in docs if d["status"] == "ok"]
+    rows = sorted((d for d in docs if d["status"] == "ok"),
+                  key=lambda d: (d.get("entity") or "\uffff", d.get("year") or 0, d["sources"][0]))
     html = ['<section><h2>Completeness 完整性</h2>',
             '<p class="muted">✓ present, ✗ missing; hover for the evidence, click to pin it below.</p>',
             '<table id="matrix"><thead><tr><th>report</th><th>county</th><th>score</th>']
@@ -116,12 +117,12 @@ def _matrix(docs: Sequence[dict[str, Any]], checks: Sequence[dict[str, Any]]) ->
         html.append(f'<tr><td title="{_e("; ".join(d["sources"]))}">{_e(label)}</td><td>{_e(d.get("county") or "")}</td>'
                     f'<td>{"" if score is None else f"{score:.0%}"}</td>')
         for item, plabel in parts.items():
-            c = by_doc.get(d["sha256"], {}).get(item)
-            if c is None:
+            check = by_doc.get(d["sha256"], {}).get(item)
+            if check is None:
                 html.append('<td class="na">·</td>')
                 continue
-            present = bool(c["present"])
-            evidence = c.get("evidence") or c.get("message") or ""
+            present = bool(check["present"])
+            evidence = check.get("evidence") or check.get("message") or ""
             state = "present" if present else "missing"
             html.append(
                 f'<td class="{"ok" if present else "miss"}" data-report="{_e(label)}" data-part="{_e(plabel)}" '

@@ -16,18 +16,16 @@ into each report's completeness verdict as items R06 and R07.
 from __future__ import annotations
 
 import re
-import zlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from pipeline.completeness import Checklist, CheckItem, finish, guess_entity, load_checklist
+from pipeline.completeness import CheckItem, Checklist, finish, guess_entity, load_checklist
 from pipeline.normalise import normalise
 from pipeline.types import Report
 
-_MERSENNE = (1 << 61) - 1
 _SENT = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
 _STRIP = re.compile(r"[\W_]+")
 _DIGITS = re.compile(r"\d+(\.\d+)?")
@@ -118,24 +116,33 @@ def _prepare(report: Report, k: int, min_sentence: int) -> _Prepared:
         c = _clean(m.group(0), entity)
         sh = _shingle_set(c, k)
         shingles |= sh
-        if len(c) >= min_sentence:
+        # Web-page furniture ("首页 | 政务公开 | …") is shared by every page of a site.
+        if len(c) >= min_sentence and "|" not in m.group(0):
             sents.append((m.start(), m.end(), sh, len(c)))
     return _Prepared(report, entity, year, shingles, sents)
 
 
 def _signatures(prepared: Sequence[_Prepared], num_perm: int, seed: int) -> None:
-    """MinHash signatures (universal hashing mod a Mersenne prime, vectorised)."""
+    """MinHash signatures: one splitmix64 hash per permutation, vectorised.
+
+    (A linear hash ``a*x + b mod p`` with small ``a`` is nearly monotonic in
+    ``x`` and makes a poor min-wise family; the splitmix64 finaliser mixes all
+    bits. uint64 products wrap around, which is what the finaliser expects.)
+    """
     rng = np.random.default_rng(seed)
-    # a < 2**31 and 32-bit shingle hashes keep a*x + b below 2**64: no overflow in uint64.
-    a = rng.integers(1, 1 << 31, size=num_perm, dtype=np.uint64)
-    b = rng.integers(0, 1 << 31, size=num_perm, dtype=np.uint64)
-    prime = np.uint64(_MERSENNE)
-    for p in prepared:
-        if not p.shingles:
-            p.signature = None
-            continue
-        x = np.fromiter(p.shingles, dtype=np.uint64, count=len(p.shingles))
-        p.signature = ((np.outer(x, a) + b) % prime).min(axis=0)
+    salts = rng.integers(0, np.iinfo(np.uint64).max, size=num_perm, dtype=np.uint64, endpoint=True)
+    m1, m2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+    s30, s27, s31 = np.uint64(30), np.uint64(27), np.uint64(31)
+    with np.errstate(over="ignore"):
+        for p in prepared:
+            if not p.shingles:
+                p.signature = None
+                continue
+            z = np.fromiter(p.shingles, dtype=np.uint64, count=len(p.shingles))[:, None] ^ salts[None, :]
+            z = (z ^ (z >> s30)) * m1
+            z = (z ^ (z >> s27)) * m2
+            z = z ^ (z >> s31)
+            p.signature = z.min(axis=0)
 
 
 def _candidates(prepared: Sequence[_Prepared], bands: int, rows: int) -> set[tuple[int, int]]:
@@ -172,13 +179,14 @@ def _relation(a: _Prepared, b: _Prepared) -> tuple[str, str] | None:
 
 def _passages(a: _Prepared, b: _Prepared, containment: float, top: int) -> list[Passage]:
     """The sentences of a most similar to a sentence of b (inverted index over b's sentences)."""
+    common = a.shingles & b.shingles
     index: dict[int, list[int]] = defaultdict(list)
     for j, (_s, _e, sh, _n) in enumerate(b.sentences):
-        for h in sh:
+        for h in sh & common:  # only shared shingles can vote
             index[h].append(j)
     scored: list[tuple[float, int, int, int]] = []  # score, length, sentence of a, sentence of b
     for i, (_s, _e, sh, n) in enumerate(a.sentences):
-        inter = sh & b.shingles
+        inter = sh & common
         if not sh or len(inter) < containment * len(sh):
             continue
         hits: dict[int, int] = defaultdict(int)
@@ -280,7 +288,9 @@ def find_similar(
     return findings
 
 
-def apply_findings(reports: Sequence[Report], findings: Sequence[SimilarityFinding], checklist: Checklist | None = None) -> None:
+def apply_findings(
+    reports: Sequence[Report], findings: Sequence[SimilarityFinding], checklist: Checklist | None = None
+) -> None:
     """Add items R06 and R07 to each report's completeness (and redo score and summary)."""
     checklist = checklist or load_checklist()
     by_source: dict[str, list[SimilarityFinding]] = defaultdict(list)
@@ -301,13 +311,25 @@ def apply_findings(reports: Sequence[Report], findings: Sequence[SimilarityFindi
             threshold = float(spec.opts.get("min_share", 0.5))
             hits = [f for f in by_source.get(report.source, []) if f.kind in kinds and f.share >= threshold]
             if rule_id == "R06":
-                comparable = any(e == entity and entity is not None and y is not None and year is not None and y == year - 1 for r, (e, y) in ids if r is not report)
+                comparable = any(
+                    e == entity and entity is not None and y is not None and year is not None and y == year - 1
+                    for r, (e, y) in ids
+                    if r is not report
+                )
             else:
                 comparable = any(r is not report and (y is None or year is None or y == year) for r, (_e, y) in ids)
             if hits:
                 f = max(hits, key=lambda h: h.share)
-                who = f"{f.other_entity or ''}{f'{f.other_year}年' if f.other_year else ''}报告" if (f.other_entity or f.other_year) else "另一份报告"
-                what = "上一年度报告" if f.kind == "previous_year" else ("同一单位同年度的另一份报告" if f.kind == "duplicate" else who)
+                who = (
+                    f"{f.other_entity or ''}{f'{f.other_year}年' if f.other_year else ''}报告"
+                    if (f.other_entity or f.other_year)
+                    else "另一份报告"
+                )
+                what = (
+                    "上一年度报告"
+                    if f.kind == "previous_year"
+                    else ("同一单位同年度的另一份报告" if f.kind == "duplicate" else who)
+                )
                 item.status = spec.severity
                 item.message = f"与{what}（{f.other}）雷同：{f.share:.0%}的文字相同"
                 if len(hits) > 1:
@@ -315,9 +337,28 @@ def apply_findings(reports: Sequence[Report], findings: Sequence[SimilarityFindi
                 if f.passages:
                     item.evidence, item.start, item.where = f.passages[0].quote, f.passages[0].start, "paragraph"
             elif comparable:
-                item.message = "未发现雷同" + ("（已与上一年度报告比对）" if rule_id == "R06" else "（已与同批次报告比对）")
+                item.message = "未发现雷同" + (
+                    "（已与上一年度报告比对）" if rule_id == "R06" else "（已与同批次报告比对）"
+                )
             else:
                 item.status = "info"
-                item.message = "未检查：批次中没有该单位上一年度的报告" if rule_id == "R06" else "未检查：批次中没有其他报告"
+                item.message = (
+                    "未检查：批次中没有该单位上一年度的报告" if rule_id == "R06" else "未检查：批次中没有其他报告"
+                )
             comp.items.append(item)
         finish(report, checklist, guess=entity, guess_year=year)
+
+
+def check_batch(reports: Sequence[Report], checklist: Checklist | None = None) -> list[SimilarityFinding]:
+    """Find similar reports in a batch and fold R06/R07 into their verdicts; return the findings.
+
+    The search threshold follows the checklist (the lower of R06's and R07's
+    ``min_share``), so a county that lowers a threshold sees the findings it asks for.
+    """
+    checklist = checklist or load_checklist()
+    shares = [float(r.opts.get("min_share", 0.5)) for rid in ("R06", "R07") if (r := checklist.rule(rid)) is not None]
+    if not shares:
+        return []
+    findings = find_similar(reports, min_share=min(shares))
+    apply_findings(reports, findings, checklist)
+    return findings

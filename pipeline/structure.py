@@ -19,7 +19,6 @@ document.
 from __future__ import annotations
 
 import re
-import statistics
 from dataclasses import dataclass
 
 from pipeline.types import Block, Heading, Paragraph, Report, Section
@@ -218,6 +217,10 @@ def _heading_span(line: Line, mlen: int) -> tuple[int, bool] | None:
     rest = text[mlen:]
     if not rest or not (_CJK.match(rest) or rest[0] in "“\"《" or rest[0].isdigit()):
         return None
+    # A glossary or list entry ("1.“两重”：国家重大战略…") defines a term: not a heading.
+    colon = re.search(r"[：:]", rest)
+    if colon and colon.start() <= 20 and len(rest) - colon.end() > 10:
+        return None
     # The first sentence; a 一是 enumeration starting inside it ends the heading.
     cut = None
     for i, ch in enumerate(rest):
@@ -339,6 +342,20 @@ def _fragment_ok(text: str) -> bool:
     return not any(ch in text for ch in "。，,；;：:|") and not _DATE_LINE.match(text)
 
 
+# A title glued to the first sentence by a reader that re-joined wrapped lines:
+# "…法治政府建设工作报告2025年，在区委…".
+_GLUED_TITLE = re.compile(r"(.{6,60}?(?:报告|总结))(?=20\d\d年|根据|按照|今年|一年来|在[^，,。]{1,20}领导)")
+
+
+def _glued_title(lines: list[Line], limit: int) -> tuple[int, int] | None:
+    """(line index, norm end) of a title that opens a running line, when no line is a title."""
+    for i in range(min(limit + 1, len(lines))):
+        m = _GLUED_TITLE.match(lines[i].text)
+        if m and "法治" in m.group(1) and not _FURNITURE.search(m.group(1)) and "。" not in m.group(1):
+            return i, lines[i].start + m.end(1)
+    return None
+
+
 def _find_title(lines: list[Line], limit: int) -> tuple[int, int] | None:
     """Line range [first, last] of the report's own title among lines[:limit]: the last candidate wins.
 
@@ -389,7 +406,7 @@ def _body_start(lines: list[Line]) -> int:
             continue
         if _ADDRESSEE.match(t):
             return i
-        if len(t) >= 30 and any(ch in t for ch in "。，,；") and not _is_title_end(t):
+        if (len(t) >= 30 or len(t) >= 12 and t[-1] in "。；") and any(ch in t for ch in "。，,；") and not _is_title_end(t):
             return i
         hit = _marker_at(t, 0, len(t))
         if hit is not None and hit[0] == 1 and len(t) > hit[1] + 2:
@@ -417,6 +434,14 @@ def build_structure(report: Report) -> None:
     docx_title = next((i for i, ln in enumerate(lines[:body]) if ln.block is not None and ln.block.kind == "title"), None)
     if title is None and docx_title is not None:
         title = (docx_title, docx_title)
+    glued = _glued_title(lines, body) if title is None and not any(TITLE_FIELD.match(ln.text) for ln in lines[:body]) else None
+    if glued is not None:
+        gi, gend = glued
+        rest = Line(gend, lines[gi].end, report.norm[gend : lines[gi].end], lines[gi].block)
+        lines[gi] = Line(lines[gi].start, gend, report.norm[lines[gi].start : gend], lines[gi].block)
+        lines.insert(gi + 1, rest)
+        title = (gi, gi)
+        body = max(body, gi + 1)
     body_from = body
     if title is not None:
         first, last = title
@@ -486,18 +511,3 @@ def _section_tree(report: Report, lines: list[Line], body_from: int) -> list[Sec
             roots.append(sec)
         stack.append(sec)
     return roots
-
-
-def body_paragraph_text(report: Report, limit: int = 2000) -> str:
-    """The normalised text of the body (after the title), up to ``limit`` characters."""
-    start = 0
-    if report.title_span is not None:
-        # norm index of the title end: search the map (monotonic) by bisection.
-        import bisect
-
-        start = bisect.bisect_left(report.norm_map, report.title_span[1]) if report.norm_map else report.title_span[1]
-    return report.norm[start : start + limit]
-
-
-def median_or_none(values: list[float]) -> float | None:
-    return statistics.median(values) if values else None

@@ -202,7 +202,7 @@ def test_internal_errors_are_not_cached(tmp_path: Path, monkeypatch: pytest.Monk
 def test_progress_printer_degrades_off_a_terminal(tty: bool, expected: str) -> None:
     out = io.StringIO()
     printer = ProgressPrinter(out, tty=tty)
-    printer(Progress(total=4, done=1, failed=1, cached=2, elapsed=2.0, name="a.txt", error="is empty"))
+    printer(Progress(total=4, done=1, failed=1, cached=2, elapsed=2.0, name="a.txt", error="is empty", rate=0.5))
     assert "✗ a.txt: is empty\n" in out.getvalue()
     assert out.getvalue().endswith(expected)
 
@@ -224,6 +224,7 @@ def sample_folder(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_cli_batch_export_compare_review(tmp_path: Path) -> None:
     folder = sample_folder(tmp_path)
     db = tmp_path / "govreport.db"  # the default: beside the folder
@@ -253,13 +254,23 @@ def test_cli_batch_export_compare_review(tmp_path: Path) -> None:
         rows = list(csv.DictReader(fh))
     assert len(rows) == table(db, "SELECT count(*) FROM documents")[0][0]
     assert {"旧格式报告.doc", "空文件.txt"} <= {Path(s).name for row in rows for s in row["source_files"].split("; ")}
+    with (out / "metrics.csv").open(encoding="utf-8-sig", newline="") as fh:
+        metrics = list(csv.DictReader(fh))
+    assert {"青石镇", "柳溪乡", "云岭街道"} <= {m["township"] for m in metrics}
+    assert len(metrics) == table(db, "SELECT count(*) FROM metrics")[0][0]
     reports = [json.loads(line) for line in (out / "reports.jsonl").read_text("utf-8").splitlines()]
     assert all(rec["pipeline_version"] == PIPELINE_VERSION for rec in reports)
 
     c = govreport("compare", "--db", str(db))
     assert c.returncode == 0, c.stderr
+    assert "law_study_sessions" in c.stdout and "青石镇" in c.stdout and "#1/" in c.stdout
+    assert "· no report" in c.stdout  # 云岭街道 has no 2023 report
+    c = govreport("compare", "--db", str(db), "--indicator", "publicity_events", "--years", "2024")
+    assert c.returncode == 0 and "publicity_events" in c.stdout and "law_study_sessions" not in c.stdout
     c = govreport("compare", "--db", str(db), "--years", "2024-2023")
     assert c.returncode == 2  # a reversed range is a usage error
+    c = govreport("compare", "--db", str(db), "--indicator", "no_such_indicator")
+    assert c.returncode == 2 and "law_study_sessions" in c.stderr
 
     html = tmp_path / "review.html"
     v = govreport("review", "--db", str(db), "--output", str(html))
@@ -275,37 +286,44 @@ def test_cli_usage_errors(tmp_path: Path) -> None:
     assert govreport("review", "--db", str(tmp_path / "none.db")).returncode == 2
 
 
-# -- a real kill -----------------------------------------------------------------------
+# -- a real kill, a real Ctrl-C ------------------------------------------------------------
 
 
-def test_killed_batch_is_completed_by_the_next_run(tmp_path: Path) -> None:
-    folder = tmp_path / "many"
+def many_reports(folder: Path, n: int = 240) -> None:
     towns = ("青石镇", "柳溪乡", "云岭街道", "白沙镇", "松山乡", "东湖街道")
-    for i in range(240):
+    for i in range(n):
         town = towns[i % len(towns)]
-        n = {k: v + i for k, v in _SAMPLES[0][3].items()}
+        figures = {k: v + i for k, v in _SAMPLES[0][3].items()}
         (folder / town).mkdir(parents=True, exist_ok=True)
-        (folder / town / f"{town}{2000 + i}.txt").write_text(sample_report(town, "镇", 2000 + i, n, i % 5 == 0), "utf-8")
-    killed_db, clean_db = tmp_path / "killed.db", tmp_path / "clean.db"
+        (folder / town / f"{town}{2000 + i}.txt").write_text(sample_report(town, "镇", 2000 + i, figures, i % 5 == 0), "utf-8")
 
-    proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "batch", str(folder), "--db", str(killed_db),
-                             "--workers", "2"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+
+def start_batch_and_wait(folder: Path, db: Path, min_saved: int) -> tuple[subprocess.Popen[bytes], int]:
+    """Start `govreport batch` in its own process group; return once it has saved ``min_saved`` documents."""
+    proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "batch", str(folder), "--db", str(db),
+                             "--workers", "2"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             start_new_session=True)
     saved = 0
-    try:
-        deadline = time.monotonic() + 240
-        while time.monotonic() < deadline and proc.poll() is None:
-            if killed_db.exists():
-                try:
-                    saved = table(killed_db, "SELECT count(*) FROM documents")[0][0]
-                except sqlite3.OperationalError:  # schema not created yet
-                    saved = 0
-                if saved >= 5:
-                    break
-            time.sleep(0.005)
-    finally:
-        os.killpg(proc.pid, signal.SIGKILL)  # the whole batch, workers included, at once
-        proc.wait()
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and proc.poll() is None and saved < min_saved:
+        time.sleep(0.005)
+        if db.exists():
+            try:
+                saved = table(db, "SELECT count(*) FROM documents")[0][0]
+            except sqlite3.OperationalError:  # schema not created yet, or busy
+                pass
+    return proc, saved
+
+
+@pytest.mark.slow
+def test_killed_batch_is_completed_by_the_next_run(tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    many_reports(folder)
+    killed_db, clean_db = tmp_path / "killed.db", tmp_path / "clean.db"
+
+    proc, saved = start_batch_and_wait(folder, killed_db, 5)
+    os.killpg(proc.pid, signal.SIGKILL)  # the whole batch, workers included, at once
+    proc.wait()
     assert proc.returncode == -signal.SIGKILL
     assert 5 <= saved < 240, "the batch finished before it could be killed"
     assert table(killed_db, "PRAGMA integrity_check") == [("ok",)]
@@ -313,10 +331,32 @@ def test_killed_batch_is_completed_by_the_next_run(tmp_path: Path) -> None:
 
     resumed = govreport("batch", str(folder), "--db", str(killed_db), "--workers", "2")
     assert resumed.returncode == 0, resumed.stderr
-    clean = govreport("batch", str(folder), "--db", str(clean_db), "--workers", "2")
+    # the uninterrupted reference runs in-process (workers=1): pool and inline give the same store
+    clean = govreport("batch", str(folder), "--db", str(clean_db), "--workers", "1")
     assert clean.returncode == 0, clean.stderr
     done = table(killed_db, "SELECT n_analysed, n_cached FROM batches WHERE id = 2")[0]
     assert done[0] + done[1] == 240 and done[1] >= saved  # nothing saved before the kill was redone
     a, b = snapshot(killed_db), snapshot(clean_db)
     assert len(a["documents"]) == 240 and len(a["sources"]) == 240
     assert a == b
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_cleanly_and_keeps_what_is_done(tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    many_reports(folder)
+    db = tmp_path / "g.db"
+    proc, saved = start_batch_and_wait(folder, db, 5)
+    assert 5 <= saved < 240, "the batch finished before it could be interrupted"
+    os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends to the whole job on Ctrl-C
+    _, err = proc.communicate(timeout=60)
+    stderr = err.decode("utf-8")
+    assert proc.returncode == 130, stderr
+    assert "interrupted" in stderr and "Traceback" not in stderr
+    assert table(db, "SELECT status FROM batches") == [("interrupted",)]
+    kept = table(db, "SELECT count(*) FROM documents")[0][0]
+    assert kept >= saved
+    assert table(db, "SELECT count(*) FROM sources") == [(kept,)]  # nothing half-written
+    again = govreport("batch", str(folder), "--db", str(db), "--workers", "2")
+    assert again.returncode == 0, again.stderr
+    assert table(db, "SELECT n_analysed, n_cached FROM batches WHERE id = 2") == [(240 - kept, kept)]

@@ -309,19 +309,24 @@ FIXTURE_HEADINGS = [
 ]
 
 
-def _analyze(path: Path) -> Any:
+@pytest.fixture(scope="module")
+def analysed(scans: dict[str, Path], resources: Any) -> dict[str, Any]:
+    """Each scan analysed once (OCR is the slow part), shared by the tests below."""
     from pipeline.run import analyze_path
 
-    return analyze_path(path)
+    out: dict[str, Any] = {"tiff": analyze_path(scans["tiff"], resources)}
+    if importlib.util.find_spec("pipeline.ingest.pdf") is not None:
+        out["pdf"] = analyze_path(scans["pdf"], resources)
+    return out
 
 
 @needs_ocr
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", ["tiff", "pdf"])
-def test_scanned_report_text(scans: dict[str, Path], kind: str) -> None:
-    if kind == "pdf" and importlib.util.find_spec("pipeline.ingest.pdf") is None:
-        pytest.skip("the PDF reader (pipeline/ingest/pdf.py) is not written yet")
-    report = _analyze(scans[kind])
+def test_scanned_report_text(analysed: dict[str, Any], kind: str) -> None:
+    if kind not in analysed:
+        pytest.skip("the PDF reader (pipeline/ingest/pdf.py) is not available")
+    report = analysed[kind]
     assert report.status == "ok", report.error
     got = report.text.split("\n")
     expected = _fixture_lines()
@@ -344,22 +349,26 @@ def test_scanned_report_text(scans: dict[str, Path], kind: str) -> None:
 
 @needs_ocr
 @pytest.mark.slow
-def test_scanned_report_structure_and_metrics(scans: dict[str, Path], resources: object) -> None:
+@pytest.mark.parametrize("kind", ["tiff", "pdf"])
+def test_scanned_report_structure_and_metrics(analysed: dict[str, Any], kind: str, resources: Any) -> None:
     """Title, headings and >= 90% of the metrics of the text run survive the scan."""
-    from pipeline.run import analyze_path, analyze_text
+    from pipeline.run import analyze_text
 
-    reference = analyze_text("\n".join(_fixture_lines()), "青石镇.txt", resources)  # type: ignore[arg-type]
-    scanned = analyze_path(scans["tiff"], resources)  # type: ignore[arg-type]
+    if kind not in analysed:
+        pytest.skip("the PDF reader (pipeline/ingest/pdf.py) is not available")
+    reference = analyze_text("\n".join(_fixture_lines()), "青石镇.txt", resources)
+    scanned = analysed[kind]
     assert scanned.status == "ok"
     if reference.title is None and not reference.headings and not reference.metrics:
         pytest.skip("the structure and metrics stages are not implemented yet")
     assert scanned.title == reference.title
-    assert [h.text for h in scanned.headings] == [h.text for h in reference.headings]
-    ref = {(m.indicator, m.value, m.unit) for m in reference.metrics}
-    got = {(m.indicator, m.value, m.unit) for m in scanned.metrics}
+    assert [(h.text, h.level) for h in scanned.headings] == [(h.text, h.level) for h in reference.headings]
+    ref = [(m.indicator, m.value, m.unit) for m in reference.metrics]
+    got = [(m.indicator, m.value, m.unit) for m in scanned.metrics]
     if ref:
-        assert len(ref & got) >= 0.9 * len(ref)
-        assert len(got - ref) <= 0.1 * len(ref) + 1
+        hits = sum(1 for m in ref if m in got)
+        assert hits >= 0.9 * len(ref), (ref, got)
+        assert len(got) <= len(ref) + max(1, len(ref) // 10)
 
 
 def test_fixture_text_numbers_are_in_the_fixture() -> None:

@@ -198,15 +198,24 @@ class _Doc:
         self.PPR, self.RPR, self.VAL = w + "pPr", w + "rPr", w + "val"
         self.SDT, self.SDTCONTENT = w + "sdt", w + "sdtContent"
 
-    def val(self, el: etree._Element | None, path: str) -> str | None:
+    def val(self, el: etree._Element | None, child: str) -> str | None:
+        """``w:val`` of the direct child ``child`` ("w:numFmt") of ``el``."""
         if el is None:
             return None
-        found = el.find(path.replace("w:", self.w))
-        return None if found is None else found.get(self.VAL)
+        tag = self.w + child[2:]
+        for found in el.iterchildren(tag):  # iterchildren(tag) is much cheaper than find(path)
+            return found.get(self.VAL)  # type: ignore[no-any-return]
+        return None
+
+
+# A document part larger than this unpacked is a zip bomb, not a report.
+_MAX_PART = 256 << 20
 
 
 def _parse(zf: zipfile.ZipFile, name: str, path: Path, required: bool = False) -> etree._Element | None:
     try:
+        if zf.getinfo(name).file_size > _MAX_PART:
+            raise CorruptDocument(f"is not a plausible Word document: {name} unpacks to more than 256 MB", path)
         raw = zf.read(name)
     except KeyError:
         if required:

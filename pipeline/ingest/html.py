@@ -45,9 +45,11 @@ _CODEC_ALIASES = {
 
 _DROP_TAGS = (
     "script", "style", "noscript", "template", "iframe", "frame", "frameset", "object", "embed",
-    "svg", "canvas", "form", "button", "select", "input", "textarea", "nav", "header", "footer",
-    "aside", "head", "map", "audio", "video", "link", "meta",
+    "svg", "canvas", "form", "button", "select", "input", "textarea", "head", "map", "audio", "video",
+    "link", "meta",
 )
+# Layout elements that are furniture unless they hold the article's title (<article><header><h1>).
+_FURNITURE_TAGS = frozenset({"nav", "header", "footer", "aside"})
 # class/id words of page furniture. Matched on word parts of the attribute, so
 # "breadcrumb", "bread-nav", "share_box", "foot", "copyright" match, "content" does not.
 _NOISE = re.compile(
@@ -74,18 +76,26 @@ _TITLE_NAME = re.compile(
     re.IGNORECASE,
 )
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-# Whole lines that are page tools, not article text (kept short: a real sentence never matches).
-_NOISE_LINE = re.compile(
-    r"^[【\[（(]?\s*(?:打印(?:本页|此页|文章|页面)?|关闭(?:本页|窗口|页面)?|返回顶部|返回|收藏(?:本页)?|"
-    r"分享(?:到)?|字号|字体|语音播报|扫一扫.*|【?大\s*中\s*小】?|[大中小](?:\s*[大中小]){2}|"
-    r"浏览次数|阅读次数|访问量|上一篇.*|下一篇.*|相关(?:链接|文章|阅读|新闻)|责任编辑.*)"
-    r"\s*[】\]）)]?[：:]?\s*[\d【】\[\]大中小\s|/打印关闭收藏分享]*$"
+# Page tools: a line made only of these (and brackets, separators, counts) is not article text.
+_TOOL_TOKENS = re.compile(
+    r"打印本页|打印此页|打印文章|打印页面|打印|关闭本页|关闭窗口|关闭页面|关闭|返回顶部|返回首页|返回|"
+    r"收藏本页|加入收藏|收藏|分享到|分享|保存本页|字号|字体|默认|语音播报|朗读|扫一扫在手机打开当前页|"
+    r"扫一扫|手机扫码|浏览次数|阅读次数|访问量|点击数|[大中小]|[【】\[\]（）()：:|/·\s\d-]"
 )
+_HAS_WORD = re.compile(r"[^\d\s【】\[\]（）()：:|/·-]")
+_NOISE_LINE = re.compile(r"^(?:上一篇|下一篇|相关链接|相关文章|相关阅读|相关新闻|责任编辑|网站地图)")
 # Breadcrumbs and the CMS's date/source/index lines, when they sit inside the content container.
 _CRUMB_LINE = re.compile(r"^(?:您|你)?(?:当前|现在)?(?:所在)?(?:的)?位置\s*[：:]|^首页\s*[>＞»›/]")
 _INFO_LABEL = re.compile(
     r"(?:发布时间|发布日期|发文日期|成文日期|更新时间|日期|时间|来源|信息来源|文章来源|作者|编辑|浏览次数|点击数|阅读数|"
     r"索引号|发文字号|文号|主题分类|体裁分类|发布机构|有效性|主题词|所属机构)\s*[\]】]?\s*[：:]?"
+)
+# Labels of the government-information-disclosure table (信息公开目录) that CMSes print above
+# the article; a short line opening with one of them (then a bracket, colon, space or the
+# end) is never report text.
+_INDEX_LABEL = re.compile(
+    r"^[\[【]?\s*(?:索引号|发文字号|主题分类|体裁分类|发布机构|有效性|成文日期|发布日期|主题词|公开方式|公开范围|"
+    r"公开时限|信息分类|组配分类|生成日期|所属机构|文号)\s*(?:[\]】:：\s]|$)"
 )
 _DATE = re.compile(r"\d{4}\s*[-年/.]\s*\d{1,2}")
 _BLOCK_TAGS = frozenset({
@@ -135,14 +145,25 @@ def _attrs(el: etree._Element) -> str:
     return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
 
 
+def _holds_title(el: etree._Element) -> bool:
+    """An article heading inside: "article-head" or <header> wrappers of the title are not furniture."""
+    return any(
+        isinstance(d.tag, str) and (d.tag in ("h1", "h2") or _TITLE_NAME.search(_attrs(d)))
+        for d in el.iter()
+    )
+
+
 def _clean(root: etree._Element) -> None:
     """Remove page furniture in place.
 
-    A furniture-named element that holds most of the page's text is kept: some
-    templates wrap the whole page in ``<div class="top-wrap">``.
+    A furniture-named element that holds most of the page's non-link text is
+    kept (some templates wrap the whole page in ``<div class="top-wrap">``), and
+    so is one that holds a heading (``<div class="article-head"><h1>``): the
+    density walk leaves a site header out of the article anyway.
     """
     sizes = _measure(root)
-    limit = 0.5 * sizes.get(root, (0, 0))[0]
+    total, total_links = sizes.get(root, (0, 0))
+    limit = max(100, 0.5 * (total - total_links))
     doomed: list[etree._Element] = []
     for el in root.iter():
         if not isinstance(el.tag, str):
@@ -153,14 +174,12 @@ def _clean(root: etree._Element) -> None:
             doomed.append(el)
         elif el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or ""):
             doomed.append(el)
-        elif (
-            tag not in ("html", "body")
-            and (attrs := _attrs(el))
-            and _NOISE.search(attrs)
-            and not _CONTENT.search(attrs)
-            and sizes.get(el, (0, 0))[0] <= limit
+        elif tag not in ("html", "body") and (
+            tag in _FURNITURE_TAGS or ((attrs := _attrs(el)) and _NOISE.search(attrs) and not _CONTENT.search(attrs))
         ):
-            doomed.append(el)
+            text, links = sizes.get(el, (0, 0))
+            if text - links < limit and not _holds_title(el):
+                doomed.append(el)
     for el in doomed:
         parent = el.getparent()
         if parent is None:
@@ -264,6 +283,10 @@ def _is_noise_line(line: str) -> bool:
     compact = "".join(line.split())
     if _NOISE_LINE.match(compact) or _CRUMB_LINE.match(compact):
         return True
+    if not _TOOL_TOKENS.sub("", compact) and _HAS_WORD.search(compact):
+        return True  # nothing but tool words ("【打印本页】【关闭窗口】", "字号：大 中 小")
+    if len(compact) <= 60 and _INDEX_LABEL.match(line.strip()):
+        return True
     if len(compact) <= 120 and "。" not in compact:
         labels = len(_INFO_LABEL.findall(line))
         lead = _INFO_LABEL.match(compact.lstrip("[【"))
@@ -288,18 +311,28 @@ def _page_title(doc: etree._Element) -> str | None:
     return text or None
 
 
+def _title_like(el: etree._Element) -> str | None:
+    if not isinstance(el.tag, str) or not (el.tag in ("h1", "h2", "h3") or _TITLE_NAME.search(_attrs(el))):
+        return None
+    text = _WS.sub(" ", el.text_content()).strip()
+    return text if 4 <= len(text) <= 120 else None
+
+
 def _find_title(body: etree._Element, content: etree._Element, page_title: str | None) -> str | None:
-    """The article title shown on the page: a heading or title-named element before the body text."""
+    """The article title shown on the page: a heading or title-named element before the body text,
+    else one that opens the content container."""
     candidates: list[str] = []
     for el in body.iter():
         if el is content:
             break
-        if not isinstance(el.tag, str):
-            continue
-        if el.tag in ("h1", "h2", "h3") or _TITLE_NAME.search(_attrs(el)):
-            text = _WS.sub(" ", el.text_content()).strip()
-            if 4 <= len(text) <= 120:
-                candidates.append(text)
+        if (text := _title_like(el)) is not None:
+            candidates.append(text)
+    if not candidates:
+        for k, el in enumerate(content.iter()):
+            if k > 8:  # only the opening elements of the article
+                break
+            if el is not content and (text := _title_like(el)) is not None:
+                return text
     if page_title:
         # Prefer the candidate that the <title> also names (the site name is not the title).
         for text in reversed(candidates):

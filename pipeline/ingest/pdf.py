@@ -1,13 +1,15 @@
 """PDF with a text layer: pypdfium2 first, pdfplumber per page when pdfium's output is unusable.
 
-Why this order (measured on the PDFs of ../shared/corpus/ext, see
-benchmarks/bench_ingest.py): pdfium's text page gives the text with line breaks
-at roughly 600-700 pages/s, pdfplumber's ``extract_text`` about 25 pages/s,
-because pdfminer analyses the layout of every character in Python. Both give
-the same characters on well-formed files. pdfium also answers the few layout
-questions we need cheaply: the boxes of a line's first and last characters
-(line edges, for re-joining hard-wrapped lines and spotting centred page
-numbers) and the font size of its first character (a title/heading hint).
+Why this order (measured on the 5 PDFs / 162 pages of ../shared/corpus/ext with
+benchmarks/bench_ingest.py, one run, best of 3, a busy 8-core machine):
+pypdfium2's ``get_text_range`` reads about 510 pages/s, pdfplumber's
+``extract_text`` about 14 pages/s (pdfminer analyses the layout of every
+character in Python), and this reader about 440 pages/s, 30x pdfplumber. On
+those files both extractors give the same characters. pdfium also answers the
+few layout questions we need cheaply: the boxes of a line's first and last
+characters (line edges, for re-joining hard-wrapped lines and spotting
+centred page numbers), the font size and weight of its first character (a
+title/heading hint), and whether characters lack a Unicode mapping (garbage).
 pdfplumber runs only for pages pdfium garbles or leaves empty, or for every
 page when the caller asks for it (``prefer="pdfplumber"``).
 
@@ -153,12 +155,16 @@ def drop_furniture(pages: list[list[Line]], widths: Sequence[float | None], edge
     if n_pages >= 2:
         counts: Counter[str] = Counter()
         for lines in out:
+            if len(lines) <= edge:
+                continue  # a page of one or two lines has no room for furniture *and* body
             top, bottom = _edges(lines, edge)
             counts.update({_furniture_key(lines[i].text) for i in top + bottom})
         threshold = 2 if n_pages == 2 else max(3, (n_pages + 1) // 2)
         repeated = {k for k, c in counts.items() if c >= threshold and k}
         if repeated:
             for p, lines in enumerate(out):
+                if len(lines) <= edge:
+                    continue
                 top, bottom = _edges(lines, edge)
                 doomed = {i for i in top + bottom if _furniture_key(lines[i].text) in repeated}
                 if doomed:
@@ -196,12 +202,14 @@ def _is_ascii_word(ch: str) -> bool:
 
 @dataclass
 class _Geometry:
-    """Where the body text of a page size sits: left margin, right margin, usual font size."""
+    """Where the body text of a page size sits: left margin, right margin, usual font size,
+    and the usual line pitch as a multiple of the font size."""
 
     left: float
     right: float
     size: float
     width: float
+    pitch: float | None = None
 
 
 def _geometry(lines: list[Line], width: float) -> _Geometry | None:
@@ -216,7 +224,13 @@ def _geometry(lines: list[Line], width: float) -> _Geometry | None:
     right = rights[int(0.9 * (len(rights) - 1))]
     sizes = [ln.size for ln in lines if ln.size]
     size = statistics.median(sizes) if sizes else 12.0
-    return _Geometry(left=left, right=right, size=size, width=width)
+    pitches = [
+        (b.top - a.top) / a.size
+        for a, b in zip(lines, lines[1:])
+        if a.page == b.page and a.top is not None and b.top is not None and a.size and b.top > a.top
+    ]
+    pitch = statistics.median(pitches) if len(pitches) >= 3 else None
+    return _Geometry(left=left, right=right, size=size, width=width, pitch=pitch)
 
 
 def _centred(line: Line, g: _Geometry) -> bool:
@@ -245,6 +259,12 @@ def continues(cur: Line, nxt: Line, g: _Geometry | None, typical_len: int) -> bo
     size = cur.size or g.size
     if cur.size and nxt.size and abs(cur.size - nxt.size) > 1.5:
         return False  # a title above body text, body text above a table
+    if cur.page == nxt.page and cur.top is not None and nxt.top is not None:
+        step = nxt.top - cur.top
+        if step < -0.5 * size:
+            return False  # the text stream went back up the page: another block
+        if g.pitch is not None and step > 1.7 * g.pitch * size:
+            return False  # a blank gap: paragraph spacing
     if _centred(nxt, g):
         # A centred line continues only a title set in centred lines of one size
         # (the first line of a long title may fill the measure).
@@ -301,12 +321,29 @@ class _Page:
 _LINE_SPLIT = re.compile(r"\r\n|\r|\n")
 
 
+def _has_visual_content(page: Any) -> bool:
+    """Images, form XObjects (which may hold images) or many paths (text converted to outlines):
+    a page without a text layer that OCR could read. Nothing of that: an intentionally blank page."""
+    import pypdfium2.raw as pdfium_c
+
+    paths = 0
+    for k in range(pdfium_c.FPDFPage_CountObjects(page)):
+        kind = pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFPage_GetObject(page, k))
+        if kind in (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM):
+            return True
+        paths += kind == pdfium_c.FPDF_PAGEOBJ_PATH
+        if paths >= 50:
+            return True
+    return False
+
+
 def _pdfium_page(pdf: Any, index: int) -> _Page:
     import pypdfium2.raw as pdfium_c
 
     page = pdf[index]
     try:
         width, height = page.get_size()
+        rotated = page.get_rotation() != 0
         textpage = page.get_textpage()
         try:
             n_chars = textpage.count_chars()
@@ -349,12 +386,13 @@ def _pdfium_page(pdf: Any, index: int) -> _Page:
                 pos = m.end() if m is not None else len(text)
         finally:
             textpage.close()
-        has_image = bool(lines) or any(
-            pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFPage_GetObject(page, k)) == pdfium_c.FPDF_PAGEOBJ_IMAGE
-            for k in range(pdfium_c.FPDFPage_CountObjects(page))
-        )
+        has_image = bool(lines) or _has_visual_content(page)
     finally:
         page.close()
+    if rotated and all(ln.top is not None for ln in lines):
+        # pdfium orders the lines of a /Rotate'd page in display order, which scrambles
+        # them; the boxes are in the unrotated page space, where text runs as written.
+        lines.sort(key=lambda ln: (round(ln.top or 0.0), ln.x0 or 0.0))
     result = _Page(index=index, width=width, lines=lines)
     garbled = is_garbled(result.text) or (sampled > 0 and unmapped > 0.1 * sampled)
     result.status = "garbled" if garbled else ("ok" if lines else "empty")
@@ -387,6 +425,14 @@ def _plumber_page(plumber_pdf: Any, index: int) -> _Page:
     result.status = "garbled" if is_garbled(result.text) else ("ok" if lines else "empty")
     page.close()
     return result
+
+
+def _guarded(extract: Callable[[Any, int], _Page], source: Any, index: int) -> _Page:
+    """One page from one extractor; a page it cannot parse counts as a page without text."""
+    try:
+        return extract(source, index)
+    except Exception:  # pdfium and pdfminer raise their own (and some generic) errors on broken pages
+        return _Page(index=index, width=0.0, status="empty", source="error")
 
 
 def _open_pdfium(data: bytes, path: Path) -> Any:
@@ -452,21 +498,24 @@ def read_pdf(data: bytes, path: Path, *, prefer: str = "pdfium") -> Extracted:
         n_pages = len(pdf)
         if prefer == "pdfplumber":
             plumber = _open_plumber(data, path)
-            pages = [_plumber_page(plumber, i) for i in range(n_pages)]
+            pages = [_guarded(_plumber_page, plumber, i) for i in range(n_pages)]
             fallback: Callable[[Any, int], _Page] = _pdfium_page
             fallback_src: Any = pdf
         else:
-            pages = [_pdfium_page(pdf, i) for i in range(n_pages)]
+            pages = [_guarded(_pdfium_page, pdf, i) for i in range(n_pages)]
             fallback, fallback_src = _plumber_page, None
         # Garbled or empty pages: ask the other extractor (empty pages too: pdfium
         # and pdfminer disagree on a few odd fonts and content streams).
         retry = [p.index for p in pages if p.status in ("empty", "garbled")]
-        if retry:
-            if fallback_src is None:
+        if retry and fallback_src is None:
+            try:
                 plumber = _open_plumber(data, path)
-                fallback_src = plumber
+            except (CorruptDocument, EncryptedDocument):
+                retry = []  # pdfminer cannot parse what pdfium could: keep pdfium's pages
+            fallback_src = plumber
+        if retry:
             for i in retry:
-                other = fallback(fallback_src, i)
+                other = _guarded(fallback, fallback_src, i)
                 if other.status in ("ok", "blank"):
                     pages[i] = other
                 elif other.status == "garbled" and pages[i].status == "empty":

@@ -73,6 +73,7 @@ def make_pdf(
     footer: str | None = "- {n} -",
     encrypt: str | None = None,
     blank_pages: Sequence[int] = (),
+    footer_align: str = "centre",
 ) -> bytes:
     """A report PDF: paragraphs flowed over pages, with a running header and a page-number footer."""
     from reportlab.lib import pdfencrypt
@@ -91,7 +92,13 @@ def make_pdf(
             c.drawCentredString(PAGE_W / 2, PAGE_H - 50, header)
         if footer:
             c.setFont(FONT, 12)
-            c.drawCentredString(PAGE_W / 2, 45, footer.format(n=page))
+            if footer_align == "outer":  # GB/T 9704: odd pages at the right, even pages at the left
+                if page % 2:
+                    c.drawRightString(RIGHT, 45, footer.format(n=page))
+                else:
+                    c.drawString(LEFT, 45, footer.format(n=page))
+            else:
+                c.drawCentredString(PAGE_W / 2, 45, footer.format(n=page))
 
     def new_page() -> None:
         nonlocal page, y

@@ -78,6 +78,12 @@ def test_page_numbers_are_dropped(footer: str) -> None:
     assert read_pdf(data, Path("x.pdf")).text == EXPECTED
 
 
+@pytest.mark.parametrize("footer", ["— {n} —", "{n}"])
+def test_page_numbers_at_the_outer_margin(footer: str) -> None:
+    data = make_pdf(REPORT * 3, footer=footer, footer_align="outer")
+    assert read_pdf(data, Path("x.pdf")).text == FULL
+
+
 @pytest.mark.parametrize("header", ["明川县柳溪乡人民政府", "柳溪乡2023年法治政府建设情况报告（第{n}稿）".replace("{n}", "2")])
 def test_running_header_is_dropped(header: str) -> None:
     data = make_pdf(REPORT * 3, header=header, footer=None)
@@ -252,8 +258,8 @@ def test_ocr_hook_reads_pages_without_text(monkeypatch: pytest.MonkeyPatch) -> N
 
     def ocr_pdf_pages(data: bytes, page_indices: list[int], path: Path) -> dict[int, _FakeOcrPage]:
         calls.append(page_indices)
-        return {i: _FakeOcrPage(text=f"第{i + 1}页扫描件：柳溪乡全年化解矛盾纠纷86件。", confidence=0.8 + 0.1 * i)
-                for i in page_indices}
+        texts = ["柳溪乡全年化解矛盾纠纷86件。", "二、存在的不足和原因"]
+        return {i: _FakeOcrPage(text=texts[i], confidence=0.8 + 0.1 * i) for i in page_indices}
 
     fake = types.ModuleType("pipeline.ocr")
     fake.ocr_available = lambda: True  # type: ignore[attr-defined]
@@ -262,7 +268,7 @@ def test_ocr_hook_reads_pages_without_text(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(pipeline, "ocr", fake, raising=False)
     ex = read_pdf(make_blank_pdf(2), Path("scan.pdf"))
     assert calls == [[0, 1]]
-    assert ex.text == "第1页扫描件：柳溪乡全年化解矛盾纠纷86件。\n第2页扫描件：柳溪乡全年化解矛盾纠纷86件。"
+    assert ex.text == "柳溪乡全年化解矛盾纠纷86件。\n二、存在的不足和原因"
     assert ex.extractor == "pdfium+ocr"
     assert ex.ocr_confidence == pytest.approx(0.85)
 
@@ -311,3 +317,30 @@ def test_docx_and_pdf_renderings_agree(shared: Path) -> None:
         a = _squash(read_docx(docx_path.read_bytes(), docx_path).text)
         b = _squash(read_pdf(pdf_path.read_bytes(), pdf_path).text)
         assert char_difference(a, b) <= 0.02, pdf_path.name
+
+
+def test_rotated_pages_keep_their_order() -> None:
+    import io
+
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(make_pdf(REPORT, footer=None))
+    for i in range(len(pdf)):
+        pdf[i].set_rotation(90)
+    buf = io.BytesIO()
+    pdf.save(buf)
+    # pdfium scrambles the line order of a /Rotate'd page; the reader restores it.
+    assert read_pdf(buf.getvalue(), Path("x.pdf")).text == EXPECTED
+
+
+def test_page_pdfium_cannot_parse_falls_back(report_pdf: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = pdf_mod._pdfium_page
+
+    def broken_page_3(pdf: object, index: int) -> pdf_mod._Page:
+        if index == 2:
+            raise RuntimeError("broken content stream")
+        return real(pdf, index)
+
+    monkeypatch.setattr(pdf_mod, "_pdfium_page", broken_page_3)
+    ex = read_pdf(report_pdf, Path("x.pdf"))
+    assert ex.text == FULL and ex.extractor == "pdfium+pdfplumber"

@@ -1,0 +1,169 @@
+"""Comparison: one value per report and indicator, year-on-year change, ranks among peers, gaps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline.compare import (
+    CompareRow,
+    _rank,
+    combine,
+    compare,
+    compare_store,
+    format_tables,
+    indicator_catalogue,
+    parse_years,
+)
+from pipeline.store import Store
+from tests.test_store import make_record, put
+
+
+def m(value: float, unit: str = "次", qualifier: str = "exact", per: str | None = None) -> dict[str, Any]:
+    return {"value": value, "unit": unit, "qualifier": qualifier, "per": per, "quote": f"开展{value:g}{unit}"}
+
+
+@pytest.mark.parametrize(
+    ("metrics", "value", "unit", "rule"),
+    [
+        ([m(12)], 12, "次", "single"),
+        ([m(12), m(12)], 12, "次", "single"),  # the same figure restated
+        ([m(30, "场"), m(12, "场"), m(8, "次")], 30, "次", "total"),  # a total and its parts; 场 counts as 次
+        ([m(4), m(9), m(6)], 19, "次", "sum"),  # distinct activities
+        ([m(4), m(9), m(6), m(9)], 19, "次", "sum"),  # a repeated part counts once
+        ([m(98.5, "%"), m(100, "%")], 100, "%", "max"),  # rates are never added
+        ([m(1.2, "万元"), m(3000, "元")], 12000, "元", "total"),  # scaled units are converted
+        ([m(5, "次"), m(4, "次"), m(3, "件"), m(6, "次")], 15, "次", "sum; other units left out"),
+        ([m(3, "件"), m(5, "次")], 3, "件", "single; other units left out"),  # tie: the report's first unit
+        ([m(12, "名"), m(12, "人")], 12, "人", "single"),  # 名 and 人 count the same people
+    ],
+)
+def test_combine(metrics: list[dict[str, Any]], value: float, unit: str, rule: str) -> None:
+    got = combine(metrics)
+    assert got is not None
+    assert (got.value, got.unit, got.rule) == (value, unit, rule)
+
+
+def test_combine_marks_approximate_values_and_ignores_empty() -> None:
+    got = combine([m(20, qualifier="more_than"), m(5)])
+    assert got is not None and got.approx and got.value == 20
+    assert combine([]) is None
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [(None, None), ("2023-2024", (2023, 2024)), ("2024", (2024, 2024)), ("2022–2024", (2022, 2024))],
+)
+def test_parse_years(spec: str | None, expected: tuple[int, int] | None) -> None:
+    assert parse_years(spec) == expected
+
+
+@pytest.mark.parametrize("spec", ["2024-2023", "二〇二四", "2022-2023-2024", "x-2024"])
+def test_parse_years_refuses(spec: str) -> None:
+    with pytest.raises(ValueError):
+        parse_years(spec)
+
+
+def _store(tmp_path: Path) -> Store:
+    s = Store(tmp_path / "g.db")
+    put(s, make_record("青石镇", 2023, [("law_study_sessions", 10, "次"), ("enforcement_cases", 25, "件")]))
+    put(s, make_record("青石镇", 2024, [("law_study_sessions", 12, "次"), ("law_study_sessions", 4, "次"),
+                                        ("enforcement_cases", 31, "件")]))
+    put(s, make_record("柳溪乡", 2023, [("law_study_sessions", 8, "次")]))
+    # 柳溪乡 2024 states no law study figure, only a plan and an unlinked quantity
+    put(s, make_record("柳溪乡", 2024, [("other", 7, "个")]))
+    put(s, make_record("柳溪乡", 2024, [("law_study_sessions", 30, "次")], category="plans", salt="plan",
+                       score=0.1))
+    put(s, make_record("云岭街道", 2024, [("law_study_sessions", 16, "次"), ("enforcement_cases", 44, "件")]))
+    # another county: its own peers
+    put(s, make_record("白沙镇", 2024, [("law_study_sessions", 99, "次")], county="东岳县"))
+    # a county-level report is not a township peer
+    put(s, make_record("明川县", 2024, [("law_study_sessions", 50, "次")], level="county"))
+    return s
+
+
+def _row(rows: list[CompareRow], ind: str, town: str, year: int) -> CompareRow:
+    (row,) = [r for r in rows if (r.indicator, r.township, r.year) == (ind, town, year)]
+    return row
+
+
+def test_compare_values_changes_ranks_and_gaps(tmp_path: Path) -> None:
+    with _store(tmp_path) as s:
+        rows = compare_store(s)
+    assert {r.indicator for r in rows} == {"law_study_sessions", "enforcement_cases"}  # `other` never compared
+    assert all(r.level == "township" for r in rows)
+
+    q24 = _row(rows, "law_study_sessions", "青石镇", 2024)
+    assert (q24.status, q24.value, q24.rule) == ("reported", 12, "total")
+    assert (q24.previous, q24.change, q24.change_pct) == (10, 2, 20.0)
+    assert (q24.rank, q24.peers) == (2, 2)  # 云岭街道 16 is first; 白沙镇 is in another county
+    assert (_row(rows, "law_study_sessions", "云岭街道", 2024).rank, _row(rows, "law_study_sessions", "白沙镇", 2024).rank) == (1, 1)
+    assert _row(rows, "law_study_sessions", "柳溪乡", 2023).rank == 2
+
+    # the plan figure is not a result, and the better-scored report of 柳溪乡 2024 is the one used
+    gap = _row(rows, "law_study_sessions", "柳溪乡", 2024)
+    assert (gap.status, gap.value) == ("not_stated", None)
+    assert _row(rows, "law_study_sessions", "云岭街道", 2023).status == "no_report"
+
+    cases = _row(rows, "enforcement_cases", "青石镇", 2024)
+    assert (cases.change, cases.rank) == (6, None)  # "~": context only, never ranked
+
+
+def test_compare_filters(tmp_path: Path) -> None:
+    with _store(tmp_path) as s:
+        rows = compare_store(s, indicators=["enforcement_cases"], years=(2024, 2024))
+        assert {(r.indicator, r.year) for r in rows} == {("enforcement_cases", 2024)}
+        assert _row(rows, "enforcement_cases", "青石镇", 2024).previous is None  # 2023 is outside the range
+        county = compare_store(s, level="county")
+        assert {(r.township, r.value) for r in county} == {("明川县", 50)}
+        both = compare_store(s, level=None)
+        assert {r.level for r in both} == {"township", "county"}
+
+
+def test_missing_county_is_the_only_county_named(tmp_path: Path) -> None:
+    docs = [
+        {"sha256": "a", "status": "ok", "entity": "青石镇", "county": "明川县", "level": "township", "year": 2024, "sources": ["a"]},
+        {"sha256": "b", "status": "ok", "entity": "柳溪乡", "county": None, "level": "township", "year": 2024, "sources": ["b"]},
+    ]
+    metrics = [{"sha256": k, "indicator": "publicity_events", "value": v, "unit": "场", "category": "achievements"}
+               for k, v in (("a", 10), ("b", 20))]
+    rows = compare(docs, metrics)
+    assert {(r.township, r.county, r.rank) for r in rows} == {("青石镇", "明川县", 2), ("柳溪乡", "明川县", 1)}
+    docs.append({**docs[0], "sha256": "c", "entity": "白沙镇", "county": "东岳县", "sources": ["c"]})
+    assert {r.county for r in compare(docs, metrics)} == {"明川县", "东岳县", ""}  # two counties: no guessing
+
+
+@pytest.mark.parametrize(
+    ("direction", "values", "ranks"),
+    [
+        ("↑", [5, 9, 9, 1], [3, 1, 1, 4]),
+        ("↓", [5, 9, 9, 1], [2, 3, 3, 1]),
+    ],
+)
+def test_rank_direction_and_ties(direction: str, values: list[float], ranks: list[int]) -> None:
+    rows = [CompareRow("x", "x", direction, "明川县", "township", f"镇{i}", 2024, "reported", value=v, unit="次")
+            for i, v in enumerate(values)]
+    _rank(rows)
+    assert [r.rank for r in rows] == ranks and {r.peers for r in rows} == {4}
+
+
+def test_catalogue_reads_the_lexicon_file(tmp_path: Path) -> None:
+    lex = tmp_path / "indicators.toml"
+    lex.write_text(
+        '[indicators.law_study_sessions]\nname = "学法次数"\ndirection = "up"\n\n'
+        '[indicators.new_thing]\nname_zh = "新指标"\ndir = "↓"\n', "utf-8")
+    cat = indicator_catalogue(lex)
+    assert (cat["law_study_sessions"].name, cat["law_study_sessions"].direction) == ("学法次数", "↑")
+    assert (cat["new_thing"].name, cat["new_thing"].direction) == ("新指标", "↓")
+    assert cat["enforcement_cases"].direction == "~"  # from the taxonomy
+    assert indicator_catalogue(tmp_path / "absent.toml")["publicity_events"].name == "普法宣传活动"
+
+
+def test_format_tables(tmp_path: Path) -> None:
+    with _store(tmp_path) as s:
+        text = format_tables(compare_store(s, indicators=["law_study_sessions"]))
+    assert "law_study_sessions  会前学法、集体学法、专题学法  ↑  [次]  — 明川县 township" in text
+    assert "12 (+2, +20%) #2/2" in text and "— not stated" in text and "· no report" in text
+    assert format_tables([]).startswith("no comparable metrics")

@@ -1,0 +1,473 @@
+"""Completeness and quality checks (issue 5): every rule both ways, the seed report, the dev corpus.
+
+Fixtures in tests/data/completeness are fictional reports written for the
+project (青石镇, 柳溪乡, 云岭街道 of 明川县). Each rule runs on a report built
+directly (only normalisation, the checker's own reading of the text) and
+through the whole pipeline (``analyze_text``), so the verdicts do not depend
+on one stage being perfect.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline.completeness import check_report, format_verdict, guess_entity, load_checklist
+from pipeline.errors import ConfigError
+from pipeline.normalise import normalise
+from pipeline.run import Resources, analyze_text
+from pipeline.types import CheckItem, Heading, Paragraph, Report
+
+DATA = Path(__file__).resolve().parent / "data" / "completeness"
+BASE = (DATA / "qingshi-2023.txt").read_text("utf-8")
+MODES = ("direct", "pipeline")
+
+
+def direct(text: str, checklist_path: Path | None = None, **meta: Any) -> Report:
+    """A report with only normalisation done: the checker's fallback reading."""
+    n = normalise(text)
+    report = Report(source="<test>", text=text, norm=n.text, norm_map=n.offsets, **meta)
+    check_report(report, load_checklist(checklist_path))
+    return report
+
+
+def run(mode: str, text: str, resources: Resources) -> Report:
+    return direct(text) if mode == "direct" else analyze_text(text, "report.txt", resources)
+
+
+def items(report: Report) -> dict[str, CheckItem]:
+    assert report.completeness is not None
+    return {i.id: i for i in report.completeness.items}
+
+
+def cut(text: str, start: str, end: str | None) -> str:
+    """Remove the part of ``text`` from the line starting with ``start`` up to the line starting with ``end``."""
+    i = text.index("\n" + start) + 1
+    j = text.index("\n" + end, i) + 1 if end else len(text)
+    return text[:i] + text[j:]
+
+
+def replace_section(text: str, start: str, end: str, body: str) -> str:
+    i = text.index("\n" + start) + 1
+    i = text.index("\n", i) + 1  # keep the heading line
+    j = text.index("\n" + end, i) + 1
+    return text[:i] + body + "\n" + text[j:]
+
+
+# -- the checklist ------------------------------------------------------------
+
+
+def test_default_checklist_has_the_five_parts() -> None:
+    cl = load_checklist()
+    assert [p.id for p in cl.parts] == ["achievements", "shortcomings", "responsibility", "plans", "other"]
+    assert [p.required for p in cl.parts] == [True, True, True, True, False]
+    assert {"R02", "R03", "R03B", "R04", "R04B", "R05", "R06", "R07", "R08", "R09", "R10", "R11", "R14"} <= set(
+        cl.rules
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("x = [", "invalid TOML"),
+        ("[rules.R02]\ncolour = 1\n", "unknown key(s) colour"),
+        ("[rules.R99]\nlabel = 'x'\n", "unknown rule"),
+        ("[rules.R05]\npatterns = ['(']\n", "invalid regular expression"),
+        ("[rules.R02]\nseverity = 'fatal'\n", "severity must be one of"),
+        ("[rules.R09]\nsubmission = '13-40'\n", "month-day"),
+        ("[rules.R03B]\ncontainment = 2\n", "between 0 and 1"),
+        ("[parts.other]\nrequired = 'yes'\n", "true or false"),
+        ("[[extra]]\nid = 'X1'\nlabel = 'x'\npatterns = ['a']\nwhen = 'sometimes'\n", "present"),
+        ("[[extra]]\nid = 'X1'\nlabel = 'x'\npatterns = ['a']\npart = 'nowhere'\n", "unknown part"),
+    ],
+)
+def test_malformed_checklist_names_file_and_problem(tmp_path: Path, content: str, problem: str) -> None:
+    path = tmp_path / "county.toml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError) as exc:
+        load_checklist(path)
+    assert str(path) in str(exc.value) and problem in str(exc.value)
+    assert exc.value.code == "bad_config"
+
+
+def test_missing_checklist_file_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not found"):
+        load_checklist(tmp_path / "nope.toml")
+
+
+def test_county_file_is_merged_over_the_default(tmp_path: Path) -> None:
+    path = tmp_path / "county.toml"
+    path.write_text(
+        "[parts.other]\nrequired = true\nseverity = 'error'\n"
+        "[rules.R09]\nsubmission = '02-15'\n"
+        "[rules.R10]\nenabled = false\n",
+        encoding="utf-8",
+    )
+    text = cut(BASE, "五、其他需要报告的情况", None) + "\n青石镇人民政府\n2024年2月20日\n"
+    r = direct(text, path)
+    it = items(r)
+    assert it["other"].status == "missing" and "other" in r.completeness.missing  # type: ignore[union-attr]
+    assert it["R09"].status == "error" and "2024-02-15" in it["R09"].message
+    assert "R10" not in it
+    # The default keeps "other" optional and 1 March.
+    it = items(direct(text))
+    assert it["other"].status == "info" and it["other"].present is False
+    assert it["R09"].status == "ok"
+
+
+@pytest.mark.parametrize(
+    ("when", "patterns", "part", "fires"),
+    [
+        ("absent", "['述法']", "responsibility", True),
+        ("absent", "['亲自主持']", "responsibility", False),
+        ("present", "['群体性事件']", None, True),
+        ("present", "['安全生产']", None, False),
+    ],
+)
+def test_extra_county_rule(tmp_path: Path, when: str, patterns: str, part: str | None, fires: bool) -> None:
+    path = tmp_path / "county.toml"
+    part_line = f"part = '{part}'\n" if part else ""
+    path.write_text(
+        f"[[extra]]\nid = 'X01'\nlabel = '县定检查'\nseverity = 'warning'\nwhen = '{when}'\n{part_line}patterns = {patterns}\n",
+        encoding="utf-8",
+    )
+    assert items(direct(BASE, path))["X01"].status == ("warning" if fires else "ok")
+
+
+# -- the five parts ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_complete_report_passes_every_rule(mode: str, resources: Resources) -> None:
+    r = run(mode, BASE, resources)
+    it = items(r)
+    for pid in ("achievements", "shortcomings", "responsibility", "plans", "other"):
+        assert it[pid].present is True and it[pid].status == "ok" and it[pid].where == "heading" and it[pid].own_section
+    bad = {k: (v.status, v.message) for k, v in it.items() if v.status not in ("ok", "info")}
+    assert bad == {}
+    assert r.completeness.missing == [] and r.completeness.score == 1.0  # type: ignore[union-attr]
+    assert "青石镇" in r.completeness.summary and "齐全" in r.completeness.summary  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(
+    ("start", "end", "part", "status"),
+    [
+        ("一、2023年度", "二、2023年度", "achievements", "missing"),
+        ("二、2023年度", "三、党政", "shortcomings", "missing"),
+        ("三、党政", "四、2024年度", "responsibility", "missing"),
+        ("四、2024年度", "五、其他", "plans", "missing"),
+        ("五、其他", "青石镇人民政府", "other", "info"),
+    ],
+)
+def test_part_removed_is_judged_absent(
+    mode: str, start: str, end: str, part: str, status: str, resources: Resources
+) -> None:
+    r = run(mode, cut(BASE, start, end), resources)
+    it = items(r)[part]
+    assert it.present is False and it.status == status
+    assert (part in r.completeness.missing) == (status == "missing")  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_three_part_report_with_duty_in_a_paragraph(mode: str, resources: Resources) -> None:
+    """云岭街道: 工作开展情况 / 存在的问题 / 下一步工作打算; the duty inside the first part."""
+    r = run(mode, (DATA / "yunling-2023-three-part.txt").read_text("utf-8"), resources)
+    it = items(r)
+    assert all(it[p].present for p in ("achievements", "shortcomings", "responsibility", "plans"))
+    resp = it["responsibility"]
+    assert resp.status == "ok" and resp.where == "paragraph" and resp.own_section is False
+    assert "第一责任人" in (resp.evidence or "")
+    assert it["other"].present is False and it["other"].status == "info"
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ("镇党委书记认真履行推进法治建设第一责任人职责，亲自主持专题会议2次。", "ok"),
+        ("镇党委书记、镇长认真履行法治建设第一责任人职责，法治建设各项工作有序推进，取得较好效果。", "warning"),
+    ],
+)
+def test_responsibility_without_concrete_action_is_thin(body: str, status: str) -> None:
+    text = replace_section(BASE, "三、党政", "四、2024年度", body)
+    assert items(direct(text))["responsibility"].status == status
+
+
+def test_parts_from_classifier_categories_count() -> None:
+    """Thematic headings only: the classify stage's labels are what finds the parts."""
+    text = "青石镇2023年法治政府建设情况报告\n一、强化组织保障\n镇党委书记主持会议研究法治工作。\n二、明确来年方向\n继续抓好执法规范化。\n"
+    n = normalise(text)
+    r = Report(
+        source="t",
+        text=text,
+        norm=n.text,
+        norm_map=n.offsets,
+        title="青石镇2023年法治政府建设情况报告",
+        title_span=(0, 17),
+    )
+    h1, h2 = text.index("一、"), text.index("二、")
+    p1, p2 = text.index("镇党委"), text.index("继续")
+    r.headings = [
+        Heading("一、强化组织保障", 1, h1, h1 + 8, category="responsibility", category_source="model"),
+        Heading("二、明确来年方向", 1, h2, h2 + 8, category="plans", category_source="model"),
+    ]
+    r.paragraphs = [
+        Paragraph(text[p1 : text.index("\n", p1)], p1, text.index("\n", p1), heading=0, category="responsibility"),
+        Paragraph(text[p2 : text.index("\n", p2)], p2, text.index("\n", p2), heading=1, category="plans"),
+    ]
+    check_report(r, load_checklist())
+    it = items(r)
+    assert it["responsibility"].present and it["responsibility"].where == "heading"
+    assert it["plans"].present and it["plans"].evidence == "二、明确来年方向"
+    assert it["shortcomings"].status == "missing" and it["achievements"].status == "missing"
+
+
+# -- quality rules, each both ways -----------------------------------------------------
+
+VAGUE_SHORTCOMINGS = "（一）执法队伍力量偏弱，执法文书制作不够规范。\n（二）普法方式比较单一，偏远村组覆盖不足。"
+VAGUE_PLANS = "（一）进一步加强执法队伍建设，提升执法水平。\n（二）继续深化普法宣传，营造良好法治氛围。"
+COPIED_PLANS = "（一）部分执法人员同时承担多项工作，执法文书制作不够规范。\n（二）普法方式比较单一，偏远村组覆盖不足。"
+
+Variant = Callable[[str], str]
+RULE_CASES: list[tuple[str, Variant, str]] = [
+    ("R02", lambda t: replace_section(t, "二、2023年度", "三、党政", VAGUE_SHORTCOMINGS), "warning"),
+    ("R03", lambda t: replace_section(t, "四、2024年度", "五、其他", VAGUE_PLANS), "warning"),
+    ("R03B", lambda t: replace_section(t, "四、2024年度", "五、其他", COPIED_PLANS), "warning"),
+    ("R04", lambda t: t.replace("关于2023年度", "关于2022年度", 1), "error"),
+    ("R04B", lambda t: t.replace("（二）规范行政执法。", "（二）规范行政执法。2021年，我镇"), "warning"),
+    ("R04B", lambda t: t.replace("一、2023年度推进", "一、2022年度推进"), "warning"),
+    ("R05", lambda t: t.replace("6次", "*次"), "error"),
+    ("R05", lambda t: t.replace("镇村两级", "XX镇村两级"), "error"),
+    ("R05", lambda t: t.replace("2023年，青石镇", "20xx年，某镇"), "error"),
+    ("R08", lambda t: t.replace("（三）化解矛盾纠纷。", "（三）完善立法体系，提高立法质量。"), "warning"),
+    ("R08", lambda t: t.replace("（三）化解矛盾纠纷。", "（三）依法制定规章2件。"), "warning"),
+    ("R09", lambda t: t.replace("2024年2月20日", "2024年3月18日"), "error"),
+    ("R09", lambda t: t.replace("2024年2月20日", "2022年12月1日"), "error"),
+    ("R10", lambda t: t.replace("（一）抓好学法用法", "1、抓好学法用法"), "info"),
+    ("R10", lambda t: t.replace("（二）规范行政执法", "二）规范行政执法"), "info"),
+    (
+        "R11",
+        lambda t: replace_section(
+            t, "一、2023年度", "二、2023年度", "（一）抓好学法用法。组织干部学习法律法规，法治意识不断增强。"
+        ),
+        "warning",
+    ),
+    (
+        "R14",
+        lambda t: t.replace("关于2023年度法治政府建设情况的报告", "关于2023年度政府信息公开工作年度报告", 1),
+        "error",
+    ),
+]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(
+    ("rule", "variant", "status"), RULE_CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(RULE_CASES)]
+)
+def test_rule_fires_on_variant_and_not_on_base(
+    mode: str, rule: str, variant: Variant, status: str, resources: Resources
+) -> None:
+    base = items(run(mode, BASE, resources))[rule]
+    assert base.status == "ok", base.message
+    fired = items(run(mode, variant(BASE), resources))[rule]
+    assert fired.status == status, fired.message
+    assert fired.evidence, "a fired rule quotes its evidence"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_weak_report_is_flagged_on_every_count(mode: str, resources: Resources) -> None:
+    r = run(mode, (DATA / "liuxi-2023-weak.txt").read_text("utf-8"), resources)
+    it = items(r)
+    expected = {
+        "responsibility": "missing",
+        "R02": "warning",
+        "R03": "warning",
+        "R03B": "warning",
+        "R04B": "warning",
+        "R08": "warning",
+        "R09": "error",
+        "R10": "info",
+        "R11": "warning",
+    }
+    assert {k: it[k].status for k in expected} == expected
+    assert "2022年" in (it["R04B"].evidence or "")
+    assert r.completeness.score < 0.5  # type: ignore[union-attr]
+    assert "第一责任人" in r.completeness.summary  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("（三）设立基层立法联系点，收集立法建议9条。", False),
+        ("（三）建立法治宣传队伍，成立法律服务站。", False),
+        ("（三）学习《中华人民共和国立法法》。", False),
+        ("（三）推进行政立法工作。", True),
+    ],
+)
+def test_level_rule_spares_what_a_township_may_do(text: str, fires: bool) -> None:
+    r = direct(BASE.replace("（三）化解矛盾纠纷。", text))
+    assert items(r)["R08"].status == ("warning" if fires else "ok")
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("（二）规范行政执法。较2022年增长5%。", False),
+        ("（二）规范行政执法。自2019年以来持续开展。", False),
+        ("（二）规范行政执法。我镇2021年被评为示范镇。", False),
+        ("（二）规范行政执法。2022年，我镇", True),
+    ],
+)
+def test_stray_year_needs_a_copy_pattern(text: str, fires: bool) -> None:
+    r = direct(BASE.replace("（二）规范行政执法。", text))
+    assert items(r)["R04B"].status == ("warning" if fires else "ok")
+
+
+def test_placeholders_are_not_confused_with_normal_text() -> None:
+    text = BASE.replace(
+        "（二）规范行政执法。", "（二）规范行政执法。村民张某某与邻居的纠纷依法调解，二〇二三年起实行。"
+    )
+    assert items(direct(text))["R05"].status == "ok"
+
+
+def test_publication_after_first_of_april_is_a_warning() -> None:
+    text = "发布日期：2024-04-15\n" + BASE
+    it = items(direct(text))["R09"]
+    assert it.status == "warning" and "2024-04-15" in it.message
+
+
+def test_verdict_table_lists_every_item() -> None:
+    r = direct(BASE.replace("6次", "*次"))
+    table = format_verdict(r)
+    assert "R05" in table and "✗" in table and "*次" in table
+
+
+@pytest.mark.parametrize(
+    ("title", "entity"),
+    [
+        ("青石镇人民政府关于2023年度法治政府建设情况的报告", "青石镇"),
+        ("中共明川县柳溪乡委员会 明川县柳溪乡人民政府关于2023年法治政府建设情况的报告", "柳溪乡"),
+        ("明川县云岭街道2023年法治政府建设工作报告", "云岭街道"),
+        ("明川县人民政府关于2023年度法治政府建设情况的报告", "明川县"),
+    ],
+)
+def test_guess_entity_from_title(title: str, entity: str) -> None:
+    assert guess_entity(title) == entity
+
+
+def test_error_report_gets_no_verdict() -> None:
+    r = Report(source="x", status="error", error={"code": "empty", "message": "x"})
+    check_report(r, load_checklist())
+    assert r.completeness is None
+
+
+# -- the seed report (../shared, skipped when absent) -------------------------------------
+
+
+def _seed(dev_docs: list[dict[str, Any]]) -> str:
+    doc = next((d for d in dev_docs if d["id"] == "seed-pianbai-2023"), None)
+    if doc is None:
+        pytest.skip("seed report not in the dev corpus")
+    return str(doc["text"])
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_seed_parts_and_causes(mode: str, dev_docs: list[dict[str, Any]], resources: Resources) -> None:
+    r = run(mode, _seed(dev_docs), resources)
+    it = items(r)
+    assert {p: it[p].present for p in ("achievements", "shortcomings", "responsibility", "plans", "other")} == {
+        "achievements": True,
+        "shortcomings": True,
+        "responsibility": True,
+        "plans": True,
+        "other": False,
+    }
+    resp = it["responsibility"]
+    assert resp.where == "paragraph" and resp.own_section is False and resp.status == "ok"
+    assert "第一责任人" in (resp.evidence or "")
+    assert it["shortcomings"].own_section is True
+    assert r.completeness.missing == []  # type: ignore[union-attr]
+    causes = it["R02"]
+    assert causes.status == "ok" and "身兼多职，工作繁琐，导致" in (causes.evidence or "")
+    # The evidence points at the quote in the visible text.
+    assert causes.start is not None and r.text[causes.start :].startswith(causes.evidence[:10])  # type: ignore[index]
+
+
+SEED_VARIANTS: list[tuple[str, Callable[[str], str], str, str]] = [
+    (
+        "shortcomings removed",
+        lambda t: t[: t.index("二、存在的不足和原因")] + t[t.index("三、下一年度") :],
+        "shortcomings",
+        "missing",
+    ),
+    ("title year changed", lambda t: t.replace("关于2023年", "关于2022年", 1), "R04", "error"),
+    ("numbers replaced by *", lambda t: re.sub(r"(?<![\d年（(-])\d{1,4}(?=[次人件户个名])", "*", t), "R05", "error"),
+]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(("name", "variant", "rule", "status"), SEED_VARIANTS, ids=[v[0] for v in SEED_VARIANTS])
+def test_seed_variants_are_flagged(
+    mode: str,
+    name: str,
+    variant: Callable[[str], str],
+    rule: str,
+    status: str,
+    dev_docs: list[dict[str, Any]],
+    resources: Resources,
+) -> None:
+    seed = _seed(dev_docs)
+    assert items(run(mode, seed, resources))[rule].status == "ok"
+    assert items(run(mode, variant(seed), resources))[rule].status == status
+
+
+# -- the dev corpus ----------------------------------------------------------------------
+
+
+def test_no_visible_part_is_judged_missing(dev_docs: list[dict[str, Any]], resources: Resources) -> None:
+    """A part the gold headings show (category of any heading) is never reported missing.
+
+    Measured 2026-11-29 with the structure/classify stages as they were: 0 of
+    128 documents had a visible part judged missing (most dev texts are cut
+    off after ~700 characters, so later parts are legitimately absent).
+    """
+    wrong = []
+    for doc in dev_docs:
+        gold = doc["gold"]
+        if not gold.get("is_report"):
+            continue
+        r = analyze_text(doc["text"], "report.txt", resources)
+        visible = {h["category"] for h in gold.get("headings") or []}
+        wrong += [(doc["id"], part) for part in r.completeness.missing if part in visible]  # type: ignore[union-attr]
+    assert wrong == []
+
+
+# -- the command line ------------------------------------------------------------------------
+
+
+def test_cli_check_table_json_and_bad_checklist(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    (tmp_path / "qingshi.txt").write_text(BASE, encoding="utf-8")
+    (tmp_path / "liuxi.txt").write_text(BASE.replace("青石镇", "柳溪乡"), encoding="utf-8")
+    runner = CliRunner()
+    res = runner.invoke(app, ["check", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    assert "R07" in res.stdout and "雷同" in res.stdout and "score" in res.stdout
+    res = runner.invoke(app, ["check", str(tmp_path / "qingshi.txt"), "--format", "json"])
+    assert res.exit_code == 0
+    records = [json.loads(line) for line in res.stdout.splitlines() if line.strip()]
+    assert len(records) == 1 and records[0]["completeness"]["missing"] == []
+    assert {i["id"] for i in records[0]["completeness"]["items"]} >= {"achievements", "R02", "R05", "R07"}
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[rules.R02]\nseverity = 'fatal'\n", encoding="utf-8")
+    res = runner.invoke(app, ["check", str(tmp_path / "qingshi.txt"), "--checklist", str(bad)])
+    assert res.exit_code == 2 and "bad.toml" in res.output

@@ -1,0 +1,120 @@
+"""The HTML review: self-contained, escaped, and rendered by a real browser without console errors.
+
+The browser test runs headless Chromium (``apt-get install -y chromium``) and
+is skipped only when no Chromium is installed.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pipeline.review import chart_svg, render_review
+from pipeline.compare import CompareRow
+from pipeline.store import Store
+from tests.test_store import make_record, put
+
+HOSTILE_TITLE = '<script>alert("x")</script>青石镇'
+HOSTILE_QUOTE = '<img src=x onerror=alert(1)>'
+
+
+def _store(tmp_path: Path) -> Store:
+    s = Store(tmp_path / "g.db")
+    put(s, make_record("青石镇", 2023, [("law_study_sessions", 10, "次"), ("publicity_events", 20, "场")]))
+    put(s, make_record("青石镇", 2024, [("law_study_sessions", 12, "次"), ("publicity_events", 26, "场")],
+                       parts={"achievements": True, "shortcomings": True, "responsibility": True}, score=1.0))
+    put(s, make_record("柳溪乡", 2024, [("law_study_sessions", 7, "次")], title=HOSTILE_TITLE,
+                       quote_prefix=HOSTILE_QUOTE, parts={"achievements": True, "shortcomings": False, "responsibility": False},
+                       score=0.6))
+    put(s, make_record(status="error", entity="旧格式"), "旧格式报告.doc")
+    return s
+
+
+@pytest.fixture()
+def page(tmp_path: Path) -> str:
+    with _store(tmp_path) as s:
+        return render_review(s)
+
+
+def test_everything_is_inline(page: str) -> None:
+    assert not re.search(r"""<(link|img|iframe)\b|\bsrc\s*=|url\(|@import|https?://""", page.replace(
+        "&lt;img src=x", ""))  # the escaped hostile quote is text, not a tag
+
+
+def test_document_text_is_escaped(page: str) -> None:
+    assert HOSTILE_TITLE not in page and "<script>alert" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;青石镇" in page
+    assert HOSTILE_QUOTE not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert page.count("<script>") == 1  # ours only
+
+
+def test_sections_are_all_there(page: str) -> None:
+    assert page.count('<svg ') == 2  # law_study_sessions and publicity_events
+    matrix = page[page.index('id="matrix"'):page.index("</table>", page.index('id="matrix"'))]
+    assert matrix.count("<tr>") == 1 + 3  # header + three ok reports
+    assert matrix.count('class="miss"') == 1 + 2 + 0  # 青石镇2023 responsibility; 柳溪乡 shortcomings, responsibility
+    assert "responsibility的证据" in matrix  # evidence for hover and click
+    assert "旧格式报告.doc" in page[page.index('id="failures"'):]
+    assert "会前学法、集体学法、专题学法" in page  # Chinese indicator names
+
+
+def test_chart_draws_gaps_as_dashes() -> None:
+    rows = [
+        CompareRow("x", "x", "↑", "明川县", "township", "青石镇", 2023, "reported", value=4, unit="次"),
+        CompareRow("x", "x", "↑", "明川县", "township", "青石镇", 2024, "reported", value=8, unit="次"),
+        CompareRow("x", "x", "↑", "明川县", "township", "柳溪乡", 2024, "not_stated"),
+    ]
+    svg = chart_svg(rows)
+    assert svg.count('class="bar"') == 2
+    heights = [float(h) for h in re.findall(r'class="bar"[^>]*height="([\d.]+)"', svg)]
+    assert heights[1] == pytest.approx(2 * heights[0])
+    assert "柳溪乡 2023: no data" in svg and "柳溪乡 2024: — not stated" in svg
+
+
+def _chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome"):
+        if path := shutil.which(name):
+            return path
+    return None
+
+
+def test_review_renders_in_headless_chromium(tmp_path: Path) -> None:
+    browser = _chromium()
+    if browser is None:
+        pytest.skip("no Chromium installed (apt-get install -y chromium)")
+    from lxml import html as lhtml
+
+    Image = pytest.importorskip("PIL.Image")  # Pillow comes with reportlab (the test extra)
+
+    with _store(tmp_path) as s:
+        (tmp_path / "review.html").write_text(render_review(s), "utf-8")
+    url = (tmp_path / "review.html").as_uri()
+    common = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+              f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr", "--v=0",
+              "--window-size=1280,2000"]
+    dom = subprocess.run([*common, "--dump-dom", url], capture_output=True, text=True, timeout=120)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    console = [line for line in dom.stderr.splitlines() if ":CONSOLE" in line]
+    assert console == []  # no error, no warning, no log from the page
+
+    tree = lhtml.fromstring(dom.stdout)
+    assert tree.xpath("//body/@data-ready") == ["1"]  # the script ran to its end
+    assert len(tree.xpath('//table[@id="matrix"]/tbody/tr')) == 3
+    assert len(tree.xpath('//table[@id="matrix"]//td[@class="miss"]')) == 3
+    assert len(tree.xpath("//svg")) == 2 and len(tree.xpath('//svg//rect[@class="bar"]')) == 5
+    assert "旧格式报告.doc" in "".join(tree.xpath('//section[@id="failures"]//text()'))
+    assert not tree.xpath("//script[contains(., 'alert')]")  # the hostile title stayed text
+
+    shot = tmp_path / "review.png"
+    run = subprocess.run([*common, f"--screenshot={shot}", url], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and shot.is_file(), run.stderr[-2000:]
+    img = Image.open(shot).convert("RGB")
+    assert img.size == (1280, 2000)
+    colours = {c for _, c in img.getcolors(maxcolors=1 << 20) or []}
+    assert (0xE3, 0xF4, 0xE1) in colours  # matrix: a present part
+    assert (0xFD, 0xE2, 0xE1) in colours  # matrix: a missing part
+    assert (0x4E, 0x79, 0xA7) in colours and (0xF2, 0x8E, 0x2B) in colours  # chart bars of both years
