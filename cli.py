@@ -26,6 +26,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain click help: rendering it with rich imports rich and markdown-it, which
+    # more than doubles the start-up of `govreport --help` (0.18 s -> 0.07 s CPU).
+    rich_markup_mode=None,
 )
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2

@@ -16,9 +16,12 @@ other. The order of decisions:
    opened by an unmarked canonical line, or, in reports with no usable
    headings, the model's call.
 
-The model (:class:`SectionClassifier`) is a scikit-learn estimator: hashed
-character n-grams and jieba words, TF-IDF, logistic regression. Hashing keeps
-no vocabulary, so the saved model holds no text of the documents it saw.
+The model (:class:`SectionClassifier`) follows the scikit-learn estimator
+contract: hashed character n-grams, jieba words and cue-word counts, TF-IDF,
+logistic regression. scikit-learn fits it; applying it needs only numpy, so a
+process start does not pay scikit-learn's import. Hashing keeps no vocabulary:
+the saved model holds no text of the documents it saw. ``govreport train``
+(:func:`train_classifier`) rebuilds it with a model card of held-out scores.
 """
 
 from __future__ import annotations
@@ -69,7 +72,7 @@ _CLAUSE_RE = re.compile(r"[，,。；;：:]")
 _YEAR_RE = re.compile(r"((?:19|20)\d\d)\s*年")
 # Preamble: "现将…情况报告如下：", "…汇报如下".
 _INTRO_RE = re.compile(r"(报告|汇报|总结|说明)如下[:：]?\s*$|现将.{0,40}(报告|汇报)")
-# Closing lines: a date, the issuing organ, 特此报告, page furniture.
+# Closing lines: a date, the issuing organ, 特此报告.
 _DATE_RE = re.compile(r"^\s*(?:(?:19|20)\d\d|[二〇零○一二三四五六七八九]{4})\s*年.{1,3}月.{1,4}日\s*$")
 _ORGAN_RE = re.compile(r"(人民政府|委员会|办事处|党委|党工委|政府|局|办公室|司法所)\s*$")
 _CLOSING_RE = re.compile(r"^\s*特此(报告|汇报)[。.]?\s*$")
@@ -386,7 +389,7 @@ def load_classifier(
         return None
     try:
         with gzip.open(path, "rb") as fh:
-            bundle = pickle.load(fh)  # noqa: S301 - our own model file, shipped in the repo
+            bundle = pickle.load(fh)
     except Exception as exc:  # noqa: BLE001 - any unpickling failure means "no model"
         say(f"section classifier at {path} cannot be loaded ({type(exc).__name__}); falling back to rules")
         return None
@@ -579,7 +582,7 @@ def viterbi(probs: Sequence[dict[str, float]], state: str | None = None, end: st
     lo = _RANK.get(state, 1) if state != "other" else 1
     hi = _RANK.get(end, 4) if end != "other" else 4
     cats = tuple(c for c in CATEGORIES if lo <= _RANK[c] <= hi and (c != "other" or end is None)) or CATEGORIES
-    log = lambda x: math.log(max(x, 1e-9))  # noqa: E731
+    log = lambda x: math.log(max(x, 1e-9))
     start = {c: (_transition(state, c) if state in _RANK else _START[c]) for c in cats}
     score = {c: log(start[c]) + log(probs[0].get(c, 0.0)) for c in cats}
     back: list[dict[str, str]] = []
@@ -787,7 +790,6 @@ def ext_samples(ext_text_dir: Path) -> list[Sample]:
         text = path.read_text("utf-8", errors="replace")
         doc_id = "ext:" + path.stem
         current: str | None = None
-        found = False
         for line in text.splitlines():
             m = _GWR_L1_RE.match(line.replace("\u200b", ""))
             if m and not any(c in m.group(2) for c in "。；"):
@@ -796,7 +798,6 @@ def ext_samples(ext_text_dir: Path) -> list[Sample]:
                     current = "achievements"
                 else:
                     current = "plans"
-                found = True
                 samples.append(Sample(doc_id, line.strip(), current, "heading", "ext", 1))
                 continue
             if current is None or not _is_body(line):

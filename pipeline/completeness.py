@@ -54,8 +54,8 @@ _RULE_SCHEMA: dict[str, dict[str, str]] = {
     "R04": {},
     "R04B": {"allow_before": "strings", "allow_after": "strings"},
     "R05": {"patterns": "patterns"},
-    "R06": {"min_share": "ratio"},
-    "R07": {"min_share": "ratio"},
+    "R06": {"min_share": "ratio", "info_share": "ratio"},
+    "R07": {"min_share": "ratio", "info_share": "ratio"},
     "R08": {"levels": "strings", "patterns": "patterns"},
     "R09": {"submission": "monthday", "publication": "monthday", "publication_severity": "severity"},
     "R10": {},
@@ -797,11 +797,14 @@ def _check_part(doc: Doc, part: PartSpec) -> CheckItem:
         if where == "heading":
             text = "".join(x.text for x in doc.regions.get(part.id, []) if x is not u)
         else:
-            i = next(k for k, x in enumerate(units) if x is u)
-            nxt = next((x for x in units[i + 1 :] if x.kind == "paragraph"), None)
-            text = u.text + (nxt.text if nxt else "")
+            text = u.text
+            if len(u.text) - (span[1] - span[0]) < 15:
+                # The duty stated as a paragraph of its own: the details follow in the next one.
+                i = next(k for k, x in enumerate(units) if x is u)
+                nxt = next((x for x in units[i + 1 :] if x.kind in ("paragraph", "heading")), None)
+                text += nxt.text if nxt else ""
         # Too little text to judge (a truncated copy): no verdict on thinness.
-        if len(text) >= 30 and not _matches(part.actions, text):
+        if len(text) >= 25 and not _matches(part.actions, text):
             item.status = "warning"
             item.severity = "warning"
             item.message += "；只有原则性表述，没有具体履职行动"

@@ -19,8 +19,9 @@ Each one is linked to an indicator id through the lexicon in
 A candidate indicator must be counted in the quantity's measure word (the cue
 regexes are compiled per measure word), so a cue never turns "法治讲座…500人次"
 into a count of lectures. Whatever finds no indicator is ``other``. The
-tokenizer (any object with ``.cut``) only trims the noun after a measure word to
-whole words; it is run on a 14-character window, never on the whole text.
+tokenizer (any object with ``.cut``), when given, only trims the noun after a
+measure word to whole words; it is run on a 14-character window, never on the
+whole text.
 """
 
 from __future__ import annotations
@@ -492,9 +493,16 @@ class _Categories:
         return self._heads[j][2] if j >= 0 else "other"
 
 
-def extract_metrics(report: Report, lexicon: Lexicon, tokenizer: Any) -> None:
-    """Set ``report.metrics`` and append placeholder defects to ``report.defects``."""
+def extract_metrics(report: Report, lexicon: Lexicon, tokenizer: Any = None, *, use_tokenizer: bool = False) -> None:
+    """Set ``report.metrics`` and append placeholder defects to ``report.defects``.
+
+    ``tokenizer`` (any object with ``.cut``) is used only with
+    ``use_tokenizer=True``: on the dev corpus word boundaries changed no link
+    and no quote, while the first ``cut`` would load jieba's dictionary in a
+    run that otherwise never needs it.
+    """
     norm = report.norm or report.text
+    tokenizer = tokenizer if use_tokenizer else None
     quantities = find_quantities(norm)
     bounds = _Bounds(norm)
     nouns: dict[int, str] = {}

@@ -26,6 +26,7 @@ from pipeline.types import Provenance, Report
 __all__ = ["extract_metadata", "parse_org", "Org"]
 
 _HEAD_CHARS = 3000  # how much of the body the subject/year search reads
+_OWN_CHARS_SPAN = 12000  # how much of the document is searched for a name's own characters
 
 # Administrative units, longest first; (unit, level, minimum length of the name before it).
 _UNITS: tuple[tuple[str, str, int], ...] = (
@@ -61,7 +62,11 @@ _BAD_IN_NAME = re.compile(
     r"[委府党局厅处科室组员记想议召举]"
 )
 _BAD_BEFORE_QU = set("社园辖校片景营站")
+_UNIT_CHARS = set("省市州盟县区旗乡镇")
 _GOV_SUFFIX = re.compile(r"(?:街道办事处|办事处|人民政府|政府|党工委|党委)")
+# What may follow the name in entity_full: the government, not the party committee.
+_ORGAN_SUFFIX = re.compile(r"(?:街道办事处|办事处|人民政府|政府)")
+_PARTY_TAIL = re.compile(r"(?:党工委|党委|黨工委|黨委)$")
 _DEPT_SUFFIX = re.compile(
     r"[\u4e00-\u9fff]{1,14}?(?:分局|局|委员会|委|厅|办公室|部|署|中心|院|办)(?![\u4e00-\u9fff]{0,2}(?:书记|主任|局长|会议|成员))"
 )
@@ -76,6 +81,13 @@ _SELF_LEVEL: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?:我|全|本)市|市(?:委|政府|人民政府)(?!办)"), "city"),
     (re.compile(r"(?:我|全|本)省|省(?:委|政府|人民政府)(?!办)"), "province"),
     (re.compile(r"我(?:局|委|厅|办|部)|本(?:局|委|厅|部)|(?:局|委)党组"), "department"),
+)
+_FIRST_PERSON: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"我(?:乡|镇|街道)"), "township"),
+    (re.compile(r"我(?:县|区)"), "county"),
+    (re.compile(r"我市"), "city"),
+    (re.compile(r"我省"), "province"),
+    (re.compile(r"我(?:局|委|厅|办|部)"), "department"),
 )
 
 _YEAR = re.compile(r"(20\d\d)(?:年|(?=法治|年度))(?!\d)")
@@ -262,6 +274,8 @@ class _Found:
     county: str | None
     source: str
     evidence: str
+    # The place was added from elsewhere ("区司法局" + 卫滨区): the text never states this full name.
+    bare: bool = False
 
 
 def _org_result(
@@ -393,6 +407,11 @@ def _self_level(head: str) -> str | None:
     head = head[:1500]
     if "自治区" in head:
         head = re.sub(r"自治区|(?<=[我全本])区", "省", head)
+    # The first person ("我局") names the writer; "全区", "区委" may name its superior.
+    own = {lvl: len(p.findall(head)) for p, lvl in _FIRST_PERSON}
+    best = max(own.items(), key=lambda kv: kv[1])
+    if best[1] > 0:
+        return best[0]
     counts = {lvl: len(p.findall(head)) for p, lvl in _SELF_LEVEL}
     best = max(counts.items(), key=lambda kv: kv[1])
     return best[0] if best[1] > 0 else None
@@ -409,13 +428,14 @@ def _complete_place(report: Report, found: _Found | None, head: str, level_hint:
             if names:
                 top = max(set(names), key=names.count)
                 found.entity = top[:-1] + found.entity
-                found.full = found.entity
+                found.bare = True
                 if unit in "县区":
                     found.county = top
             else:
                 fz = next((m for m in _FAZHI_NAME.finditer(head) if not _BAD_IN_NAME.search(m.group(1)) and m.group(1)[:2] not in _NOT_PLACE), None)
                 if fz:
                     found.entity = fz.group(1) + found.entity
+                    found.bare = True
         return found
     if found is not None:
         return found
@@ -658,6 +678,14 @@ def extract_metadata(report: Report) -> None:
             report.county = county
             report.provenance.append(Provenance("county", csrc or "body", county))
 
+    if found is None and level_hint is not None:
+        # The body is never named, but it speaks of itself ("我乡", "镇党委", "我局").
+        report.level = level_hint
+        report.provenance.append(Provenance("level", "body", level_hint))
+    report.entity = _own_chars(report, report.entity)
+    report.entity_full = _own_chars(report, report.entity_full)
+    report.county = _own_chars(report, report.county)
+
     year, ysrc, yev = _year(report, title_norm, clean_head, heading_norm)
     issue, pub = _dates(report, header)
     report.issue_date = issue
@@ -685,6 +713,33 @@ def extract_metadata(report: Report) -> None:
                 setattr(report, fld, None)
 
 
+def _own_chars(report: Report, value: str | None) -> str | None:
+    """``value`` in the document's own characters (羅湖區, not 罗湖區).
+
+    Names are matched on ``norm`` or built from lists; each longest piece of the
+    name that occurs in ``norm`` is quoted from ``text``, other characters are kept.
+    """
+    if not value:
+        return value
+    key = to_simple(value)
+    # Ruby annotations ("區(qū)") sit inside names in some web copies: search without them.
+    hay, idx = _clean_pinyin(report.norm[:_OWN_CHARS_SPAN])
+    out: list[str] = []
+    i = 0
+    while i < len(key):
+        # The longest piece from ``i`` that the text has ("内蒙古", then "自治区").
+        for n in range(len(key) - i, 1, -1):
+            pos = hay.find(key[i : i + n])
+            if pos >= 0:
+                out.append(_PINYIN.sub("", report.text_of(idx[pos], idx[pos + n - 1] + 1)))
+                i += n
+                break
+        else:
+            out.append(value[i])
+            i += 1
+    return "".join(out)
+
+
 def _org_has_place(f: _Found) -> bool:
     return bool(re.match(_NAME_CHARS + r"{2,}?(?:" + _UNIT_RE + ")", to_simple(f.entity)))
 
@@ -701,14 +756,22 @@ def _scan_org(s: str) -> Org | None:
 def _fullest(report: Report, found: _Found, header: str, head: str) -> str | None:
     """The fullest form of the body's name the text states (places before it, 人民政府/办事处 after)."""
     ent = to_simple(found.entity)
-    best = found.full if found.source in ("title", "body", "issuer") else None
+    if found.bare:
+        # "区司法局" completed with a place found elsewhere: the full name counts only
+        # where the text states it (searched below), or as the title names it ("州民宗局…报告").
+        best = found.full if found.source == "title" and found.full else None
+    else:
+        best = found.full if found.source in ("title", "body", "issuer") else None
+    if best:
+        # The party committee is another body: "长寿镇党委" names 长寿镇.
+        best = _PARTY_TAIL.sub("", best)
     best_norm = to_simple(best) if best else ""
     pool = (report.title and to_simple(report.title) or "") + "\n" + header + "\n" + head[:2000]
     pool = _clean_pinyin(pool)[0]
     for m in re.finditer(re.escape(ent), pool):
         a = m.start()
         # Extend left over place names ("辰溪县" + "小龙门乡").
-        while a > 1:
+        while a > 0:
             hit = None
             for ln in range(2, 9):
                 if a - ln < 0:
@@ -718,11 +781,16 @@ def _fullest(report: Report, found: _Found, header: str, head: str) -> str | Non
                 if org is not None and org[0] == a and not set(cand) & _STOP_CHARS:
                     hit = a - ln
                     break
+            # A one-character county name is the tail of a longer one: "辰溪县", not "溪县".
+            if hit is not None and a - hit == 2 and hit > 0 and pool[a - 1] == "县":
+                org = _place_at(pool, hit - 1)
+                if org is not None and org[0] == a and pool[hit - 1] not in _UNIT_CHARS | _STOP_CHARS:
+                    hit -= 1
             if hit is None:
                 break
             a = hit
         b = m.end()
-        g = _GOV_SUFFIX.match(pool, b)
+        g = _ORGAN_SUFFIX.match(pool, b)
         if g and found.level != "department":
             b = g.end()
         cand = pool[a:b]
@@ -730,6 +798,9 @@ def _fullest(report: Report, found: _Found, header: str, head: str) -> str | Non
             best_norm = cand
             best = cand
     if best is None:
+        return None
+    # A department named by its unit alone in the body ("县司法局") states no full name.
+    if found.level == "department" and found.source != "title" and best_norm[:1] in _UNIT_CHARS:
         return None
     # Quote with the document's characters when the string is in the text.
     pos = report.norm.find(best_norm)

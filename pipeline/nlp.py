@@ -30,21 +30,21 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
     from spacy.vocab import Vocab
 
-_SUFFIXES = ("街道", "乡", "镇")
+_SUFFIXES = ("街道", "乡", "镇", "鄉", "鎮")  # traditional forms too: cut() may get the text as written
 # Characters a township name does not contain: level words, quantifiers of "all/each/our".
-_NOT_NAME = "乡镇县区市省村街道各全本该我其此每个的和与及在于对将现关由向从"
+_NOT_NAME = "乡镇鄉鎮县縣区區市省村街道各全本该該我其此每个個的和与與及在于對对将將现現关關由向从從"
 # A name character: any Han character except the ones above.
 _NAME = rf"(?:(?![{_NOT_NAME}])[\u4e00-\u9fff])"
 # A township name between a strong left context and a strong right context.
 _NAME_RE = re.compile(
-    rf"(?:^|(?<=\n)|(?<=中共)|(?<=关于)|(?<=[\u4e00-\u9fff][县区市旗]))"
-    rf"({_NAME}{{2,3}}?(?:街道|乡|镇))"
-    rf"(?=人民政府|政府|党委|党工委|委员会|办事处|人大|司法所|(?:19|20)\d\d年)",
-    re.M,
+    rf"(?:^|(?<=\n)|(?<=中共)|(?<=关于)|(?<=[\u4e00-\u9fff][县区市旗縣區]))"
+    rf"({_NAME}{{2,3}}?(?:街道|乡|镇|鄉|鎮))"
+    rf"(?=人民政府|政府|党委|党工委|委员会|办事处|人大|司法所|黨委|委員會|辦事處|(?:19|20)\d\d年)",
+    re.MULTILINE,
 )
 # Tokens that end a name-like run but are not names ("全县 街道", "所在 乡").
 _NOT_NAME_PREFIX = frozenset(
-    "全县 全区 全市 全镇 全乡 辖区 城区 所在 相关 有关 周边 我们 各个 部分 其他 其余 基层 农村 城乡 乡镇 村镇 偏远 中心 边远".split()
+    ["全县", "全区", "全市", "全镇", "全乡", "辖区", "城区", "所在", "相关", "有关", "周边", "我们", "各个", "部分", "其他", "其余", "基层", "农村", "城乡", "乡镇", "村镇", "偏远", "中心", "边远"]
 )
 _MAX_LEARNT = 20000  # bound on learnt names per instance (a long batch must not grow without limit)
 _JIEBA_CACHE = "jieba-{version}.cache"

@@ -13,6 +13,7 @@ span of the normalised text maps to a contiguous span of the original.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -94,6 +95,28 @@ def _is_ascii_word(ch: str) -> bool:
     return ch.isascii() and (ch.isalnum() or ch in "%.-+/")
 
 
+@lru_cache(maxsize=1)
+def _norm_table() -> dict[int, str]:
+    """The matching table plus the NFKC fold of the other full-width ASCII forms.
+
+    Every entry maps one character to one, so a whole run of ordinary text is
+    folded by one ``str.translate`` and its offsets are a plain range.
+    """
+    table = dict(_char_table())
+    for code in range(0xFF01, 0xFF5F):
+        ch = chr(code)
+        if code in table or ch in "（）：；，！？":
+            continue
+        mapped = unicodedata.normalize("NFKC", ch)
+        if len(mapped) == 1:
+            table[code] = mapped
+    return table
+
+
+# What the fast path cannot translate in bulk: carriage returns, deletions, horizontal space.
+_SPECIAL = re.compile("[\r" + "".join(sorted(_DELETE)) + "".join(sorted(_HSPACE)) + "]+")
+
+
 def normalise(text: str) -> Normalised:
     """Normalise ``text`` for matching, keeping a map back to it.
 
@@ -103,43 +126,51 @@ def normalise(text: str) -> Normalised:
     - horizontal whitespace is deleted, except one space between two ASCII
       words ("Word 2020"), so "2025 年" matches "2025年";
     - zero-width characters are deleted.
+
+    Runs of ordinary characters are translated in bulk (one ``str.translate``
+    and one ``range`` each); only the special characters are looked at one by
+    one. The cost is linear in the length of the text.
     """
-    table = _char_table()
+    table = _norm_table()
     out: list[str] = []
     offsets: list[int] = []
+    last = ""  # the last character written to ``out``
     n = len(text)
-    i = 0
-    while i < n:
-        ch = text[i]
-        if ch == "\r":
-            if i + 1 < n and text[i + 1] == "\n":
+    pos = 0
+    for m in _SPECIAL.finditer(text):
+        a = m.start()
+        if a > pos:
+            chunk = text[pos:a].translate(table)
+            out.append(chunk)
+            offsets.extend(range(pos, a))
+            last = chunk[-1]
+        i, end = a, m.end()
+        while i < end:
+            ch = text[i]
+            if ch == "\r":
+                if i + 1 < n and text[i + 1] == "\n":
+                    i += 1
+                    continue
+                out.append("\n")
+                offsets.append(i)
+                last = "\n"
                 i += 1
                 continue
-            out.append("\n")
-            offsets.append(i)
-            i += 1
-            continue
-        if ch in _DELETE:
-            i += 1
-            continue
-        if ch in _HSPACE:
-            # Look at the visible neighbours: keep a single space only between ASCII words.
+            if ch in _DELETE:
+                i += 1
+                continue
+            # Horizontal space: keep a single space only between ASCII words.
             j = i
             while j < n and text[j] in _HSPACE:
                 j += 1
-            prev = out[-1] if out else ""
             nxt = text[j].translate(table) if j < n else ""
-            if prev and nxt and _is_ascii_word(prev) and _is_ascii_word(nxt) and prev != "\n":
+            if last and nxt and last != "\n" and _is_ascii_word(last) and _is_ascii_word(nxt):
                 out.append(" ")
                 offsets.append(i)
+                last = " "
             i = j
-            continue
-        mapped = table.get(ord(ch))
-        if mapped is None and "\uff01" <= ch <= "\uff5e" and ch not in "（）：；，！？":
-            mapped = unicodedata.normalize("NFKC", ch)
-            if len(mapped) != 1:
-                mapped = ch
-        out.append(mapped if mapped is not None else ch)
-        offsets.append(i)
-        i += 1
+        pos = end
+    if pos < n:
+        out.append(text[pos:].translate(table))
+        offsets.extend(range(pos, n))
     return Normalised("".join(out), offsets)

@@ -101,7 +101,12 @@ _HEADING_MARKER = re.compile(
 # Page furniture: "— 3 —", "-3-", "3", "第3页", "第 3 页 共 9 页".
 _PAGE_NUMBER = re.compile(r"^[\s\-—–－_~·]*(?:\d{1,3}|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?)[\s\-—–－_~·]*$")
 # The legend of a stamp (also read from black-and-white copies of a seal).
-_SEAL_LEGEND = re.compile(r"(?:专用章|公章|印章|合同章|财务章|业务章)$")
+# Only an organisation's name followed by the kind of seal, or the bare word: a body line
+# that happens to end in "…规范使用公章" must stay.
+_SEAL_LEGEND = re.compile(
+    r"^(?:[\u4e00-\u9fff（）()]{0,24}(?:政府|委员会|办公室|办事处|司法所|局|所|中心|法院|院|委|队|站|室|部|会|社区|村|公司)"
+    r"[\u4e00-\u9fff]{0,4})?(?:专用章|公章|印章|合同章|财务章|业务章)$"
+)
 # Punctuation that ends a sentence (or a heading clause) at the end of a line.
 _ENDS_SENTENCE = tuple("。！？；：!?;:…”’」』）)")
 _DATE_LINE = re.compile(r"^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
@@ -193,7 +198,9 @@ class OcrEngine:
     """A loaded RapidOCR instance: detection, orientation and recognition sessions."""
 
     def __init__(self, threads: int = 0) -> None:
-        from rapidocr_onnxruntime import RapidOCR  # the optional extra, imported only here
+        from rapidocr_onnxruntime import (
+            RapidOCR,  # the optional extra, imported only here
+        )
 
         kwargs: dict[str, Any] = {"print_verbose": False}
         if threads > 0:
@@ -389,8 +396,8 @@ def _filter_seals(
         if has_red and red is not None and ink is not None:
             xs = [p[0] for p in rb.points]
             ys = [p[1] for p in rb.points]
-            x0, x1 = max(0, int(min(xs))), min(rgb.shape[1], int(math.ceil(max(xs))))  # type: ignore[union-attr]
-            y0, y1 = max(0, int(min(ys))), min(page_h, int(math.ceil(max(ys))))
+            x0, x1 = max(0, int(min(xs))), min(rgb.shape[1], math.ceil(max(xs)))  # type: ignore[union-attr]
+            y0, y1 = max(0, int(min(ys))), min(page_h, math.ceil(max(ys)))
             r_count = int(red[y0:y1, x0:x1].sum())
             i_count = int((ink[y0:y1, x0:x1] | red[y0:y1, x0:x1]).sum())
             red_share = r_count / i_count if i_count else 0.0
@@ -552,13 +559,7 @@ def _paragraphs(lines: list[OcrLine], frame: _Frame, dpi: float, first_page: boo
             if centred(prev) and centred(ln) and abs(ph - h) < 0.2 * max(ph, h) and not prev.text.endswith(_ENDS_SENTENCE) \
                     and not _DATE_LINE.match(ln.text) and not _HEADING_MARKER.match(ln.text) and gap < 1.2 * max(ph, h):
                 new = False  # a title (or heading) broken over two centred lines
-            elif centred(prev) or centred(ln):
-                new = True
-            elif indent >= 1.2 or _HEADING_MARKER.match(ln.text) or _DATE_LINE.match(ln.text):
-                new = True
-            elif short_by > 1.5 and (prev.text.endswith(_ENDS_SENTENCE) or short_by > 4):
-                new = True
-            elif gap > 1.2 * max(ph, h) or abs(ph - h) > 0.3 * max(ph, h):
+            elif centred(prev) or centred(ln) or indent >= 1.2 or _HEADING_MARKER.match(ln.text) or _DATE_LINE.match(ln.text) or short_by > 1.5 and (prev.text.endswith(_ENDS_SENTENCE) or short_by > 4) or gap > 1.2 * max(ph, h) or abs(ph - h) > 0.3 * max(ph, h):
                 new = True
         if new:
             kind = "paragraph"
@@ -660,11 +661,14 @@ def ocr_image(
     turns = _orientation_candidates(raw)
     if turns:
         # A page scanned sideways or upside down: read it in the other orientations, keep the best.
-        best, best_score = (rgb, raw), _read_score(raw)
+        # Sideways text can read well as tall boxes (the recogniser turns each crop) but cannot be
+        # laid out, so for a sideways page the upright reading is not a candidate.
+        sideways = 2 not in turns
+        best, best_score = (rgb, raw), (0.0 if sideways else _read_score(raw) * 1.2)
         for k in turns:
             turned = np.ascontiguousarray(np.rot90(rgb, k))
             raw_k = engine.detect_and_read(np.ascontiguousarray(turned[:, :, ::-1]))
-            if _read_score(raw_k) > best_score * 1.2:
+            if _read_score(raw_k) > best_score:
                 best, best_score = (turned, raw_k), _read_score(raw_k)
         rgb, raw = best
     h, w = rgb.shape[:2]

@@ -4,10 +4,11 @@ Every report becomes a set of character shingles of its normalised text, with
 punctuation dropped, digits folded to ``0`` (this year's figures differ from
 last year's) and the report's own name masked (a report reused by another
 township under a new name still matches). A MinHash signature per report and
-LSH banding propose candidate pairs, so a county's few hundred reports are
-never compared all against all on full text; each candidate is then verified
-exactly, passage by passage, through an inverted index of the other report's
-sentence shingles, which also yields the most similar passages as evidence.
+LSH banding, plus an inverted index of identical sentences, propose candidate
+pairs, so a county's few hundred reports are never compared all against all on
+full text. Each candidate is verified exactly (shingle containment), and for
+each report's closest partners an inverted index of the other report's
+sentence shingles yields the most similar passages as evidence.
 
 :func:`find_similar` returns the findings; :func:`apply_findings` folds them
 into each report's completeness verdict as items R06 and R07.
@@ -51,7 +52,7 @@ class SimilarityFinding:
     other: str
     kind: str  # previous_year | peer | duplicate
     rule: str  # R06 | R07
-    share: float  # share of source's sentences (by characters) found in other
+    share: float  # share of source's shingles (names masked, figures folded) found in other
     jaccard: float  # shingle Jaccard of the two whole reports
     entity: str | None = None
     other_entity: str | None = None
@@ -163,6 +164,53 @@ def _candidates(prepared: Sequence[_Prepared], bands: int, rows: int) -> set[tup
     return pairs
 
 
+def _sentence_candidates(prepared: Sequence[_Prepared], min_shared: int) -> set[tuple[int, int]]:
+    """Pairs sharing at least ``min_shared`` identical sentences (names masked, figures folded).
+
+    Whole-report MinHash estimates Jaccard, which stays low when a short report
+    copies part of a long one; identical sentences catch that case. A sentence
+    found in very many reports (a slogan) proposes no pairs: it is evidence of
+    nothing between two of them, and a template shared by all still shows up in
+    the whole-report signatures.
+    """
+    postings: dict[int, list[int]] = defaultdict(list)
+    for i, p in enumerate(prepared):
+        for key in {hash(frozenset(sh)) for _s, _e, sh, _n in p.sentences if sh}:
+            postings[key].append(i)
+    cap = max(20, len(prepared) // 5)
+    counts: dict[tuple[int, int], int] = defaultdict(int)
+    for members in postings.values():
+        if 1 < len(members) <= cap:
+            for x in range(len(members)):
+                for y in range(x + 1, len(members)):
+                    counts[(members[x], members[y])] += 1
+    return {pair for pair, n in counts.items() if n >= min_shared}
+
+
+def _plausible(
+    prepared: Sequence[_Prepared], pairs: list[tuple[int, int]], min_share: float, num_perm: int
+) -> list[tuple[int, int]]:
+    """Candidates whose signature-estimated containment could reach ``min_share``.
+
+    The estimate Ĵ (share of equal MinHash values) gives a containment of the
+    smaller report Ĵ(|A|+|B|)/((1+Ĵ)|small|); a pair is kept unless even Ĵ plus
+    four standard errors stays below the threshold, so exact set operations
+    run only where a finding is possible.
+    """
+    pairs = [(i, j) for i, j in pairs if prepared[i].signature is not None and prepared[j].signature is not None]
+    if not pairs:
+        return []
+    sig = np.stack([p.signature if p.signature is not None else np.zeros(num_perm, np.uint64) for p in prepared])
+    ii = np.fromiter((i for i, _ in pairs), dtype=np.int64, count=len(pairs))
+    jj = np.fromiter((j for _, j in pairs), dtype=np.int64, count=len(pairs))
+    est = (sig[ii] == sig[jj]).mean(axis=1)
+    upper = np.minimum(1.0, est + 4 * np.sqrt(np.maximum(est * (1 - est), 1.0 / num_perm) / num_perm) + 1.0 / num_perm)
+    sizes = np.fromiter((len(p.shingles) for p in prepared), dtype=np.float64, count=len(prepared))
+    small = np.minimum(sizes[ii], sizes[jj])
+    contain = upper * (sizes[ii] + sizes[jj]) / ((1 + upper) * np.maximum(small, 1.0))
+    return [pair for pair, keep in zip(pairs, contain >= min_share, strict=True) if keep]
+
+
 def _relation(a: _Prepared, b: _Prepared) -> tuple[str, str] | None:
     """(kind, rule) of the pair as seen from ``a``, or None when they are not comparable."""
     same_entity = a.entity is not None and a.entity == b.entity
@@ -230,6 +278,7 @@ def find_similar(
     min_sentence: int = 12,
     top: int = 3,
     max_per_report: int = 3,
+    min_shared_sentences: int = 2,
     seed: int = 20240301,
 ) -> list[SimilarityFinding]:
     """Reports that copy their own previous year's report or share text with peers.
@@ -239,9 +288,12 @@ def find_similar(
     ``share >= min_share`` are returned, at most ``max_per_report`` partners per
     report and kind, each with its ``top`` most similar sentences (a sentence
     counts when ``containment`` of its shingles occur in the other report).
-    Rules R06/R07 apply their own thresholds when folded in. ``bands`` x rows
-    = ``num_perm``: 64 bands of 2 rows propose pairs down to a whole-report
-    Jaccard of about 0.1.
+    Rules R06/R07 apply their own thresholds when folded in. Candidate pairs
+    come from LSH over whole-report MinHash signatures (``bands`` x rows =
+    ``num_perm``: 64 bands of 2 rows propose pairs down to a Jaccard of about
+    0.1) and from an inverted index of identical sentences (a pair sharing
+    ``min_shared_sentences``), which catches a short report copied into a
+    long one; only candidates are compared exactly.
     """
     if num_perm % bands:
         raise ValueError("num_perm must be a multiple of bands")
@@ -251,7 +303,8 @@ def find_similar(
     # only for each report's closest partners: a county whose townships all share one
     # template makes every pair a candidate, and evidence for the best few is enough.
     scored: dict[tuple[int, str], list[tuple[float, float, int, str, str]]] = defaultdict(list)
-    for i, j in sorted(_candidates(prepared, bands, num_perm // bands)):
+    candidates = _candidates(prepared, bands, num_perm // bands) | _sentence_candidates(prepared, min_shared_sentences)
+    for i, j in _plausible(prepared, sorted(candidates), min_share, num_perm):
         a, b = prepared[i], prepared[j]
         if a.report.source == b.report.source and a.report.sha256 == b.report.sha256:
             continue
@@ -309,7 +362,11 @@ def apply_findings(
                 continue
             item = CheckItem(id=rule_id, label=spec.label, status="ok", severity=spec.severity)
             threshold = float(spec.opts.get("min_share", 0.5))
-            hits = [f for f in by_source.get(report.source, []) if f.kind in kinds and f.share >= threshold]
+            info_share = float(spec.opts.get("info_share", threshold))
+            mine = [f for f in by_source.get(report.source, []) if f.kind in kinds]
+            hits = [f for f in mine if f.share >= threshold]
+            # Below the threshold, repeated passages are still shown to the reviewer (no penalty).
+            near = [f for f in mine if info_share <= f.share < threshold and f.passages]
             if rule_id == "R06":
                 comparable = any(
                     e == entity and entity is not None and y is not None and year is not None and y == year - 1
@@ -336,6 +393,12 @@ def apply_findings(
                     item.message += f"，另有{len(hits) - 1}份报告相似"
                 if f.passages:
                     item.evidence, item.start, item.where = f.passages[0].quote, f.passages[0].start, "paragraph"
+            elif near:
+                f = max(near, key=lambda h: h.share)
+                what = "上一年度报告" if f.kind == "previous_year" else (f.other_entity or "另一份") + "报告"
+                item.status = "info"
+                item.message = f"有{len(f.passages)}处段落与{what}（{f.other}）相同（全文{f.share:.0%}，未达雷同阈值）"
+                item.evidence, item.start, item.where = f.passages[0].quote, f.passages[0].start, "paragraph"
             elif comparable:
                 item.message = "未发现雷同" + (
                     "（已与上一年度报告比对）" if rule_id == "R06" else "（已与同批次报告比对）"
@@ -356,7 +419,13 @@ def check_batch(reports: Sequence[Report], checklist: Checklist | None = None) -
     ``min_share``), so a county that lowers a threshold sees the findings it asks for.
     """
     checklist = checklist or load_checklist()
-    shares = [float(r.opts.get("min_share", 0.5)) for rid in ("R06", "R07") if (r := checklist.rule(rid)) is not None]
+    shares = [
+        float(r.opts.get(key, 0.5))
+        for rid in ("R06", "R07")
+        if (r := checklist.rule(rid)) is not None
+        for key in ("min_share", "info_share")
+        if key in r.opts or key == "min_share"
+    ]
     if not shares:
         return []
     findings = find_similar(reports, min_share=min(shares))

@@ -129,14 +129,35 @@ def _virtual_breaks(norm: str, nmap: list[int], s: int, e: int) -> list[tuple[in
         return [(s, e)]
     spans: list[tuple[int, int]] = []
     cur = s
-    i = s + 1
-    while i < e:
-        if nmap[i] - nmap[i - 1] > 1 and _breaks_here(norm, i, e):
+    for i in _gaps(nmap, s, e - 1):
+        if _breaks_here(norm, i, e):
             spans.append((cur, i))
             cur = i
-        i += 1
     spans.append((cur, e))
     return spans
+
+
+def _gaps(nmap: list[int], lo: int, hi: int) -> list[int]:
+    """Indices ``i`` in ``(lo, hi]`` where ``nmap`` jumps (characters were dropped before ``i``).
+
+    ``nmap`` is strictly increasing, so a range without a jump is recognised in
+    O(1) by its two ends; bisecting finds the few jumps without a Python loop
+    over every character of the line.
+    """
+    out: list[int] = []
+    stack = [(lo, hi)]
+    while stack:
+        a, b = stack.pop()
+        if nmap[b] - nmap[a] == b - a:
+            continue
+        if b - a == 1:
+            out.append(b)
+            continue
+        mid = (a + b) // 2
+        # Right half first on the stack so the left half pops first: jumps come out in order.
+        stack.append((mid, b))
+        stack.append((a, mid))
+    return out
 
 
 def _breaks_here(norm: str, i: int, e: int) -> bool:

@@ -291,10 +291,11 @@ def test_small_model_learns_the_cues(small_model: SectionClassifier, text: str, 
 
 def test_numpy_prediction_equals_scikit_learn(small_model: SectionClassifier, tok: JiebaTokenizer) -> None:
     """The numpy-only predictor reproduces the fitted scikit-learn transformer + classifier."""
+    import warnings
+
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.feature_extraction.text import TfidfTransformer
     from sklearn.linear_model import SGDClassifier
-    import warnings
 
     X, y = _xy()
     H = small_model.hash_features(X)
@@ -410,7 +411,7 @@ def test_train_classifier_saves_model_and_card(tmp_path: Path, tok: JiebaTokeniz
         )
         (dev / f"doc{n}.json").write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
     out = tmp_path / "models" / "section_classifier.pkl.gz"
-    model, card = train_classifier(dev, None, out, folds=2, tokenizer=tok)
+    _, card = train_classifier(dev, None, out, folds=2, tokenizer=tok)
     assert out.is_file() and (out.parent / "section_classifier.card.json").is_file()
     assert card["held_out_scores"]["headings_dev_in_context"]["all"]["accuracy"] == 1.0
     assert card["data"]["counts"]["dev_paragraphs"]["other"] == len(places)
@@ -441,3 +442,53 @@ def test_seed_report_every_paragraph(dev_docs: list[dict[str, Any]], resources: 
             if s <= p.start:
                 want = cat
         assert p.category == want, p.text[:20]
+
+
+THEMATIC_REPORT = """云岭街道办事处关于2024年法治政府建设情况的报告
+
+明川县委、县人民政府：
+2024年，云岭街道坚持依法行政，各项工作稳步推进，现将有关情况报告如下：
+一、夯实组织基础，凝聚法治建设合力
+（一）健全工作机制
+街道成立法治建设领导小组，全年召开专题会议4次，研究解决难点问题9个。
+（二）抓实干部学法
+组织机关干部集中学法8次，开展法治专题讲座2场，参学人员达150人次。
+二、深化普法宣传，厚植尊法守法土壤
+辖区开展“法律进社区”活动24场，发放宣传资料3000余份，覆盖居民5000余人。
+三、“一把手”履行推进法治建设第一责任人职责情况
+街道党工委书记、主任带头学法述法，亲自部署重要工作，亲自协调解决重点问题。
+四、存在的问题
+普法宣传的针对性还不够强，社区法律顾问作用发挥不够充分。
+五、2025年工作打算
+（一）持续提升普法实效
+将继续开展分众化普法，力争法治宣传覆盖所有小区。
+（二）巩固法治创建成效
+进一步做好民主法治示范社区复核工作。
+
+云岭街道办事处
+2025年1月15日
+"""
+
+
+def test_thematic_report_end_to_end(resources: Any) -> None:
+    from pipeline.run import analyze_text
+
+    report = analyze_text(THEMATIC_REPORT, name="doc.txt", resources=resources)
+    cats = {h.text: h.category for h in report.headings}
+    assert cats.get("一、夯实组织基础，凝聚法治建设合力") == "achievements"
+    assert cats.get("二、深化普法宣传，厚植尊法守法土壤") == "achievements"
+    assert cats.get("三、“一把手”履行推进法治建设第一责任人职责情况") == "responsibility"
+    assert cats.get("四、存在的问题") == "shortcomings"
+    assert cats.get("五、2025年工作打算") == "plans"
+    assert cats.get("（二）巩固法治创建成效") == "plans"  # results words do not override under plans
+
+    def category_of(start: str) -> str:
+        return next(p.category for p in report.paragraphs if p.text.strip().startswith(start))
+
+    assert category_of("2024年，云岭街道") == "other"
+    assert category_of("街道成立法治") == "achievements"
+    assert category_of("街道党工委书记") == "responsibility"
+    assert category_of("普法宣传的针对性") == "shortcomings"
+    assert category_of("进一步做好") == "plans"
+    assert category_of("2025年1月15日") == "other"
+    assert category_of("云岭街道办事处") == "other"

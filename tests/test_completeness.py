@@ -432,8 +432,11 @@ def test_no_visible_part_is_judged_missing(dev_docs: list[dict[str, Any]], resou
     """A part the gold headings show (category of any heading) is never reported missing.
 
     Measured 2026-11-29 with the structure/classify stages as they were: 0 of
-    128 documents had a visible part judged missing (most dev texts are cut
-    off after ~700 characters, so later parts are legitimately absent).
+    the 109 reports had a visible part judged missing (most dev texts are cut
+    off after ~700 characters, so later parts are legitimately absent; the
+    shortcomings/plans judged missing were checked by hand: their visible
+    mentions are "研究法治建设存在问题"-style work items or the preamble's
+    "现将…存在不足及下一步安排报告如下", not the parts).
     """
     wrong = []
     for doc in dev_docs:
@@ -442,6 +445,9 @@ def test_no_visible_part_is_judged_missing(dev_docs: list[dict[str, Any]], resou
             continue
         r = analyze_text(doc["text"], "report.txt", resources)
         visible = {h["category"] for h in gold.get("headings") or []}
+        # The duty is reported inside other parts as often as under its own heading.
+        if re.search("第一[责責]任人", doc["text"]):
+            visible.add("responsibility")
         wrong += [(doc["id"], part) for part in r.completeness.missing if part in visible]  # type: ignore[union-attr]
     assert wrong == []
 

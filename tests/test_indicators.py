@@ -143,14 +143,15 @@ def test_placeholders_become_defects() -> None:
     assert report.text[d["start"] : d["end"]] == "*次" and "法治讲座" in d["sentence"]
 
 
-def test_jieba_tokenizer_gives_the_same_links() -> None:
+def test_any_tokenizer_gives_the_same_links() -> None:
     text = "全镇共有28个法律明白人，7个村级调委会参与化解纠纷。"
     results = []
-    for tok in (CharTokenizer(), JiebaTokenizer()):
+    for tok in (None, CharTokenizer(), JiebaTokenizer()):
         report = make_report(text)
-        extract_metrics(report, load_lexicon(), tok)
-        results.append([(m.indicator, m.value) for m in report.metrics])
-    assert results[0] == results[1] == [("legal_literates", 28), ("mediation_organizations", 7)]
+        extract_metrics(report, load_lexicon(), tok, use_tokenizer=tok is not None)
+        results.append([(m.indicator, m.value, m.quote) for m in report.metrics])
+    assert results[0] == results[1] == results[2]
+    assert [r[:2] for r in results[0]] == [("legal_literates", 28), ("mediation_organizations", 7)]
 
 
 # --- the lexicon file ---------------------------------------------------------

@@ -91,6 +91,61 @@ def test_file_name_is_the_last_resort() -> None:
     assert [p.source for p in r.provenance if p.field == "entity"] == ["filename"]
 
 
+# Names keep the document's own characters, also when matched on the simplified
+# text or built from a list; ruby annotations ("區(qū)") are not part of a name.
+OWN_CHARS = [
+    # (text, entity, entity_full, county)
+    ("2023年，區司法局堅持依法行政。\n一、主要舉措\n（一）制發明川區(qū)司法局學法計劃，推進法治政府建設。" + BODY,
+     "明川區司法局", "明川區司法局", "明川區"),
+    ("2022年，在明川縣委領導下，柳溪鄉堅持依法行政，推進法治政府建設。現將有關情況報告如下：" + BODY,
+     "柳溪鄉", "柳溪鄉", "明川縣"),
+    ("2021年，我區堅持依法行政。自治區人民政府推進法治內(nèi)蒙古建設，全區法治政府建設取得成效。" + BODY,
+     "內蒙古自治區", None, None),
+]
+
+
+@pytest.mark.parametrize(("text", "entity", "full", "county"), OWN_CHARS)
+def test_values_keep_the_documents_characters(text: str, entity: str, full: str | None, county: str | None) -> None:
+    r = analyse(text)
+    assert (r.entity, r.entity_full, r.county) == (entity, full, county)
+
+
+FULL_NAMES = [
+    # (text, entity_full): the fullest form the text states, never the party committee
+    ("2023年，青石镇党委坚持依法行政，推进法治政府建设。现将有关情况报告如下：" + BODY, "青石镇"),
+    # a one-character county name is read whole ("明县", not its tail)
+    ("柳溪鄉2024年法治政府建設情況報告\n信息來源:明縣柳溪鄉\n2024年，柳溪鄉推進依法行政。" + BODY, "明縣柳溪鄉"),
+    ("柳溪乡2024年法治政府建设情况报告\n信息来源:明川县柳溪乡人民政府\n2024年，柳溪乡推进依法行政。" + BODY,
+     "明川县柳溪乡人民政府"),
+    # a department named by its unit alone in the body states no full name
+    ("2023年，县司法局紧紧围绕县委中心工作，推进法治政府建设，制定《明川县法治政府建设工作要点》。" + BODY, None),
+    # ... but a title that names it so is its full name
+    ("县司法局2023年法治政府建设情况报告\n2023年，县司法局推进依法行政，落实《明川县法治政府建设工作要点》。" + BODY, "县司法局"),
+]
+
+
+@pytest.mark.parametrize(("text", "full"), FULL_NAMES)
+def test_entity_full(text: str, full: str | None) -> None:
+    assert analyse(text).entity_full == full
+
+
+SELF_LEVEL = [
+    # (text, level): the body is never named, but it speaks of itself
+    ("一、工作开展情况\n（一）加强学习\n乡党委坚持学法，全乡干部参加培训3次。" + BODY, "township"),
+    ("2024年，我镇坚持依法行政，镇党委定期研究法治工作，全镇推进法治政府建设。" + BODY, "township"),
+    # the first person wins over the superior it names ("全区", "区委")
+    ("2024年，我局认真落实区委、区政府部署，为全区发展提供法治保障。局党组定期研究法治工作。" + BODY, "department"),
+]
+
+
+@pytest.mark.parametrize(("text", "level"), SELF_LEVEL)
+def test_level_from_self_references(text: str, level: str) -> None:
+    r = analyse(text)
+    assert r.entity is None
+    assert r.level == level
+    assert [p.source for p in r.provenance if p.field == "level"] == ["body"]
+
+
 NEGATIVES = [
     ("【政策解读】《青石镇人民政府关于2023年法治政府建设情况的报告》解读\n一、起草背景\n为落实法治政府建设要求，镇司法所起草了报告。",
      "interpretation"),
@@ -133,7 +188,7 @@ def test_dev_corpus_metadata(dev_docs: list[dict[str, Any]]) -> None:
         ok["entity"] += to_simplified(r.entity or "") == to_simplified(gold["entity"] or "")
     assert ok["is_report"] / len(dev_docs) >= 0.95
     assert ok["year"] / reports >= 0.98
-    assert ok["level"] / reports >= 0.96
+    assert ok["level"] / reports >= 0.98
     # A few gold entities come from the page title only (the text never names
     # the body); the text-only ceiling on the dev set is about 0.96.
     assert ok["entity"] / reports >= 0.95

@@ -26,6 +26,7 @@ def tok() -> JiebaTokenizer:
         ("明川县白鹤镇人民政府", "白鹤镇"),
         ("关于云岭街道2024年法治政府建设情况的报告", "云岭街道"),
         ("柳溪乡2024年法治政府建设工作报告", "柳溪乡"),
+        ("明川縣蒼柏鄉人民政府關於2024年法治政府建設情況的報告", "蒼柏鄉"),  # traditional characters
     ],
 )
 def test_township_name_in_its_context_is_one_token(tok: JiebaTokenizer, text: str, name: str) -> None:

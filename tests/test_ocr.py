@@ -13,7 +13,6 @@ import difflib
 import importlib.util
 import io
 import math
-import random
 import re
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,15 @@ import pytest
 
 from pipeline import ocr
 from pipeline.errors import NoTextLayer
-from pipeline.ocr import LOW_CONFIDENCE, OcrLine, OcrPage, OcrParagraph, RawBox, extracted_from_pages, layout_page
+from pipeline.ocr import (
+    LOW_CONFIDENCE,
+    OcrLine,
+    OcrPage,
+    OcrParagraph,
+    RawBox,
+    extracted_from_pages,
+    layout_page,
+)
 from pipeline.types import Metric
 
 DATA = Path(__file__).resolve().parent / "data" / "ocr"
@@ -169,6 +176,21 @@ def test_seal_boxes_do_not_reach_the_text(seal: RawBox) -> None:
     assert [ln.text for ln in page.lines] == [_full("依法行政"), "明川县柳溪乡人民政府"]
 
 
+@pytest.mark.parametrize(
+    ("text", "is_legend"),
+    [
+        ("明川县柳溪乡人民政府专用章", True),
+        ("中共明川县云岭街道工作委员会", False),
+        ("明川县司法局行政执法专用章", True),
+        ("公章", True),
+        ("严格落实印章管理制度，规范使用公章", False),
+        ("加盖公章", False),
+    ],
+)
+def test_seal_legend(text: str, is_legend: bool) -> None:
+    assert bool(ocr._SEAL_LEGEND.search(text)) is is_legend
+
+
 def test_red_stamp_is_dropped_and_red_letterhead_kept() -> None:
     np = pytest.importorskip("numpy")
     rgb = np.full((H, W, 3), 255, dtype=np.uint8)
@@ -240,6 +262,14 @@ def test_low_confidence_spans_mark_metrics() -> None:
     ms = [metric("6次"), metric("干部"), metric("96.9")]
     assert ocr.mark_low_confidence(ms, ex.low_confidence_spans) == 1
     assert [m.low_confidence for m in ms] == [False, True, False]
+
+
+def test_low_confidence_lines_are_found_in_a_readers_own_text() -> None:
+    # A reader that rebuilds the text (the mixed PDF reader) finds the lines again, in order.
+    page = _page([(["开展法治讲座6次，", "组织学法6次，"], False, [0.99, 0.5]), (["组织学法6次，共计12人次。"], False, [0.99])])
+    text = "第一页文字层的段落。\n开展法治讲座6次，组织学法6次，\n组织学法6次，共计12人次。"
+    spans = ocr.low_confidence_spans(text, [page])
+    assert spans == [(text.index("组织学法6次，"), text.index("组织学法6次，") + len("组织学法6次，"))]
 
 
 def test_missing_extra_gives_the_install_advice(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -377,4 +407,4 @@ def test_fixture_text_numbers_are_in_the_fixture() -> None:
     for number in FIXTURE_NUMBERS:
         assert number in text
     for heading in FIXTURE_HEADINGS:
-        assert re.search("^" + re.escape(heading) + "$", text, re.M)
+        assert re.search("^" + re.escape(heading) + "$", text, re.MULTILINE)

@@ -189,4 +189,40 @@ def test_check_batch_follows_the_checklist_threshold(tmp_path: Path, county_shar
     for r in reports:
         check_report(r, checklist)
     check_batch(reports, checklist)
-    assert item(reports[0], "R07").status == ("warning" if fires else "ok")
+    # Below the threshold the shared passages are only shown (info), with no penalty.
+    assert item(reports[0], "R07").status == ("warning" if fires else "info")
+
+
+def test_short_report_copied_into_a_long_one_is_found() -> None:
+    """Whole-report Jaccard is low (about 0.15); the copied share of the short one is not."""
+    rng = random.Random(3)
+    long_sents = [_random_sentence(rng) for _ in range(120)]
+    short = "".join(rng.sample(long_sents, 15) + [_random_sentence(rng) for _ in range(3)])
+    reports = [
+        plain("".join(long_sents), "long", entity="甲镇", year=2023),
+        plain(short, "short", entity="乙镇", year=2023),
+    ]
+    found = find_similar(reports, min_share=0.5)
+    assert {(f.source, f.other) for f in found} == {("short", "long")}
+    assert found[0].jaccard < 0.2 and found[0].share > 0.7
+
+
+@pytest.mark.parametrize(("copied", "status"), [(4, "ok"), (12, "info"), (24, "warning")])
+def test_previous_year_tiers(copied: int, status: str) -> None:
+    """Of 30 sentences, a few copied from last year: ok; a third: shown (info); most: warning."""
+    from pipeline.completeness import check_report, load_checklist
+    from pipeline.similarity import check_batch
+
+    rng = random.Random(5)
+    last = [_random_sentence(rng) for _ in range(30)]
+    this = last[:copied] + [_random_sentence(rng) for _ in range(30 - copied)]
+    reports = [
+        plain("".join(this), "qingshi-2023", entity="青石镇", year=2023),
+        plain("".join(last), "qingshi-2022", entity="青石镇", year=2022),
+    ]
+    for r in reports:
+        check_report(r, load_checklist())
+    check_batch(reports)
+    r06 = item(reports[0], "R06")
+    assert r06.status == status
+    assert (r06.evidence is not None) == (status != "ok")

@@ -28,7 +28,12 @@ from pathlib import Path
 
 from lxml import etree
 
-from pipeline.errors import CorruptDocument, EmptyDocument, EncryptedDocument, UnsupportedFormat
+from pipeline.errors import (
+    CorruptDocument,
+    EmptyDocument,
+    EncryptedDocument,
+    UnsupportedFormat,
+)
 from pipeline.ingest.base import Extracted, join_blocks
 from pipeline.types import Block
 
@@ -127,10 +132,12 @@ class _Level:
     suffix: str = "tab"
     legal: bool = False  # isLgl: all levels shown as decimal
     restart: int | None = None  # lvlRestart: reset after this (1-based) level; None = after any higher
+    style: str | None = None  # pStyle: the paragraph style this level is linked to
 
 
 @dataclass(frozen=True)
 class _Style:
+    sid: str
     name: str
     based_on: str | None
     outline: int | None  # 0-based outline level
@@ -147,11 +154,10 @@ class _Numbering:
     counters: dict[str, dict[int, int]] = field(default_factory=dict)  # abstractNumId -> ilvl -> value
     started: set[str] = field(default_factory=set)
 
-    def level(self, num_id: str, ilvl: int) -> _Level | None:
-        abstract = self.num_abstract.get(num_id)
-        if abstract is None:
-            return None
-        return self.abstract_levels.get(abstract, {}).get(ilvl)
+    def level_of_style(self, num_id: str, style_id: str) -> int:
+        """The level linked to a paragraph style (heading styles tied to a multilevel list), else 0."""
+        levels = self.abstract_levels.get(self.num_abstract.get(num_id, ""), {})
+        return next((ilvl for ilvl, lvl in sorted(levels.items()) if lvl.style == style_id), 0)
 
     def render(self, num_id: str, ilvl: int) -> tuple[str, str] | None:
         """Advance the counter of ``(num_id, ilvl)``; return ``(marker, suffix)`` or None."""
@@ -251,6 +257,7 @@ def _read_styles(root: etree._Element | None, d: _Doc) -> dict[str, _Style]:
             if num_id is not None:
                 num = (num_id, _int(d.val(numpr, "w:ilvl")))
         styles[sid] = _Style(
+            sid=sid,
             name=d.val(st, "w:name") or sid,
             based_on=d.val(st, "w:basedOn"),
             outline=_int(d.val(ppr, "w:outlineLvl")),
@@ -277,6 +284,7 @@ def _read_numbering(root: etree._Element | None, d: _Doc) -> _Numbering:
                 suffix=d.val(lvl, "w:suff") or "tab",
                 legal=lvl.find(d.w + "isLgl") is not None and d.val(lvl, "w:isLgl") not in {"0", "false"},
                 restart=_int(d.val(lvl, "w:lvlRestart")),
+                style=d.val(lvl, "w:pStyle"),
             )
         numbering.abstract_levels[aid] = levels
     for num in root.iter(d.w + "num"):
@@ -396,13 +404,16 @@ def _paragraph(
         num_id = d.val(numpr, "w:numId")
         if num_id is not None:
             num = (num_id, _int(d.val(numpr, "w:ilvl")))
+    style_of_num: str | None = None
     if num is None:
-        num = next((st.num for st in chain if st.num is not None), None)
+        owner = next((st for st in chain if st.num is not None), None)
+        if owner is not None:
+            num, style_of_num = owner.num, owner.sid
     marker: str | None = None
     if num is not None and num[0] != "0" and text.strip():
         ilvl = num[1]
-        if ilvl is None:  # a style's numPr without ilvl: the level whose pStyle is this style
-            ilvl = 0
+        if ilvl is None:  # a style's numPr without ilvl: the level whose pStyle is that style
+            ilvl = numbering.level_of_style(num[0], style_of_num) if style_of_num else 0
         rendered = numbering.render(num[0], ilvl)
         if rendered is not None and rendered[0]:
             marker, suffix = rendered

@@ -103,6 +103,8 @@ _BLOCK_TAGS = frozenset({
     "tr", "tbody", "thead", "tfoot", "section", "article", "blockquote", "pre", "center", "hr", "main",
     "address", "figure", "figcaption", "caption", "fieldset", "legend",
 })
+# Elements that are a paragraph, not a container of paragraphs: the walk stops above them.
+_PARAGRAPH_TAGS = frozenset({"p", "span", "font", "strong", "b", "em", "i", "a", "h1", "h2", "h3", "h4", "li", "pre"})
 _TITLE_SEP = re.compile(r"\s*(?:[_|｜]|--|—|－| - )\s*")
 _WS = re.compile(r"[ \t\r\n\f\v]+")
 _CELL = "\x1f"
@@ -170,9 +172,7 @@ def _clean(root: etree._Element) -> None:
             doomed.append(el)  # comments, processing instructions
             continue
         tag = el.tag.lower()
-        if tag in _DROP_TAGS:
-            doomed.append(el)
-        elif el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or ""):
+        if tag in _DROP_TAGS or el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or ""):
             doomed.append(el)
         elif tag not in ("html", "body") and (
             tag in _FURNITURE_TAGS or ((attrs := _attrs(el)) and _NOISE.search(attrs) and not _CONTENT.search(attrs))
@@ -222,16 +222,22 @@ def _content_root(body: etree._Element) -> etree._Element:
         t, lk = sizes.get(el, (0, 0))
         return t - lk
 
+    def paragraph_text(el: etree._Element) -> int:
+        return sum(own(p) for p in el.iter("p", "h1", "h2", "h3", "h4"))
+
     node = body
     while True:
         children = [c for c in node if isinstance(c.tag, str)]
         if not children:
             break
         best = max(children, key=own)
-        if own(best) >= 0.8 * own(node) and own(best) > 0:
-            node = best
-        else:
+        if own(best) <= 0 or own(best) < 0.8 * own(node) or best.tag in _PARAGRAPH_TAGS:
             break
+        # Do not leave paragraphs behind: a signature or a closing line set as <p> beside
+        # the main text div belongs to the article (link lists and tool bars are not <p>).
+        if sum(paragraph_text(c) for c in children if c is not best) > 0.02 * own(node):
+            break
+        node = best
     # A named content container inside the dense node (or the node's parent,
     # when the walk stopped one level too deep) that holds most of its text.
     total = own(node)

@@ -11,7 +11,13 @@ from pathlib import Path
 
 from pipeline.errors import EmptyDocument
 from pipeline.ingest.base import Extracted
-from pipeline.ocr import Progress, extracted_from_pages, image_frames, ocr_images, require_ocr
+from pipeline.ocr import (
+    Progress,
+    extracted_from_pages,
+    image_frames,
+    ocr_images,
+    require_ocr,
+)
 
 
 def read_image(data: bytes, path: Path, *, progress: Progress | None = None) -> Extracted:

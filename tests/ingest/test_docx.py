@@ -201,3 +201,38 @@ def test_ext_corpus_docx_read(shared: Path) -> None:
         assert len(ex.text) > 5000, path.name
         assert "\n\n" not in ex.text
         assert all(ex.text[b.start:b.end].strip() == ex.text[b.start:b.end] != "" for b in ex.blocks)
+
+
+STYLE_NUMBERING_XML = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
+  <w:abstractNum w:abstractNumId="5">
+    <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:pStyle w:val="Heading1"/><w:lvlText w:val="%1、"/></w:lvl>
+    <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:pStyle w:val="Heading2"/><w:lvlText w:val="（%2）"/></w:lvl>
+  </w:abstractNum>
+  <w:num w:numId="7"><w:abstractNumId w:val="5"/></w:num>
+</w:numbering>
+"""
+
+
+def test_heading_styles_linked_to_a_multilevel_list() -> None:
+    # Government templates tie 标题 1/标题 2 to a list: the style carries numPr without a level,
+    # and the list's levels name the style they belong to.
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def build(doc: Any) -> None:
+        for style_name in ("Heading 1", "Heading 2"):
+            ppr = doc.styles[style_name].element.get_or_add_pPr()
+            numpr = OxmlElement("w:numPr")
+            num_id = OxmlElement("w:numId")
+            num_id.set(qn("w:val"), "7")
+            numpr.append(num_id)
+            ppr.append(numpr)
+        doc.add_heading("主要举措和成效", level=1)
+        doc.add_heading("健全制度", level=2)
+        doc.add_heading("规范执法", level=2)
+        doc.add_heading("存在的不足", level=1)
+
+    ex = _read(with_numbering(make_docx(build), STYLE_NUMBERING_XML))
+    assert _lines(ex) == ["一、主要举措和成效", "（一）健全制度", "（二）规范执法", "二、存在的不足"]
+    assert [b.heading_level for b in ex.blocks] == [1, 2, 2, 1]

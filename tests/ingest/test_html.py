@@ -200,3 +200,14 @@ def test_disclosure_table_and_info_lines_without_class_names() -> None:
     assert lines == ["柳溪乡2023年法治政府建设情况报告"] + [
         f"柳溪乡第{i}项工作：依法完成年度目标任务，群众满意度较上年有所提高。" for i in range(5)
     ]
+
+
+def test_signature_beside_the_text_div_is_kept() -> None:
+    paras = "".join(f"<p>青石镇第{i}项工作：依法完成年度目标任务，群众满意度较上年有所提高。</p>" for i in range(8))
+    page = f"""<html><head><meta charset="utf-8"><title>青石镇报告</title></head><body>
+    <div class="box"><div class="wrap">{paras}</div>
+    <p style="text-align:right">青石镇人民政府</p><p style="text-align:right">2025年1月15日</p></div>
+    <ul class="list"><li><a>其他新闻一</a></li><li><a>其他新闻二</a></li></ul></body></html>"""
+    lines = read_html(page.encode(), Path("x.html")).text.split("\n")
+    assert lines[-2:] == ["青石镇人民政府", "2025年1月15日"]
+    assert lines[1] == "青石镇第0项工作：依法完成年度目标任务，群众满意度较上年有所提高。"

@@ -54,7 +54,7 @@ def _encode(img: Any, fmt: str, **kw: Any) -> bytes:
 def _variants(img: Any) -> dict[str, tuple[str, bytes]]:
     from PIL import Image
 
-    grey16 = Image.fromarray((__import__("numpy").asarray(img.convert("L")).astype("uint16") * 257))
+    grey16 = Image.fromarray(__import__("numpy").asarray(img.convert("L")).astype("uint16") * 257)
     rgba = img.convert("RGBA")
     return {
         "png": (".png", _encode(img, "PNG")),
@@ -111,6 +111,17 @@ def test_phone_photo_orientation_is_applied(page_top: Any) -> None:
     exif[0x0112] = 6  # Orientation: rotate 90 CW to display
     data = _encode(sideways, "JPEG", quality=85, exif=exif.tobytes())
     ex = read_image(data, Path("photo.jpg"))
+    assert ex.text.split("\n")[0] == TITLE
+
+
+@needs_ocr
+@pytest.mark.parametrize("turn", ["ROTATE_180", "ROTATE_270"])
+def test_page_scanned_upside_down_or_sideways_is_turned(page_top: Any, turn: str) -> None:
+    from PIL import Image
+
+    # No EXIF here: the scanner simply fed the sheet the wrong way round.
+    turned = page_top.transpose(getattr(Image.Transpose, turn))
+    ex = read_image(_encode(turned, "PNG"), Path("scan.png"))
     assert ex.text.split("\n")[0] == TITLE
 
 

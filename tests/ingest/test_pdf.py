@@ -14,7 +14,14 @@ import pytest
 import pipeline
 from pipeline.errors import GovReportError
 from pipeline.ingest import pdf as pdf_mod
-from pipeline.ingest.pdf import Line, continues, is_garbled, is_page_number, join_lines, read_pdf
+from pipeline.ingest.pdf import (
+    Line,
+    continues,
+    is_garbled,
+    is_page_number,
+    join_lines,
+    read_pdf,
+)
 from tests.ingest.builders import Para, make_blank_pdf, make_pdf, make_unmapped_pdf
 
 TITLE = "云岭街道办事处关于2023年度法治政府建设情况的报告"
@@ -140,6 +147,9 @@ def test_is_garbled(text: str, expected: bool) -> None:
          ["全镇农村居民人均可支配收入同比增长了5.4%，高于全县平均水平，完成年度目标任务。"]),
         (["the township portal now publishes every", "decision online within seven working days."],
          ["the township portal now publishes every decision online within seven working days."]),
+        # A number wrapped mid-way is one number: no space between its digits.
+        (["全乡各村调委会全年共排查矛盾纠纷并成功化解纠纷30", "1件，调解成功率达到百分之九十以上，群众满意。"],
+         ["全乡各村调委会全年共排查矛盾纠纷并成功化解纠纷301件，调解成功率达到百分之九十以上，群众满意。"]),
     ],
 )
 def test_join_lines_text_only(lines: list[str], expected: list[str]) -> None:
@@ -195,9 +205,10 @@ def test_bad_pdfs(make: object, code: str, no_ocr: None) -> None:
 
 def test_owner_password_only_is_readable() -> None:
     # Permissions-only encryption (empty user password) opens without a password.
+    import io
+
     from reportlab.lib import pdfencrypt
     from reportlab.pdfgen import canvas
-    import io
 
     from tests.ingest.builders import FONT, _register
 
