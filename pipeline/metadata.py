@@ -308,23 +308,27 @@ def _org_result(
     return _Found(entity, full, org.level, county, source, evidence)
 
 
+_DROP_WITH_SPACE = re.compile(_PINYIN.pattern + r"|[\n \t]")
+
+
 def _clean_pinyin(s: str, drop_space: bool = False) -> tuple[str, list[int]]:
-    """Drop ruby annotations such as "區(qū)" left in some web copies; map back to ``s``."""
+    """Drop ruby annotations such as "區(qū)" left in some web copies; map back to ``s``.
+
+    Runs between two dropped pieces are copied whole (no loop over characters).
+    """
+    pat = _DROP_WITH_SPACE if drop_space else _PINYIN
     out: list[str] = []
     idx: list[int] = []
-    i = 0
-    pat = _PINYIN
-    while i < len(s):
-        m = pat.match(s, i) if s[i] == "(" else None
-        if m:
-            i = m.end()
-            continue
-        if drop_space and s[i] in "\n \t":
-            i += 1
-            continue
-        out.append(s[i])
-        idx.append(i)
-        i += 1
+    pos = 0
+    for m in pat.finditer(s):
+        if m.start() > pos:
+            out.append(s[pos : m.start()])
+            idx.extend(range(pos, m.start()))
+        pos = m.end()
+    if pos == 0:
+        return s, list(range(len(s)))
+    out.append(s[pos:])
+    idx.extend(range(pos, len(s)))
     return "".join(out), idx
 
 
@@ -682,9 +686,11 @@ def extract_metadata(report: Report) -> None:
         # The body is never named, but it speaks of itself ("我乡", "镇党委", "我局").
         report.level = level_hint
         report.provenance.append(Provenance("level", "body", level_hint))
-    report.entity = _own_chars(report, report.entity)
-    report.entity_full = _own_chars(report, report.entity_full)
-    report.county = _own_chars(report, report.county)
+    # Ruby annotations ("區(qū)") sit inside names in some web copies: search without them.
+    hay = _clean_pinyin(report.norm[:_OWN_CHARS_SPAN])
+    report.entity = _own_chars(report, report.entity, hay)
+    report.entity_full = _own_chars(report, report.entity_full, hay)
+    report.county = _own_chars(report, report.county, hay)
 
     year, ysrc, yev = _year(report, title_norm, clean_head, heading_norm)
     issue, pub = _dates(report, header)
@@ -713,17 +719,17 @@ def extract_metadata(report: Report) -> None:
                 setattr(report, fld, None)
 
 
-def _own_chars(report: Report, value: str | None) -> str | None:
+def _own_chars(report: Report, value: str | None, hay_idx: tuple[str, list[int]]) -> str | None:
     """``value`` in the document's own characters (羅湖區, not 罗湖區).
 
     Names are matched on ``norm`` or built from lists; each longest piece of the
-    name that occurs in ``norm`` is quoted from ``text``, other characters are kept.
+    name that occurs in ``hay_idx`` (the head of ``norm`` without ruby annotations,
+    and its map to ``norm``) is quoted from ``text``, other characters are kept.
     """
     if not value:
         return value
     key = to_simple(value)
-    # Ruby annotations ("區(qū)") sit inside names in some web copies: search without them.
-    hay, idx = _clean_pinyin(report.norm[:_OWN_CHARS_SPAN])
+    hay, idx = hay_idx
     out: list[str] = []
     i = 0
     while i < len(key):
