@@ -148,7 +148,9 @@ def _analyse(path: str, options: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
         report = analyze_path(path, res)
         record = report_record(report, include_text=False)
         record["n_chars"] = len(report.text)
-        return {"record": record, "model_version": model_version(res), "seconds": time.perf_counter() - t0}
+        # The worker's pid lets a benchmark tell when every worker is up (start-up is a fixed cost).
+        return {"record": record, "model_version": model_version(res), "seconds": time.perf_counter() - t0,
+                "worker": os.getpid()}
     except Exception as exc:  # a bug in a stage must not stop the batch
         return {"internal": f"{type(exc).__name__}: {exc}", "seconds": time.perf_counter() - t0}
 

@@ -612,12 +612,13 @@ def extract_metadata(report: Report) -> None:
     report.provenance = []
     if not report.norm:
         return
-    lines = split_lines(report)
     body_norm = _norm_pos(report, report.title_span[1]) if report.title_span else 0
     if report.title_span is None:
         starts = [x.start for x in report.paragraphs[:1] + report.headings[:1]]  # type: ignore[operator]
         if starts:
             body_norm = _norm_pos(report, min(starts))
+    # Only the lines above the body: the cost does not grow with the document.
+    lines = split_lines(report, stop=body_norm)
     header = "\n".join(ln.text for ln in lines if ln.start < body_norm)[-3000:]
     head = report.norm[body_norm : body_norm + _HEAD_CHARS]
     heading_norm = [report.norm[_norm_pos(report, h.start) : _norm_pos(report, h.end)] for h in report.headings[:8]]

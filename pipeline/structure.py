@@ -90,18 +90,20 @@ class Line:
     block: Block | None = None
 
 
-def split_lines(report: Report) -> list[Line]:
+def split_lines(report: Report, stop: int | None = None) -> list[Line]:
     """Non-blank lines of ``norm``; also splits "…。 一、标题" written on one line.
 
     Some pages lose their line breaks and keep only spaces; normalisation drops
     those spaces, so a gap in ``norm_map`` after a sentence end followed by a
-    heading marker is taken as a line break.
+    heading marker is taken as a line break. With ``stop``, only the lines that
+    start before that norm offset (the same lines as without it).
     """
     norm, nmap = report.norm, report.norm_map
     lines: list[Line] = []
     pos = 0
     n = len(norm)
-    while pos <= n:
+    last = n if stop is None else min(n, stop)
+    while pos <= last:
         nl = norm.find("\n", pos)
         if nl < 0:
             nl = n
@@ -115,6 +117,8 @@ def split_lines(report: Report) -> list[Line]:
             e -= 1
         if e > s:
             for a, b in _virtual_breaks(norm, nmap, s, e):
+                if stop is not None and a >= stop:
+                    break
                 lines.append(Line(a, b, norm[a:b]))
         pos = nl + 1
     _attach_blocks(report, lines)
