@@ -1,6 +1,6 @@
 """Benchmark: a second batch over an unchanged folder must be at least 20× faster than the first.
 
-Usage: python benchmarks/bench_batch.py [--files N] [--workers W]
+Usage: python benchmarks/bench_batch.py [--files N] [--workers W] [--json out.json]
 
 The folder holds N fixture reports (fictional townships, written for the
 tests) plus the project's sample corpus. Both runs are timed twice: through
@@ -14,6 +14,7 @@ is below the target.
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import subprocess
 import sys
@@ -60,6 +61,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--files", type=int, default=200)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--json", type=Path, help="also write the figures here")
     args = ap.parse_args()
     ok = True
     with tempfile.TemporaryDirectory() as tmp:
@@ -86,6 +88,9 @@ def main() -> int:
         print(f"cli      first {c1:8.3f}s   second {c2:8.4f}s   ratio {cli_ratio:8.1f}x  "
               f"(Python start-up and imports included)")
     print("OK" if ok else "BELOW TARGET")
+    if args.json:
+        args.json.write_text(json.dumps({"files": n, "first_s": t1 - t0, "second_s": t2 - t1, "ratio": ratio,
+                                         "cli_first_s": c1, "cli_second_s": c2, "cli_ratio": cli_ratio}, indent=1))
     return 0 if ok else 1
 
 

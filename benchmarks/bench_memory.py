@@ -78,32 +78,38 @@ def build_folder(folder: Path, texts: list[str], n: int) -> None:
 
 
 def child_batch(folder: Path, workers: int) -> dict[str, Any]:
-    from pipeline.batch import run_batch
+    from pipeline import batch
     from pipeline.store import Store
 
-    import pipeline.batch as batch
-
-    # (time, worker pid) of every result as the main process stores it.
-    arrivals: list[tuple[float, int]] = []
+    # Per result, as the main process stores it: (wall time, main's CPU time, worker pid, worker CPU for the file).
+    arrivals: list[tuple[float, float, int, float]] = []
     save = batch._save
 
     def timed_save(store: Store, job: Any, outcome: dict[str, Any], batch_id: int) -> str | None:
-        arrivals.append((time.perf_counter(), int(outcome.get("worker", 0))))
+        arrivals.append((time.perf_counter(), time.process_time(), int(outcome.get("worker", 0)),
+                         float(outcome.get("cpu", 0.0))))
         return save(store, job, outcome, batch_id)
 
     batch._save = timed_save  # type: ignore[assignment]
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.db") as store:
         t0 = time.perf_counter()
-        result = run_batch(folder, store, workers=workers)
+        result = batch.run_batch(folder, store, workers=workers)
         wall = time.perf_counter() - t0
     assert result.analysed == result.files and not result.failures, (result.analysed, result.files, result.failures)
     # Steady state: from the first result of the last worker to start, to the end.
-    firsts: dict[int, float] = {}
-    for t, pid in arrivals:
-        firsts.setdefault(pid, t)
-    t_all = max(firsts.values())
-    n_window = sum(1 for t, _ in arrivals if t > t_all)
+    firsts: dict[int, int] = {}
+    for k, (_, _, pid, _) in enumerate(arrivals):
+        firsts.setdefault(pid, k)
+    k0 = max(firsts.values())
+    t_all, c_all = arrivals[k0][0], arrivals[k0][1]
+    window = arrivals[k0 + 1 :]
+    n_window = len(window)
+    # CPU per file in the steady state: the main process's (saving; everything when inline) and the workers'.
+    main_cpu = (window[-1][1] - c_all) / n_window if n_window else 0.0
+    worker_cpu = sum(w[3] for w in window) / n_window if n_window and workers > 1 else 0.0
     return {
+        "main_cpu_ms_per_file": main_cpu * 1000,
+        "worker_cpu_ms_per_file": worker_cpu * 1000,
         "workers": workers,
         "workers_seen": len(firsts),
         "files": result.analysed,
@@ -156,19 +162,36 @@ def _run_child(args: list[str]) -> dict[str, Any]:
 # -- main ---------------------------------------------------------------------
 
 
-def run(shared: Path, n_files: int, n_docs: int) -> dict[str, Any]:
+def _best_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run least disturbed by other work: the highest steady-state rate."""
+    best = max(runs, key=lambda r: r["files_per_s"])
+    return {**best, "rounds": len(runs), "peak_rss_worker_mb": max(r["peak_rss_worker_mb"] for r in runs)}
+
+
+def run(shared: Path, n_files: int, n_docs: int, rounds: int = 3) -> dict[str, Any]:
     texts = dev_texts(shared)
     results: dict[str, Any] = {"load_avg": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
                                "cpu": os.cpu_count()}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "reports"
         build_folder(folder, texts, n_files)
-        one = _run_child(["batch", str(folder), "1"])
-        two = _run_child(["batch", str(folder), "2"])
+        ones: list[dict[str, Any]] = []
+        twos: list[dict[str, Any]] = []
+        for _ in range(rounds):  # interleaved, so that a change in the machine's load hits both
+            ones.append(_run_child(["batch", str(folder), "1"]))
+            twos.append(_run_child(["batch", str(folder), "2"]))
+        one, two = _best_run(ones), _best_run(twos)
     results["batch_1"], results["batch_2"] = one, two
     results["speedup"] = two["files_per_s"] / one["files_per_s"]
     results["speedup_total"] = two["files_per_s_total"] / one["files_per_s_total"]
     results["peak_rss_worker_mb"] = max(one["peak_rss_worker_mb"], two["peak_rss_worker_mb"])
+    # What the CPU costs allow on an idle 2-core machine: inline, one process does everything; with
+    # 2 workers, the files share 2 cores with the main process, and neither side may be the bottleneck.
+    c1 = one["main_cpu_ms_per_file"]
+    cw, cm = two["worker_cpu_ms_per_file"], two["main_cpu_ms_per_file"]
+    if c1 > 0 and cw > 0 and cm > 0:
+        rate2 = min(2 / (cw + cm), 2 / cw, 1 / cm)
+        results["speedup_cpu_bound"] = rate2 * c1
     results["flat"] = _run_child(["flat", str(shared), str(n_docs)])
     return results
 
@@ -176,16 +199,22 @@ def run(shared: Path, n_files: int, n_docs: int) -> dict[str, Any]:
 def report_lines(r: dict[str, Any]) -> list[str]:
     one, two, flat = r["batch_1"], r["batch_2"], r["flat"]
     rss = ", ".join(f"{k}: {v:.0f}" for k, v in flat["rss_mb"].items())
-    return [
-        f"batch:  2 workers {two['files_per_s']:.1f} files/s vs 1 worker {one['files_per_s']:.1f} files/s"
-        f"  -> ratio {r['speedup']:.2f} (target >= {TARGET_SPEEDUP}; load average {r['load_avg']:.1f} on {r['cpu']} CPUs)",
-        f"        start-up included: {two['files_per_s_total']:.1f} vs {one['files_per_s_total']:.1f} files/s"
-        f" -> {r['speedup_total']:.2f} ({one['files']} files; workers up after {two['startup_s']:.1f} s vs"
-        f" {one['startup_s']:.1f} s; steady state over {two['files_in_window']} vs {one['files_in_window']} files)",
+    lines = [
+        (f"batch:  2 workers {two['files_per_s']:.1f} files/s vs 1 worker {one['files_per_s']:.1f} files/s"
+         f"  -> ratio {r['speedup']:.2f} (target >= {TARGET_SPEEDUP}; load average {r['load_avg']:.1f}"
+         f" on {r['cpu']} CPUs)"),
+        (f"        start-up included: {two['files_per_s_total']:.1f} vs {one['files_per_s_total']:.1f} files/s"
+         f" -> {r['speedup_total']:.2f} ({one['files']} files, best of {one['rounds']} runs; workers up after"
+         f" {two['startup_s']:.1f} s vs {one['startup_s']:.1f} s; steady state over {two['files_in_window']}"
+         f" vs {one['files_in_window']} files)"),
+        (f"        CPU per file: inline {one['main_cpu_ms_per_file']:.2f} ms; 2 workers"
+         f" {two['worker_cpu_ms_per_file']:.2f} ms in a worker + {two['main_cpu_ms_per_file']:.2f} ms in the main"
+         f" process -> on an idle 2-core machine {r.get('speedup_cpu_bound', float('nan')):.2f}"),
         f"memory: peak per worker {r['peak_rss_worker_mb']:.0f} MB (target <= {TARGET_RSS_MB:.0f} MB)",
-        f"flat:   RSS after n documents (MB) {rss}; growth doc {min(map(int, flat['rss_mb']))}-{flat['docs']}"
-        f" {flat['growth_mb']:+.1f} MB ({flat['growth_kb_per_1000_docs']:+.0f} KB per 1,000 docs; target about 0)",
+        (f"flat:   RSS after n documents (MB) {rss}; growth doc {min(map(int, flat['rss_mb']))}-{flat['docs']}"
+         f" {flat['growth_mb']:+.1f} MB ({flat['growth_kb_per_1000_docs']:+.0f} KB per 1,000 docs; target about 0)"),
     ]
+    return lines
 
 
 def main() -> None:
@@ -201,11 +230,12 @@ def main() -> None:
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--files", type=int, default=200, help="reports in the batch folder")
     ap.add_argument("--docs", type=int, default=2000, help="documents analysed in the memory loop")
+    ap.add_argument("--rounds", type=int, default=3, help="batch runs per setting (the best is kept)")
     ap.add_argument("--json", type=Path, help="also write the figures here")
     args = ap.parse_args()
     if not (args.shared / "corpus/dev").is_dir():
         sys.exit(f"no corpus at {args.shared}/corpus (pass --shared)")
-    results = run(args.shared, args.files, args.docs)
+    results = run(args.shared, args.files, args.docs, args.rounds)
     print("\n".join(report_lines(results)))
     if args.json:
         args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")

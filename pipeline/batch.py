@@ -12,7 +12,11 @@ The flow of :func:`run_batch`:
    in its initializer) or in-process when ``workers == 1``;
 4. save every result in its own transaction as it arrives, so a batch killed
    at any moment loses only the documents in flight;
-5. after a complete pass, forget paths that disappeared from the folder.
+5. after a complete pass, forget paths that disappeared from the folder;
+6. compare the store's ok documents with each other (:func:`similarity_pass`:
+   R06 copied from the township's previous report, R07 shared with peers) and
+   fold the findings into their verdicts, unless nothing changed since the
+   last pass (a fingerprint of the documents and the checklist).
 
 A document that fails (empty, unreadable, legacy .doc...) is stored with its
 error like any other result, so an unchanged broken file is not retried. An
@@ -42,9 +46,13 @@ from pipeline.store import Store
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
-# Jobs queued per worker: enough to keep workers busy, few enough that Ctrl-C
+# Tasks queued per worker: enough to keep workers busy, few enough that Ctrl-C
 # or a crashed worker concerns only a handful of files.
 _IN_FLIGHT_PER_WORKER = 2
+# Files per task sent to a worker. Each task costs the main process about half a
+# millisecond of pickling and queue handling, as much as saving the result: for
+# short reports (3 ms each) that alone kept 2 workers from reaching 1.7x one.
+_CHUNK = 4
 
 
 @dataclass(frozen=True)
@@ -80,6 +88,8 @@ class BatchResult:
     interrupted: bool = False
     seconds: float = 0.0
     failures: list[dict[str, Any]] = field(default_factory=list)
+    # Findings of the similarity pass (R06/R07); None when it was skipped (nothing changed) or interrupted.
+    similar: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -140,17 +150,24 @@ def _init_worker(options: tuple[tuple[str, Any], ...]) -> None:
     _worker_resources(options)
 
 
+def _analyse_chunk(paths: list[str], options: tuple[tuple[str, Any], ...]) -> list[dict[str, Any]]:
+    """Analyse a few files in a worker (one task, one round trip)."""
+    return [_analyse(path, options) for path in paths]
+
+
 def _analyse(path: str, options: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
     """Analyse one file in a worker; never raises (unexpected errors come back as ``internal``)."""
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     try:
         res = _worker_resources(options)
         report = analyze_path(path, res)
         record = report_record(report, include_text=False)
         record["n_chars"] = len(report.text)
-        # The worker's pid lets a benchmark tell when every worker is up (start-up is a fixed cost).
+        record["text"] = report.text  # stored apart from the record, for the similarity pass
+        # The worker's pid and CPU time let a benchmark tell when every worker is
+        # up (start-up is a fixed cost) and what a file costs apart from the load.
         return {"record": record, "model_version": model_version(res), "seconds": time.perf_counter() - t0,
-                "worker": os.getpid()}
+                "worker": os.getpid(), "cpu": time.process_time() - c0}
     except Exception as exc:  # a bug in a stage must not stop the batch
         return {"internal": f"{type(exc).__name__}: {exc}", "seconds": time.perf_counter() - t0}
 
@@ -210,6 +227,13 @@ def run_batch(
     result.seconds = time.perf_counter() - t_start
     if not result.interrupted:
         store.forget_missing(str(root), seen)
+        # Similarity across the whole store (R06/R07), after the forgetting so a
+        # deleted report is compared with nothing; also when every file was cached.
+        try:
+            result.similar = similarity_pass(store, options, force=force)
+        except KeyboardInterrupt:  # its one transaction rolled back: the next run redoes it
+            result.interrupted = True
+        result.seconds = time.perf_counter() - t_start
     result.failures = [f for f in store.failures() if _below(f["path"], root)]
     store.end_batch(batch_id, status="interrupted" if result.interrupted else "done", n_files=result.files,
                     n_analysed=result.analysed, n_cached=result.cached, n_failed=len(result.failures))
@@ -222,6 +246,107 @@ def _below(path: str, root: Path) -> bool:
     except ValueError:
         return False
     return True
+
+
+# -- similarity across the batch (R06 copied from last year, R07 shared with peers) --------
+
+_FINGERPRINT_KEY = "similarity_fingerprint"
+
+
+def _checklist_bytes(options: tuple[tuple[str, Any], ...]) -> bytes:
+    """The checklist file's bytes (the county's, else the packaged one): its thresholds decide the findings."""
+    path = dict(options).get("checklist_path")
+    if path is not None:
+        try:
+            return Path(path).read_bytes()
+        except OSError:
+            return str(path).encode()
+    from importlib import resources as importlib_resources
+
+    return importlib_resources.files("pipeline").joinpath("data/checklist.toml").read_bytes()
+
+
+def similarity_fingerprint(inputs: list[dict[str, Any]], options: tuple[tuple[str, Any], ...]) -> str:
+    """What the similarity pass depends on: each ok document (content, analysis time, name), checklist, version."""
+    h = hashlib.sha256(f"{PIPELINE_VERSION}\n".encode())
+    h.update(hashlib.sha256(_checklist_bytes(options)).digest())
+    for d in inputs:
+        h.update(f"{d['sha256']}\t{d['analysed_at']!r}\t{d['has_text']}\t{d['name']}\n".encode())
+    return h.hexdigest()
+
+
+def similarity_pass(store: Store, options: tuple[tuple[str, Any], ...] = (), *, force: bool = False) -> int | None:
+    """Compare every current ok document of ``store`` with the others; fold R06/R07 into their verdicts.
+
+    Skipped (returns None) when neither the set of documents (content hash and
+    analysis time, so a re-analysis counts), their names nor the checklist
+    changed since the last pass. Otherwise builds light reports from the store
+    (text, identity, stored verdict), runs :func:`similarity.check_batch`, and in
+    one transaction replaces the similarity table and rewrites the verdicts
+    (checks, score, record) that changed; returns the number of findings.
+    A document stored without its text (before schema v2) is left out; the
+    next batch analyses it again (see ``store._migrate_1_to_2``).
+    """
+    inputs = store.similarity_inputs()
+    fingerprint = similarity_fingerprint(inputs, options)
+    if not force and store.meta(_FINGERPRINT_KEY) == fingerprint:
+        return None
+    from collections import Counter
+    from dataclasses import asdict, fields
+
+    from pipeline.normalise import normalise
+    from pipeline.similarity import apply_findings, check_batch
+    from pipeline.types import CheckItem, Completeness, Report
+
+    item_keys = {f.name for f in fields(CheckItem)}
+    name_counts = Counter(d["name"] for d in inputs)
+    reports: list[Report] = []
+    records: dict[str, dict[str, Any]] = {}
+    for d in inputs:
+        text = store.text(d["sha256"]) if d["has_text"] else None
+        record = store.record(d["sha256"])
+        if not text or record is None:
+            continue
+        comp = record.get("completeness")
+        norm = normalise(text)
+        # Findings name reports by source: a name shared by two folders of one store gets its hash.
+        name = d["name"] if name_counts[d["name"]] == 1 else f"{d['name']} [{d['sha256'][:8]}]"
+        reports.append(Report(
+            source=name, sha256=d["sha256"], text=text, norm=norm.text, norm_map=norm.offsets,
+            title=d["title"] or "",  # "" rather than None: the identity then comes from the metadata alone
+            entity=d["entity"], county=d["county"], level=d["level"], year=d["year"],
+            completeness=None if not comp else Completeness(
+                score=comp.get("score") or 0.0,
+                items=[CheckItem(**{k: v for k, v in it.items() if k in item_keys}) for it in comp.get("items") or []],
+                missing=list(comp.get("missing") or []), warnings=list(comp.get("warnings") or []),
+                summary=comp.get("summary") or "",
+            ),
+        ))
+        records[d["sha256"]] = record
+    checklist = Resources(**dict(options)).checklist
+    findings = check_batch(reports, checklist)
+    if all(checklist.rule(rid) is None for rid in ("R06", "R07")):
+        apply_findings(reports, [], checklist)  # both rules switched off: drop the verdicts of earlier passes
+    sha_of = {r.source: r.sha256 for r in reports}
+    rows: list[dict[str, Any]] = []
+    similar: dict[str, list[dict[str, Any]]] = {}
+    for f in findings:
+        # vars() rather than asdict(): no deep copy of flat values (a template shared by
+        # a whole county gives thousands of findings).
+        passages = [dict(vars(p)) for p in f.passages]
+        rows.append({"sha256": sha_of[f.source], "other_sha256": sha_of[f.other], "kind": f.kind, "rule": f.rule,
+                     "share": f.share, "jaccard": f.jaccard, "passages": passages})
+        similar.setdefault(f.source, []).append({**vars(f), "passages": passages})
+    changed: dict[str, dict[str, Any]] = {}
+    for r in reports:
+        record = records[r.sha256]
+        comp = asdict(r.completeness) if r.completeness is not None else None
+        mine = similar.get(r.source, [])
+        # Only verdicts that moved are rewritten (a JSON round trip keeps these values equal).
+        if comp != record.get("completeness") or mine != record.get("similar", []):
+            changed[r.sha256] = {**record, "completeness": comp, "similar": mine}
+    store.save_similarity(rows, changed, fingerprint)
+    return len(rows)
 
 
 def _plan(root: Path, store: Store, files: Iterable[Path], force: bool, batch_id: int, result: BatchResult,
@@ -297,33 +422,37 @@ def _run_pool(jobs: list[_Job], options: tuple[tuple[str, Any], ...], n_workers:
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    pending = list(reversed(jobs))
+    # Small batches still spread over every worker: at least 4 tasks per worker before chunking.
+    size = max(1, min(_CHUNK, len(jobs) // (n_workers * 4)))
+    pending = [jobs[i : i + size] for i in range(0, len(jobs), size)][::-1]
     while pending:
         # spawn, not fork: the parent holds an open SQLite connection and maybe threads.
         executor = ProcessPoolExecutor(max_workers=n_workers, mp_context=multiprocessing.get_context("spawn"),
                                        initializer=_init_worker, initargs=(options,))
-        running: dict[Future[dict[str, Any]], _Job] = {}
+        running: dict[Future[list[dict[str, Any]]], list[_Job]] = {}
         try:
             while pending or running:
                 while pending and len(running) < n_workers * _IN_FLIGHT_PER_WORKER:
-                    job = pending.pop()
-                    running[executor.submit(_analyse, str(job.path), options)] = job
+                    chunk = pending.pop()
+                    running[executor.submit(_analyse_chunk, [str(job.path) for job in chunk], options)] = chunk
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 broken = False
                 for fut in done:
-                    job = running.pop(fut)
+                    chunk = running.pop(fut)
                     try:
-                        outcome = fut.result()
+                        outcomes = fut.result()
                     except BrokenProcessPool:
                         broken = True
-                        outcome = {"internal": "the worker process died while analysing this file (or one beside it)"}
+                        outcomes = [{"internal": "the worker process died while analysing this file (or one beside it)"}] * len(chunk)
                     except Exception as exc:  # e.g. a result that cannot be pickled
-                        outcome = {"internal": f"{type(exc).__name__}: {exc}"}
-                    finished(job, outcome)
+                        outcomes = [{"internal": f"{type(exc).__name__}: {exc}"}] * len(chunk)
+                    for job, outcome in zip(chunk, outcomes):
+                        finished(job, outcome)
                 if broken:
                     # The pool is unusable: record what was in flight and start a new pool for the rest.
-                    for job in running.values():
-                        finished(job, {"internal": "the worker process died while this file was queued"})
+                    for chunk in running.values():
+                        for job in chunk:
+                            finished(job, {"internal": "the worker process died while this file was queued"})
                     running.clear()
                     break
         except BaseException:

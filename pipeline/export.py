@@ -1,12 +1,14 @@
 """Exports from the store: CSV (UTF-8 with BOM), XLSX, JSONL.
 
-Three tables, the same in every format:
+Four tables, the same in every format:
 
 - ``metrics``: long form, one row per metric, with the document's township,
   county, year and the Chinese name of the indicator;
 - ``reports``: one row per document (failed ones included): metadata,
   completeness score and missing parts, counts, source files;
-- ``compare``: the township × year comparison rows (compare.py), gaps included.
+- ``compare``: the township × year comparison rows (compare.py), gaps included;
+- ``similarity``: one row per copied-text finding of the batch (R06 previous
+  year, R07 peers) with the share and the most similar passages.
 
 Spreadsheet safety: Excel and WPS detect UTF-8 only with a BOM, so CSV files
 start with one; a text cell starting with ``= + - @`` (or a tab / carriage
@@ -41,6 +43,11 @@ REPORT_COLUMNS: tuple[str, ...] = (
 COMPARE_COLUMNS: tuple[str, ...] = (
     "indicator", "indicator_name", "direction", "county", "level", "township", "year", "status", "value", "unit",
     "approx", "rule", "n_values", "previous", "change", "change_pct", "rank", "peers", "source", "quotes",
+)
+
+SIMILARITY_COLUMNS: tuple[str, ...] = (
+    "rule", "kind", "share", "jaccard", "township", "year", "source_file", "other_township", "other_year",
+    "other_file", "passages", "sha256", "other_sha256",
 )
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -87,6 +94,23 @@ def report_rows(store: Store) -> list[dict[str, Any]]:
         if not any(f["name"] in r["source_files"].split("; ") for r in rows):
             rows.append({**{c: None for c in REPORT_COLUMNS}, "source_files": f["name"], "status": "error",
                          "error_code": f["code"], "error_message": f["message"]})
+    return rows
+
+
+def similarity_rows(store: Store, *, structured: bool = False) -> list[dict[str, Any]]:
+    """One row per similarity finding (R06/R07); passages as readable lines, or as a list when ``structured``."""
+    rows = []
+    for f in store.similarity():
+        passages = f.get("passages") or []
+        rows.append({
+            "rule": f["rule"], "kind": f["kind"], "share": f["share"], "jaccard": f.get("jaccard"),
+            "township": f.get("entity"), "year": f.get("year"), "source_file": f.get("source"),
+            "other_township": f.get("other_entity"), "other_year": f.get("other_year"),
+            "other_file": f.get("other_source"),
+            "passages": passages if structured else "\n".join(
+                f"「{p.get('quote')}」≈「{p.get('other_quote')}」" for p in passages),
+            "sha256": f["sha256"], "other_sha256": f["other_sha256"],
+        })
     return rows
 
 
@@ -154,7 +178,7 @@ def write_xlsx(path: Path, tables: Sequence[tuple[str, Sequence[str], Sequence[d
 
 
 def export(store: Store, fmt: str, output: Path, *, compare: Sequence[CompareRow] | None = None) -> list[Path]:
-    """Write the three tables in ``fmt`` below ``output`` (created); return the files written."""
+    """Write the four tables in ``fmt`` below ``output`` (created); return the files written."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     output.mkdir(parents=True, exist_ok=True)
@@ -163,6 +187,7 @@ def export(store: Store, fmt: str, output: Path, *, compare: Sequence[CompareRow
         ("metrics", METRIC_COLUMNS, metric_rows(store)),
         ("reports", REPORT_COLUMNS, report_rows(store)),
         ("compare", COMPARE_COLUMNS, compare_rows(comp)),
+        ("similarity", SIMILARITY_COLUMNS, similarity_rows(store)),
     )
     written: list[Path] = []
     if fmt == "xlsx":
@@ -179,6 +204,8 @@ def export(store: Store, fmt: str, output: Path, *, compare: Sequence[CompareRow
             if name == "reports":
                 # JSONL keeps the full record of output.md (no text), with the file names.
                 rows = _full_records(store)
+            elif name == "similarity":
+                rows = similarity_rows(store, structured=True)
             write_jsonl(written[-1], rows)
     return written
 

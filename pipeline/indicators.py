@@ -91,6 +91,23 @@ _ATTEND_RE = re.compile(r"(?:参加|参与|参训|出席|到场)")
 _LIST_LEAD_RE = re.compile(r"(?:其中|另有|另|此外|以及|和|及|共计|合计|累计|共)?[^，。；]{0,4}")
 
 
+# Web-page furniture around a saved report: visit counters, attachment and page
+# counts, bylines ("浏览次数：326次", "附件（1个）", "访问量：1288人次"). A
+# quantity on a line with one of these words and no sentence end is not a figure
+# of the report; a body sentence ends with 。 and keeps "阅读量达2.3万人次".
+_FURNITURE_RE = re.compile(
+    r"浏览|访问量|访问人次|访客|阅读(?:量|数|次数)?[:：\d]|点击(?:量|数|率|次数)|附件|[第共]\d+页|"
+    r"字号|分享到|版权所有|技术支持|联系电话|发布(?:时间|日期)[:：]|来源[:：]|打印|关闭窗口"
+)
+_LINE_SENTENCE_END = re.compile(r"[。！？!?]")
+
+
+def _furniture_line(norm: str, pos: int, bounds: _Bounds) -> bool:
+    """Is the line around ``pos`` page furniture rather than report text?"""
+    line = norm[bounds.last(pos, "\n", 400) : bounds.next(pos, "\n", 400)]
+    return not _LINE_SENTENCE_END.search(line) and _FURNITURE_RE.search(line) is not None
+
+
 class Tokenizer(Protocol):
     def cut(self, text: str) -> list[str]: ...
 
@@ -469,6 +486,18 @@ def _quote_span(norm: str, q: Quantity, link: Link, bounds: _Bounds, noun: str) 
     return bounds.last(q.span_start, CLAUSE_BOUNDARY + "、", 16), end
 
 
+# Characters inside a measure word as written that are not part of it: spaces
+# and invisible marks a web page or a PDF leaves between two characters ("人 次").
+_NOT_IN_UNIT = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+
+def _unit_as_written(report: Report, q: Quantity, norm: str) -> str:
+    """The measure word in the document's own characters (traditional stays), without spaces or invisible marks."""
+    if q.unit == "%" and norm[q.unit_start] != "%":
+        return "%"  # 百分之… written out
+    return _NOT_IN_UNIT.sub("", report.text_of(q.unit_start, q.unit_end))
+
+
 def _sentence_span(bounds: _Bounds, start: int, end: int) -> tuple[int, int]:
     return bounds.last(start, SENTENCE_END, 300), bounds.next(end, _SENTENCE_STOP, 300)
 
@@ -503,8 +532,8 @@ def extract_metrics(report: Report, lexicon: Lexicon, tokenizer: Any = None, *, 
     """
     norm = report.norm or report.text
     tokenizer = tokenizer if use_tokenizer else None
-    quantities = find_quantities(norm)
     bounds = _Bounds(norm)
+    quantities = [q for q in find_quantities(norm) if not _furniture_line(norm, q.start, bounds)]
     nouns: dict[int, str] = {}
     links = link_with_evidence(norm, quantities, lexicon, tokenizer, bounds=bounds, nouns=nouns)
     categories = _Categories(report)
@@ -518,7 +547,7 @@ def extract_metrics(report: Report, lexicon: Lexicon, tokenizer: Any = None, *, 
             Metric(
                 indicator=link.indicator,
                 value=value,
-                unit=report.text_of(q.unit_start, q.unit_end) if q.unit != "%" or norm[q.unit_start] == "%" else "%",
+                unit=_unit_as_written(report, q, norm),
                 qualifier=q.qualifier,
                 per=q.per,
                 quote=report.text_of(qs, qe),

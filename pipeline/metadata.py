@@ -26,6 +26,7 @@ from pipeline.types import Provenance, Report
 __all__ = ["extract_metadata", "parse_org", "Org"]
 
 _HEAD_CHARS = 3000  # how much of the body the subject/year search reads
+_NAME_JUNK = re.compile("[\\s\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _OWN_CHARS_SPAN = 12000  # how much of the document is searched for a name's own characters
 
 # Administrative units, longest first; (unit, level, minimum length of the name before it).
@@ -220,7 +221,8 @@ def _dept_ok(text: str) -> bool:
 _BOUNDARY = set("在的了是和与及对为将把从向于以被按据经、。，,《》“”\"()（）:：;；!！?？ \n")
 
 
-_VERB_PREFIX = re.compile(r"^(?:印发|制发|出台|制定|推动|助力|打造|服务|围绕|建设|为|对|向|经)")
+# Verbs before a place name; "照" is what 按照 leaves once 按 ends the scan.
+_VERB_PREFIX = re.compile(r"^(?:印发|制发|出台|制定|推动|助力|打造|服务|围绕|建设|学习|参照|依照|依据|根据|落实|执行|结合|照|为|对|向|经)")
 
 
 def names_with_unit(head: str, unit: str, max_len: int = 4) -> list[str]:
@@ -286,8 +288,8 @@ def _org_result(
         if base < 0:
             return s[a:b]
         if idx is not None:
-            return _PINYIN.sub("", report.text_of(base + idx[a], base + idx[b - 1] + 1))
-        return _PINYIN.sub("", report.text_of(base + a, base + b))
+            return _quote_name(report, base + idx[a], base + idx[b - 1] + 1)
+        return _quote_name(report, base + a, base + b)
 
     entity = quote(*org.entity)
     full = quote(*org.full)
@@ -368,7 +370,7 @@ def _from_body(report: Report, body_start: int) -> tuple[_Found | None, str]:
     head, idx = _clean_pinyin(raw)
 
     def base_quote(a: int, b: int) -> str:
-        return _PINYIN.sub("", report.text_of(body_start + idx[a], body_start + idx[b - 1] + 1))
+        return _quote_name(report, body_start + idx[a], body_start + idx[b - 1] + 1)
 
     best: tuple[int, Org] | None = None
     m = _REPORT_SENT.search(head)
@@ -487,6 +489,25 @@ def _county_from_text(report: Report, header: str, head: str) -> tuple[str | Non
                 if name[:-1] in _MUNICIPALITIES or name.endswith("市") and pat is _PLAN_MENTION:
                     continue
                 return name, src
+    # A township cites its county's plans and rules ("按照酉阳县…方案", "《雁塔区…制度》"):
+    # the one county named in the head, when no other county competes with it.
+    text = header + "\n" + head[:1500]
+    names: list[str] = []
+    for unit in ("县", "区", "旗"):
+        for name in names_with_unit(text, unit):
+            if set(name[:-1]) & _UNIT_CHARS:
+                continue  # "省市县" lists levels, it names no place
+            if not re.search(re.escape(name) + r"(?![域级内外属])", text):
+                continue  # "促进区域…": the unit word is the start of another word
+            org = parse_org(name)
+            if org is not None and len(org.places) == 1 and org.places[0][1] == len(name) and org.level == "county":
+                names.append(name)
+    # "照酉阳县" (from "按照酉阳县") is 酉阳县 with a verb's tail: count it as the shorter name.
+    names = [next((m for m in names if m != n and n.endswith(m)), n) for n in names]
+    if names:
+        ranked = sorted(set(names), key=names.count, reverse=True)
+        if len(ranked) == 1 or names.count(ranked[0]) >= 2 * names.count(ranked[1]):
+            return ranked[0], "body"
     return None, None
 
 
@@ -675,6 +696,10 @@ def extract_metadata(report: Report) -> None:
                     if f.county and to_simple(f.entity) == to_simple(found.entity):
                         county, csrc = f.county, "issuer"
                         break
+        if county is None and found.level == "township" and report.entity_full:
+            # The full name states the chain: "海东市乐都区共和乡" -> 乐都区.
+            county = _county_in_chain(to_simple(report.entity_full), to_simple(found.entity))
+            csrc = "body"
         if county is None and found.level == "township":
             county, csrc = _county_from_text(report, header, clean_head)
         if county is None and found.level == "county" and found.source == "title":
@@ -720,6 +745,24 @@ def extract_metadata(report: Report) -> None:
                 setattr(report, fld, None)
 
 
+def _county_in_chain(full: str, entity: str) -> str | None:
+    """The county-level place right above ``entity`` in a full name, or None."""
+    org = parse_org(full)
+    if org is None:
+        return None
+    above = [(a, b, lvl) for a, b, lvl in org.places if full[a:b] != entity]
+    if not above or len(above) == len(org.places):
+        return None
+    a, b, lvl = above[-1]
+    return full[a:b] if lvl == "county" else None
+
+
+def _quote_name(report: Report, norm_start: int, norm_end: int) -> str:
+    """A name as the text writes it, without what normalise dropped inside it (spaces,
+    zero-width characters) or ruby annotations ("區(qū)")."""
+    return _NAME_JUNK.sub("", _PINYIN.sub("", report.text_of(norm_start, norm_end)))
+
+
 def _own_chars(report: Report, value: str | None, hay_idx: tuple[str, list[int]]) -> str | None:
     """``value`` in the document's own characters (羅湖區, not 罗湖區).
 
@@ -729,6 +772,7 @@ def _own_chars(report: Report, value: str | None, hay_idx: tuple[str, list[int]]
     """
     if not value:
         return value
+    value = _NAME_JUNK.sub("", value)
     key = to_simple(value)
     hay, idx = hay_idx
     out: list[str] = []
@@ -738,7 +782,7 @@ def _own_chars(report: Report, value: str | None, hay_idx: tuple[str, list[int]]
         for n in range(len(key) - i, 1, -1):
             pos = hay.find(key[i : i + n])
             if pos >= 0:
-                out.append(_PINYIN.sub("", report.text_of(idx[pos], idx[pos + n - 1] + 1)))
+                out.append(_quote_name(report, idx[pos], idx[pos + n - 1] + 1))
                 i += n
                 break
         else:
@@ -812,5 +856,5 @@ def _fullest(report: Report, found: _Found, header: str, head: str) -> str | Non
     # Quote with the document's characters when the string is in the text.
     pos = report.norm.find(best_norm)
     if pos >= 0:
-        return report.text_of(pos, pos + len(best_norm))
+        return _quote_name(report, pos, pos + len(best_norm))
     return best

@@ -537,33 +537,75 @@ def _frame(lines: list[OcrLine], page_w: float) -> _Frame:
     return _Frame(left, right, char_h, char_w)
 
 
+def _centred(ln: OcrLine, frame: _Frame) -> bool:
+    cw = frame.char_w
+    mid = (ln.box[0] + ln.box[2]) / 2
+    return abs(mid - frame.centre) < 1.5 * cw and ln.box[0] - frame.left > 2.5 * cw and frame.right - ln.box[2] > 2.5 * cw
+
+
+# A line never starts a paragraph with closing punctuation (a quote closed on the next line).
+_CONTINUATION_START = tuple("”’）)》」』，,。、；;：:！？%％")
+
+
+def _starts_paragraph(prev: OcrLine, ln: OcrLine, frame: _Frame) -> bool:
+    """Whether ``ln`` starts a new paragraph after ``prev`` (the rules of the module docstring)."""
+    cw = frame.char_w
+    ph, h = _line_h(prev), _line_h(ln)
+    tall = max(ph, h)
+    gap = ln.box[1] - prev.box[3]
+    same_size = abs(ph - h) < 0.2 * tall
+    if _centred(prev, frame) and _centred(ln, frame):
+        # A title (or a centred heading) broken over two lines is one paragraph.
+        return not (
+            same_size and gap < 1.2 * tall and not prev.text.endswith(_ENDS_SENTENCE)
+            and not _DATE_LINE.match(ln.text) and not _HEADING_MARKER.match(ln.text)
+        )
+    if _centred(prev, frame) or _centred(ln, frame):
+        return True
+    if gap > 1.2 * tall or abs(ph - h) > 0.3 * tall:
+        return True  # a blank line, or another font size
+    if ln.text.startswith(_CONTINUATION_START):
+        return False
+    if (ln.box[0] - frame.left) / cw >= 1.2:
+        return True  # the two-character first-line indent
+    if _HEADING_MARKER.match(ln.text) or _DATE_LINE.match(ln.text):
+        return True
+    short_by = (frame.right - prev.box[2]) / cw
+    # A short line ends its paragraph when it ends a sentence, or when it is clearly short
+    # (not just a number or a word pushed to the next line).
+    return short_by > 1.5 and (prev.text.endswith(_ENDS_SENTENCE) or short_by > 4)
+
+
+def _size_ratio(ln: OcrLine, frame: _Frame) -> float:
+    """Font size of a line relative to the body text, 1.0 unless clearly different.
+
+    The pitch of a line of Chinese characters (width per character) measures
+    its font size well; box heights vary by a point or two with the glyphs of
+    a line (quotes, brackets, digits) and are used only for other lines, with
+    a wider margin for short ones. The structure stage reads any size above
+    the body's as a heading hint, so noise must not get through.
+    """
+    n = len(ln.text)
+    if n >= 6 and sum(_is_cjk(c) for c in ln.text) >= 0.85 * n:
+        ratio = (ln.box[2] - ln.box[0]) / n / frame.char_w
+        margin = 0.15
+    else:
+        ratio = _line_h(ln) / frame.char_h
+        margin = 0.25 if n >= 6 else 0.45
+    return ratio if abs(ratio - 1.0) > margin else 1.0
+
+
 def _paragraphs(lines: list[OcrLine], frame: _Frame, dpi: float, first_page: bool) -> list[OcrParagraph]:
     """Join wrapped lines into paragraphs (see the module docstring for the rules)."""
-    cw = frame.char_w
     paras: list[list[OcrLine]] = []
     kinds: list[str] = []
     body_started = False
-
-    def centred(ln: OcrLine) -> bool:
-        mid = (ln.box[0] + ln.box[2]) / 2
-        return abs(mid - frame.centre) < 1.5 * cw and ln.box[0] - frame.left > 2.5 * cw and frame.right - ln.box[2] > 2.5 * cw
-
     prev: OcrLine | None = None
     for ln in lines:
-        indent = (ln.box[0] - frame.left) / cw
-        new = prev is None
-        if prev is not None:
-            ph, h = _line_h(prev), _line_h(ln)
-            short_by = (frame.right - prev.box[2]) / cw
-            gap = ln.box[1] - prev.box[3]
-            if centred(prev) and centred(ln) and abs(ph - h) < 0.2 * max(ph, h) and not prev.text.endswith(_ENDS_SENTENCE) \
-                    and not _DATE_LINE.match(ln.text) and not _HEADING_MARKER.match(ln.text) and gap < 1.2 * max(ph, h):
-                new = False  # a title (or heading) broken over two centred lines
-            elif centred(prev) or centred(ln) or indent >= 1.2 or _HEADING_MARKER.match(ln.text) or _DATE_LINE.match(ln.text) or short_by > 1.5 and (prev.text.endswith(_ENDS_SENTENCE) or short_by > 4) or gap > 1.2 * max(ph, h) or abs(ph - h) > 0.3 * max(ph, h):
-                new = True
+        new = prev is None or _starts_paragraph(prev, ln, frame)
         if new:
             kind = "paragraph"
-            if first_page and not body_started and centred(ln) and _line_h(ln) > 1.15 * frame.char_h:
+            if first_page and not body_started and _centred(ln, frame) and _line_h(ln) > 1.15 * frame.char_h:
                 kind = "title"
             paras.append([ln])
             kinds.append(kind)
@@ -581,14 +623,15 @@ def _paragraphs(lines: list[OcrLine], frame: _Frame, dpi: float, first_page: boo
             text += _joint(text, ln.text)
             offsets.append(len(text))
             text += ln.text
-        size = statistics.median(_line_h(ln) for ln in group) * 72.0 / dpi if dpi else None
+        ratio = statistics.median(_size_ratio(ln, frame) for ln in group)
+        size = round(frame.char_w * ratio * 72.0 / dpi, 1) if dpi else None
         out.append(
             OcrParagraph(
                 text=text,
                 lines=group,
                 confidence=_weighted_conf(group),
                 kind=kind,
-                font_size=round(size, 1) if size else None,
+                font_size=size,
                 line_offsets=offsets,
             )
         )

@@ -2,7 +2,8 @@
 
 Sections: batch summary, completeness matrix (township × required part, the
 evidence on hover and on click), one inline SVG chart per indicator (townships
-× years), each report's metrics with their quotes, failed files. Everything is
+× years), copied text (R06/R07 findings with their passages side by side),
+each report's metrics with their quotes and its R06/R07 verdict, failed files. Everything is
 inline (CSS, a few lines of JS, SVG): no network at view time. Every piece of
 document text goes through :func:`html.escape`; the script only ever sets
 ``textContent``.
@@ -33,6 +34,9 @@ th{background:#eef2f7;position:sticky;top:0}
 td.ok{background:#e3f4e1;color:#256d1b;text-align:center;cursor:pointer}
 td.miss{background:#fde2e1;color:#a61b1b;text-align:center;cursor:pointer}
 td.na{color:#999;text-align:center}
+td.opt{color:#888;text-align:center;cursor:pointer}
+.sim td{max-width:420px}.sim .share{font-weight:bold;white-space:nowrap}.rule-warning{color:#a35d00}
+.rule-error{color:#a61b1b}.rule-ok{color:#256d1b}.rule-info{color:#666}
 #evidence{position:sticky;bottom:0;background:#fffbe6;border:1px solid #e6d680;padding:8px 12px;margin-top:8px;min-height:1.5em}
 .charts{display:flex;flex-wrap:wrap;gap:16px}.chart{background:#fff;border:1px solid #ddd;padding:8px}
 .chart h3{font-size:14px;margin:0 0 4px}.muted{color:#777}details{background:#fff;border:1px solid #ddd;margin:6px 0;padding:4px 8px}
@@ -107,7 +111,8 @@ def _matrix(docs: Sequence[dict[str, Any]], checks: Sequence[dict[str, Any]]) ->
     rows = sorted((d for d in docs if d["status"] == "ok"),
                   key=lambda d: (d.get("entity") or "\uffff", d.get("year") or 0, d["sources"][0]))
     html = ['<section><h2>Completeness 完整性</h2>',
-            '<p class="muted">✓ present, ✗ missing; hover for the evidence, click to pin it below.</p>',
+            '<p class="muted">✓ present, ✗ missing, — absent but not required; hover for the evidence, '
+            'click to pin it below.</p>',
             '<table id="matrix"><thead><tr><th>report</th><th>county</th><th>score</th>']
     html += [f'<th title="{_e(label)}">{_e(label)}</th>' for label in parts.values()]
     html.append("</tr></thead><tbody>")
@@ -123,11 +128,14 @@ def _matrix(docs: Sequence[dict[str, Any]], checks: Sequence[dict[str, Any]]) ->
                 continue
             present = bool(check["present"])
             evidence = check.get("evidence") or check.get("message") or ""
-            state = "present" if present else "missing"
+            # An absent optional part (e.g. "other matters") is not a defect: the checker marks it info.
+            optional = not present and check.get("status") not in ("missing", "error", "warning")
+            state = "present" if present else ("not required" if optional else "missing")
+            css, mark = ("ok", "✓") if present else (("opt", "—") if optional else ("miss", "✗"))
             html.append(
-                f'<td class="{"ok" if present else "miss"}" data-report="{_e(label)}" data-part="{_e(plabel)}" '
+                f'<td class="{css}" data-report="{_e(label)}" data-part="{_e(plabel)}" '
                 f'data-state="{state}" data-evidence="{_e(evidence)}" title="{_e(evidence or state)}">'
-                f'{"✓" if present else "✗"}</td>'
+                f'{mark}</td>'
             )
         html.append("</tr>")
     html.append("</tbody></table>")
@@ -209,10 +217,68 @@ def _charts(rows: Sequence[CompareRow]) -> str:
     return "".join(html)
 
 
-def _reports(docs: Sequence[dict[str, Any]], metrics: Sequence[dict[str, Any]]) -> str:
+_SIMILARITY_RULES = ("R06", "R07")
+_KIND = {
+    "previous_year": "same township, previous year 上一年度",
+    "peer": "another report of the same year 同年度其他单位",
+    "duplicate": "same township, same year 同单位同年度",
+}
+
+
+def _similarity(findings: Sequence[dict[str, Any]]) -> str:
+    """Each finding with its most similar passages side by side (this report | the other)."""
+    html = ['<section id="similarity"><h2>Copied text 雷同检查</h2>',
+            '<p class="muted">R06: a report that repeats its own previous year\'s report; R07: text shared with '
+            "another report of the same year. Share: part of the report's text (names masked, figures ignored) "
+            "found in the other report; each report's verdict (R06/R07) is in its details below.</p>"]
+    if not findings:
+        html.append('<p class="muted">No copied text found between the reports.</p></section>')
+        return "".join(html)
+    # One finding per pair of reports (A→B and B→A show the same passages) and per report
+    # and rule, highest share first: a county whose reports share one template would
+    # otherwise fill the page; the export lists every finding.
+    shown: list[dict[str, Any]] = []
+    pairs: set[tuple[str, frozenset[str]]] = set()
+    firsts: set[tuple[str, str]] = set()
+    for f in sorted(findings, key=lambda f: (f["rule"], -f["share"], f["source"], f["other_source"])):
+        pair = (f["rule"], frozenset((f["sha256"], f["other_sha256"])))
+        if pair in pairs or (f["rule"], f["sha256"]) in firsts:
+            continue
+        pairs.add(pair)
+        firsts.add((f["rule"], f["sha256"]))
+        shown.append(f)
+    rest = len(findings) - len(shown)
+    html.append(f'<p>{len(findings)} finding{"" if len(findings) == 1 else "s"}'
+                + (f" ({rest} more in the export: pairs shown once, each report's closest match per rule)" if rest else "")
+                + ", highest share first.</p>")
+    opened = " open" if len(shown) <= 20 else ""  # many: click to open
+    for f in shown:
+        this = f"{f.get('entity') or ''} {f.get('year') or ''}".strip() or f["source"]
+        other = f"{f.get('other_entity') or ''} {f.get('other_year') or ''}".strip() or f["other_source"]
+        html.append(
+            f'<details class="sim" data-rule="{_e(f["rule"])}"{opened}><summary>{_e(f["rule"])} · {_e(this)} → {_e(other)} '
+            f'<span class="share">{f["share"]:.0%}</span> <span class="muted">{_e(_KIND.get(f["kind"], f["kind"]))}'
+            "</span></summary>"
+            f'<table><tr><th>{_e(this)} <span class="muted">{_e(f["source"])}</span></th>'
+            f'<th>{_e(other)} <span class="muted">{_e(f["other_source"])}</span></th><th>match</th></tr>'
+        )
+        for p in f.get("passages") or []:
+            html.append(f'<tr><td class="quote">{_e(p.get("quote"))}</td><td class="quote">{_e(p.get("other_quote"))}</td>'
+                        f'<td>{float(p.get("score") or 0):.0%}</td></tr>')
+        html.append("</table></details>")
+    html.append("</section>")
+    return "".join(html)
+
+
+def _reports(docs: Sequence[dict[str, Any]], metrics: Sequence[dict[str, Any]],
+             checks: Sequence[dict[str, Any]] = ()) -> str:
     by_doc: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for m in metrics:
         by_doc[m["sha256"]].append(m)
+    rules: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for c in checks:
+        if c["item"] in _SIMILARITY_RULES:
+            rules[c["sha256"]].append(c)
     html = ['<section id="reports"><h2>Reports and their metrics 各报告指标</h2>',
             '<input type="search" id="filter" placeholder="filter: township, indicator, words of a quote">']
     for d in docs:
@@ -224,7 +290,15 @@ def _reports(docs: Sequence[dict[str, Any]], metrics: Sequence[dict[str, Any]]) 
                     f'<span class="muted">({len(ms)} metrics'
                     + ("" if score is None else f", completeness {score:.0%}")
                     + (f", missing: {_e(', '.join(d.get('missing') or []))}" if d.get("missing") else "")
-                    + f')</span></summary><p class="muted">{_e("; ".join(d["sources"]))}</p>')
+                    + ")</span>"
+                    # a copied report is flagged without opening it
+                    + "".join(f' <span class="rule-{_e(c["status"])}">⚠ {_e(c["item"])} 雷同</span>'
+                              for c in rules.get(d["sha256"], []) if c.get("status") in ("warning", "error"))
+                    + f'</summary><p class="muted">{_e("; ".join(d["sources"]))}</p>')
+        for c in rules.get(d["sha256"], []):
+            html.append(f'<p class="rule rule-{_e(c.get("status"))}" data-rule="{_e(c["item"])}">{_e(c["item"])} '
+                        f'{_e(c.get("label"))}: <b>{_e(c.get("status"))}</b> — {_e(c.get("message"))}'
+                        + (f' <span class="quote">「{_e(c["evidence"])}」</span>' if c.get("evidence") else "") + "</p>")
         if ms:
             html.append("<table><tr><th>indicator</th><th>value</th><th>unit</th><th>qualifier</th><th>part</th><th>quote</th></tr>")
             for m in ms:
@@ -256,13 +330,15 @@ def render_review(store: Store, *, compare: Sequence[CompareRow] | None = None, 
     """The review page of ``store`` as one HTML string."""
     docs = store.documents()
     failures = store.failures()
+    checks = store.checks()
     rows = compare if compare is not None else compare_store(store)
     generated = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     body = "".join([
         _summary(store, docs, failures),
-        _matrix(docs, store.checks()),
+        _matrix(docs, checks),
         _charts(rows),
-        _reports(docs, store.metrics()),
+        _similarity(store.similarity()),
+        _reports(docs, store.metrics(), checks),
         _failures(failures),
     ])
     return (

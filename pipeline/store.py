@@ -14,6 +14,12 @@ Layout
   heading, per metric, per completeness item) so exports and comparisons are
   plain SQL.
 - ``batches``: one row per ``govreport batch`` run.
+- ``texts`` (schema v2): each document's text, zlib-compressed, for the
+  batch-level similarity check; ``similarity``: the findings of the last
+  similarity pass (R06 copied from the previous year, R07 shared with peers),
+  with their passages; ``meta``: key/value, e.g. the fingerprint of the last
+  similarity pass (set of documents + checklist), so an unchanged folder does
+  not pay for it again.
 
 Writes are one transaction per document (``save_document``): a batch killed at
 any moment leaves either the whole document or none of it, so the next run
@@ -29,6 +35,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -37,7 +44,7 @@ from typing import Any
 
 from pipeline.errors import GovReportError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_DB_NAME = "govreport.db"
 
 
@@ -158,9 +165,46 @@ def _migrate_0_to_1(conn: sqlite3.Connection) -> None:
     _run_script_in_tx(conn, _SCHEMA_V1)
 
 
+# v2: the batch-level similarity check (R06/R07) compares documents with each
+# other, so each document's text is kept (zlib-compressed UTF-8), with the
+# findings of the last pass and a key/value table for the pass's fingerprint.
+_SCHEMA_V2 = """
+CREATE TABLE texts (
+    sha256 TEXT PRIMARY KEY REFERENCES documents(sha256) ON DELETE CASCADE,
+    text BLOB NOT NULL       -- zlib(UTF-8 of Report.text)
+);
+CREATE TABLE similarity (
+    sha256 TEXT NOT NULL REFERENCES documents(sha256) ON DELETE CASCADE,       -- the report that shares text
+    other_sha256 TEXT NOT NULL REFERENCES documents(sha256) ON DELETE CASCADE, -- the report it shares it with
+    kind TEXT NOT NULL,      -- previous_year | peer | duplicate
+    rule TEXT NOT NULL,      -- R06 | R07
+    share REAL NOT NULL,     -- share of sha256's text found in other_sha256 (names masked, figures folded)
+    jaccard REAL,
+    passages TEXT NOT NULL,  -- JSON list of {quote, other_quote, score, start, other_start}
+    PRIMARY KEY (sha256, other_sha256, kind)
+);
+CREATE INDEX similarity_other ON similarity(other_sha256);
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT
+);
+"""
+
+
+def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
+    """Add texts, similarity and meta.
+
+    Documents analysed under v1 have no stored text: :meth:`Store.source_state`
+    and :meth:`Store.document_version` report them as not analysed by any
+    version, so the next batch analyses them again (and stores their text);
+    until then the similarity pass leaves them out.
+    """
+    _run_script_in_tx(conn, _SCHEMA_V2)
+
+
 # version reached -> the step from the version before. A new schema adds
-# ``2: _migrate_1_to_2`` (ALTER TABLE ...) and bumps SCHEMA_VERSION.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_0_to_1}
+# ``N: _migrate_<N-1>_to_<N>`` (ALTER TABLE ...) and bumps SCHEMA_VERSION.
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_0_to_1, 2: _migrate_1_to_2}
 
 
 def migrate(conn: sqlite3.Connection) -> int:
@@ -199,6 +243,15 @@ class SourceState:
     size: int | None
     mtime_ns: int | None
     pipeline_version: str | None
+
+
+# An ok document stored without its text (analysed before schema v2) counts as
+# not analysed: the batch analyses it again, which stores the text the
+# similarity pass needs.
+_VERSION_IF_COMPLETE = (
+    "CASE WHEN d.status = 'ok' AND NOT EXISTS (SELECT 1 FROM texts t WHERE t.sha256 = d.sha256) "
+    "THEN NULL ELSE d.pipeline_version END"
+)
 
 
 def _json(value: Any) -> str:
@@ -249,7 +302,7 @@ class Store:
     # -- reads used by the batch ---------------------------------------------
     def source_state(self, path: str) -> SourceState | None:
         row = self.conn.execute(
-            "SELECT s.path, s.sha256, s.size, s.mtime_ns, d.pipeline_version FROM sources s "
+            f"SELECT s.path, s.sha256, s.size, s.mtime_ns, {_VERSION_IF_COMPLETE} AS pipeline_version FROM sources s "
             "LEFT JOIN documents d ON d.sha256 = s.sha256 WHERE s.path = ?",
             (path,),
         ).fetchone()
@@ -258,9 +311,9 @@ class Store:
         return SourceState(row["path"], row["sha256"], row["size"], row["mtime_ns"], row["pipeline_version"])
 
     def document_version(self, sha256: str) -> str | None:
-        """The pipeline version that analysed this content, or None if never analysed."""
-        row = self.conn.execute("SELECT pipeline_version FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
-        return None if row is None else str(row[0])
+        """The pipeline version that analysed this content, or None if never analysed (or stored without its text)."""
+        row = self.conn.execute(f"SELECT {_VERSION_IF_COMPLETE} FROM documents d WHERE d.sha256 = ?", (sha256,)).fetchone()
+        return None if row is None or row[0] is None else str(row[0])
 
     # -- writes --------------------------------------------------------------
     def save_document(
@@ -361,6 +414,12 @@ class Store:
                     for i, it in enumerate(comp.get("items") or [])
                 ],
             )
+            # The text, for the similarity pass (the record itself stays without it).
+            if record.get("text"):
+                c.execute("INSERT OR REPLACE INTO texts (sha256, text) VALUES (?, ?)",
+                          (sha, zlib.compress(str(record["text"]).encode("utf-8"), 6)))
+            else:
+                c.execute("DELETE FROM texts WHERE sha256 = ?", (sha,))
             for src in sources:
                 self._upsert_source(c, {**src, "sha256": sha, "pipeline_version": record.get("pipeline_version")}, batch_id)
 
@@ -419,6 +478,83 @@ class Store:
             c.executemany("DELETE FROM sources WHERE path = ?", [(p,) for p in gone])
             c.execute("DELETE FROM documents WHERE sha256 NOT IN (SELECT sha256 FROM sources WHERE sha256 IS NOT NULL)")
         return len(gone)
+
+    # -- the batch-level similarity pass (batch.py) ------------------------------
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else row[0]
+
+    def similarity_inputs(self) -> list[dict[str, Any]]:
+        """Current ok documents: sha256, first source name, metadata, ``analysed_at`` and ``has_text``."""
+        rows = self.conn.execute(
+            """SELECT d.sha256, d.title, d.entity, d.county, d.level, d.year, d.analysed_at,
+            EXISTS (SELECT 1 FROM texts t WHERE t.sha256 = d.sha256) AS has_text,
+            (SELECT min(s.name) FROM sources s WHERE s.sha256 = d.sha256) AS name
+            FROM documents d WHERE d.status = 'ok' AND EXISTS (SELECT 1 FROM sources s WHERE s.sha256 = d.sha256)
+            ORDER BY d.sha256"""
+        ).fetchall()
+        return [dict(r) for r in rows]
+
+    def text(self, sha256: str) -> str | None:
+        """The document's text (None when it was stored without it, before schema v2)."""
+        row = self.conn.execute("SELECT text FROM texts WHERE sha256 = ?", (sha256,)).fetchone()
+        return None if row is None else zlib.decompress(row[0]).decode("utf-8")
+
+    def save_similarity(self, findings: Iterable[dict[str, Any]], records: dict[str, dict[str, Any]],
+                        fingerprint: str) -> None:
+        """Replace the similarity table, rewrite the given records' verdicts, remember the pass; one transaction.
+
+        ``findings`` rows: sha256, other_sha256, kind, rule, share, jaccard,
+        passages (list). ``records`` maps a sha256 to its full record whose
+        ``completeness`` now holds R06/R07: the score, missing parts and
+        ``checks`` rows follow it.
+        """
+        with self.transaction() as c:
+            c.execute("DELETE FROM similarity")
+            c.executemany(
+                "INSERT OR REPLACE INTO similarity (sha256, other_sha256, kind, rule, share, jaccard, passages) "
+                "VALUES (?,?,?,?,?,?,?)",
+                [(f["sha256"], f["other_sha256"], f["kind"], f["rule"], f["share"], f.get("jaccard"),
+                  _json(f.get("passages") or [])) for f in findings],
+            )
+            for sha, record in records.items():
+                comp = record.get("completeness") or {}
+                c.execute("UPDATE documents SET completeness_score = ?, missing = ?, record = ? WHERE sha256 = ?",
+                          (comp.get("score"), _json(comp.get("missing") or []),
+                           _json({k: v for k, v in record.items() if k != "text"}), sha))
+                c.execute("DELETE FROM checks WHERE sha256 = ?", (sha,))
+                c.executemany(
+                    """INSERT INTO checks (sha256, idx, item, label, status, present, severity, evidence, "where",
+                    start, message) VALUES (?,?,?,?,?,?,?,?,?,?,?)""",
+                    [
+                        (
+                            sha, i, it.get("id") or "", it.get("label"), it.get("status"),
+                            None if it.get("present") is None else int(bool(it["present"])),
+                            it.get("severity"), it.get("evidence"), it.get("where"), it.get("start"),
+                            it.get("message"),
+                        )
+                        for i, it in enumerate(comp.get("items") or [])
+                    ],
+                )
+            c.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('similarity_fingerprint', ?)", (fingerprint,))
+
+    def similarity(self) -> list[dict[str, Any]]:
+        """Findings of the last similarity pass between current documents, with both sides' names; passages parsed."""
+        rows = self.conn.execute(
+            """SELECT m.*, a.entity, a.year, a.county, b.entity AS other_entity, b.year AS other_year,
+            (SELECT min(s.name) FROM sources s WHERE s.sha256 = m.sha256) AS source,
+            (SELECT min(s.name) FROM sources s WHERE s.sha256 = m.other_sha256) AS other_source
+            FROM similarity m JOIN documents a ON a.sha256 = m.sha256 JOIN documents b ON b.sha256 = m.other_sha256
+            ORDER BY m.rule, m.share DESC, source, other_source"""
+        ).fetchall()
+        out = []
+        for r in rows:
+            if r["source"] is None or r["other_source"] is None:
+                continue  # a document no current file points at
+            d = dict(r)
+            d["passages"] = json.loads(d["passages"] or "[]")
+            out.append(d)
+        return out
 
     # -- reads used by export / compare / review ------------------------------
     def documents(self) -> list[dict[str, Any]]:

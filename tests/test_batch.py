@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -360,3 +361,179 @@ def test_ctrl_c_stops_cleanly_and_keeps_what_is_done(tmp_path: Path) -> None:
     again = govreport("batch", str(folder), "--db", str(db), "--workers", "2")
     assert again.returncode == 0, again.stderr
     assert table(db, "SELECT n_analysed, n_cached FROM batches WHERE id = 2") == [(240 - kept, kept)]
+
+
+# -- similarity across the batch (R06, R07) ------------------------------------------
+
+
+def _report_qingshi(year: int, n: tuple[int, ...]) -> str:
+    """青石镇: a report whose next year's version copies it (figures changed)."""
+    return (
+        f"青石镇人民政府关于{year}年法治政府建设情况的报告\n\n县委、县政府：\n"
+        f"{year}年，我镇以建设法治乡镇为目标，把依法行政贯穿到日常工作的各个环节，现将情况汇报如下。\n\n"
+        f"一、主要举措和成效\n"
+        f"（一）健全学法制度。镇党委会议专题学习法律法规{n[0]}次，邀请县司法局律师授课{n[1]}场，机关干部参学{n[2]}人次。\n"
+        f"（二）推行合法性审查。所有重大行政决策和合同均经法律顾问审核，全年审核合同{n[3]}份，提出修改意见{n[4]}条。\n"
+        f"（三）加强基层调解。依托十四个村级调委会，调处邻里、土地和婚姻家庭纠纷{n[5]}起，未发生民转刑案件。\n\n"
+        f"二、存在的不足和原因\n镇村两级法律人才短缺，由于编制有限、待遇偏低，专业人员难以留住。\n\n"
+        f"三、党政主要负责人履行推进法治建设第一责任人职责情况\n"
+        f"镇党委书记对法治建设重要工作亲自部署，镇长每季度听取一次依法行政工作汇报。\n\n"
+        f"四、{year + 1}年工作打算\n"
+        f"一是在{year + 1}年6月前完成村级法律顾问全覆盖；二是组织执法人员参加资格考试不少于{n[6]}人。\n\n"
+        f"青石镇人民政府\n{year + 1}年1月20日\n"
+    )
+
+
+def _report_liuxi(town: str, year: int) -> str:
+    """柳溪乡: a report another township hands in under its own name."""
+    return (
+        f"{town}人民政府关于{year}年法治政府建设工作情况的报告\n\n明川县人民政府：\n"
+        f"今年以来，{town}坚持把法治思维落实到乡村振兴和基层治理之中，各项任务有序推进。具体情况报告如下。\n\n"
+        f"一、主要做法及成效\n"
+        f"（一）普法宣传进村入户。利用赶集日摆摊设点，开展送法下乡16回，制作方言广播稿40篇，覆盖群众约九千人。\n"
+        f"（二）规范权力运行。梳理权责清单事项212项，在政务公开栏张贴并同步上网，接受群众监督。\n"
+        f"（三）化解信访积案。班子成员包案化解历史遗留信访事项7件，群众满意率明显提高。\n\n"
+        f"二、工作中的短板及原因\n部分村组织对法治建设重视程度不够，究其原因，主要是考核压力传导不到位、宣传形式单一。\n\n"
+        f"三、主要负责人履行法治建设第一责任人职责情况\n主要负责人年内主持召开政府常务会议研究法治议题5次，审定年度普法计划。\n\n"
+        f"四、下一步工作安排\n明年计划新建法治文化广场1处，培训村级法律明白人60名，并于第三季度开展执法案卷评查。\n\n"
+        f"{town}人民政府\n{year + 1}年2月8日\n"
+    )
+
+
+def _report_baisha(year: int) -> str:
+    """白沙镇: written on its own."""
+    return (
+        f"白沙镇人民政府关于{year}年度法治政府建设情况的报告\n\n"
+        f"一、推进法治政府建设的主要举措\n"
+        f"本年度，镇政府围绕“办事依法、遇事找法”开展系列活动：建成公共法律服务工作站3个，接待法律咨询415人次；"
+        f"对27家企业开展安全生产执法检查，下达整改通知书19份。\n\n"
+        f"二、存在问题及原因\n执法记录仪配备不足，原因是经费预算安排偏紧，个别执法环节留痕不完整。\n\n"
+        f"三、党政主要负责人履职情况\n镇委书记把法治建设列入年度述职内容，带头旁听庭审2次，督办涉法事项。\n\n"
+        f"四、{year + 1}年计划\n争取财政资金采购执法记录仪12台，{year + 1}年底前实现行政执法全过程记录。\n\n"
+        f"五、其他需要报告的事项\n无。\n\n白沙镇人民政府\n{year + 1}年1月31日\n"
+    )
+
+
+def write_copy_corpus(folder: Path) -> dict[str, Path]:
+    """青石镇 2025 copies its 2024 report; 云岭街道 2025 is 柳溪乡's 2025 report renamed; 白沙镇 stands alone."""
+    texts = {
+        "青石镇2024": _report_qingshi(2024, (6, 4, 230, 58, 31, 87, 12)),
+        "青石镇2025": _report_qingshi(2025, (8, 5, 260, 64, 40, 95, 15)),
+        "柳溪乡2025": _report_liuxi("柳溪乡", 2025),
+        "云岭街道2025": _report_liuxi("云岭街道", 2025).replace("人民政府", "办事处"),
+        "白沙镇2025": _report_baisha(2025),
+    }
+    paths = {}
+    for key, text in texts.items():
+        p = folder / key[-4:] / f"{key}.txt"
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, "utf-8")
+        paths[key] = p
+    return paths
+
+
+def _verdicts(db: Path) -> dict[tuple[str, str], str]:
+    """(file name, R06|R07) → status, from the checks table."""
+    rows = table(db, "SELECT s.name, c.item, c.status FROM checks c JOIN sources s ON s.sha256 = c.sha256 "
+                     "WHERE c.item IN ('R06', 'R07')")
+    return {(name, item): status for name, item, status in rows}
+
+
+def _findings(db: Path) -> set[tuple[str, str, str, str]]:
+    return set(table(db, "SELECT a.name, b.name, m.rule, m.kind FROM similarity m "
+                         "JOIN sources a ON a.sha256 = m.sha256 JOIN sources b ON b.sha256 = m.other_sha256"))
+
+
+def test_batch_finds_copied_reports_and_keeps_them_on_a_rerun(tmp_path: Path) -> None:
+    from pipeline.export import export
+    from pipeline.review import render_review
+
+    paths = write_copy_corpus(tmp_path / "in")
+    with Store(tmp_path / "g.db") as store:
+        first = run_batch(tmp_path / "in", store, workers=1)
+        assert first.analysed == 5 and first.similar == 3
+        assert _findings(store.path) == {
+            ("2025/青石镇2025.txt", "2024/青石镇2024.txt", "R06", "previous_year"),
+            ("2025/柳溪乡2025.txt", "2025/云岭街道2025.txt", "R07", "peer"),
+            ("2025/云岭街道2025.txt", "2025/柳溪乡2025.txt", "R07", "peer"),
+        }
+        verdicts = _verdicts(store.path)
+        assert verdicts[("2025/青石镇2025.txt", "R06")] == "warning"
+        assert verdicts[("2025/青石镇2025.txt", "R07")] == "ok"  # 青石镇 and 柳溪乡 were written apart
+        assert verdicts[("2025/柳溪乡2025.txt", "R07")] == verdicts[("2025/云岭街道2025.txt", "R07")] == "warning"
+        assert verdicts[("2025/白沙镇2025.txt", "R07")] == "ok"
+        assert verdicts[("2025/白沙镇2025.txt", "R06")] == "info"  # no 2024 report of 白沙镇 to compare with
+        # the verdict moved with the rule: score, record and the evidence
+        qs = table(store.path, "SELECT d.completeness_score, d.record FROM documents d JOIN sources s "
+                               "ON s.sha256 = d.sha256 WHERE s.name = '2025/青石镇2025.txt'")[0]
+        record = json.loads(qs[1])
+        r06 = next(i for i in record["completeness"]["items"] if i["id"] == "R06")
+        assert r06["status"] == "warning" and "2024/青石镇2024.txt" in r06["message"] and r06["evidence"]
+        assert qs[0] == record["completeness"]["score"] < 1.0
+        assert [s["rule"] for s in record["similar"]] == ["R06"]
+        passages = store.similarity()[0]["passages"]
+        assert passages and all(p["quote"] and p["other_quote"] for p in passages)
+
+        page = render_review(store)
+        section = page[page.index('id="similarity"'):page.index("</section>", page.index('id="similarity"'))]
+        assert "雷同检查" in section and section.count('<details class="sim"') == 2  # the two-way pair once
+        assert "利用赶集日摆摊设点" in section  # the renamed copy's passages
+        # last year's passage beside this year's, in the same row
+        assert re.search(r'<td class="quote">2025年，我镇以建设法治乡镇为目标[^<]*</td><td class="quote">2024年，我镇', section)
+        assert page.count('data-rule="R06"') >= 5 and "与上一年度报告（2024/青石镇2024.txt）雷同" in page
+
+        files = export(store, "csv", tmp_path / "out")
+        assert tmp_path / "out" / "similarity.csv" in files
+        with (tmp_path / "out" / "similarity.csv").open(encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        assert sorted(r["rule"] for r in rows) == ["R06", "R07", "R07"] and all("≈" in r["passages"] for r in rows)
+
+        before = snapshot(store.path), _findings(store.path)
+        again = run_batch(tmp_path / "in", store, workers=1)
+        assert (again.analysed, again.similar) == (0, None)  # nothing changed: the pass is skipped
+        assert (snapshot(store.path), _findings(store.path)) == before
+
+        # the renamed copy is withdrawn: 柳溪乡's report is no longer flagged
+        paths["云岭街道2025"].unlink()
+        third = run_batch(tmp_path / "in", store, workers=1)
+        assert third.analysed == 0 and third.similar == 1
+        assert _verdicts(store.path)[("2025/柳溪乡2025.txt", "R07")] == "ok"
+        assert {f[2] for f in _findings(store.path)} == {"R06"}
+
+
+def test_a_v1_store_is_migrated_and_the_next_batch_fills_in_texts_and_similarity(tmp_path: Path) -> None:
+    write_copy_corpus(tmp_path / "in")
+    db = tmp_path / "g.db"
+    with Store(db) as store:
+        run_batch(tmp_path / "in", store, workers=1)
+    # Make it the store an older govreport wrote: schema v1, no texts, no similarity.
+    conn = sqlite3.connect(db)
+    for t in ("texts", "similarity", "meta"):
+        conn.execute(f"DROP TABLE {t}")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    with Store(db) as store:
+        assert table(db, "PRAGMA user_version") == [(2,)]
+        assert table(db, "SELECT count(*) FROM documents") == [(5,)]  # nothing lost
+        r = run_batch(tmp_path / "in", store, workers=1)
+        assert r.analysed == 5  # analysed again: their text was not kept under v1
+        assert table(db, "SELECT count(*) FROM texts") == [(5,)]
+        assert ("2025/青石镇2025.txt", "2024/青石镇2024.txt", "R06", "previous_year") in _findings(db)
+        assert run_batch(tmp_path / "in", store, workers=1).analysed == 0
+
+
+def test_a_checklist_change_reruns_the_similarity_pass(tmp_path: Path) -> None:
+    write_copy_corpus(tmp_path / "in")
+    strict, off = tmp_path / "strict.toml", tmp_path / "off.toml"
+    strict.write_text("[rules.R07]\nmin_share = 0.99\n", "utf-8")
+    off.write_text("[rules.R06]\nenabled = false\n\n[rules.R07]\nenabled = false\n", "utf-8")
+    with Store(tmp_path / "g.db") as store:
+        run_batch(tmp_path / "in", store, workers=1)
+        assert _verdicts(store.path)[("2025/柳溪乡2025.txt", "R07")] == "warning"
+        r = run_batch(tmp_path / "in", store, workers=1, resources_options={"checklist_path": strict})
+        assert r.analysed == 0 and r.similar == 3  # the county's threshold is above this copy's share
+        assert _verdicts(store.path)[("2025/柳溪乡2025.txt", "R07")] == "info"
+        assert _verdicts(store.path)[("2025/青石镇2025.txt", "R06")] == "warning"
+        r = run_batch(tmp_path / "in", store, workers=1, resources_options={"checklist_path": off})
+        assert r.similar == 0 and _verdicts(store.path) == {} and not _findings(store.path)

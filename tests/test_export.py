@@ -74,7 +74,7 @@ def _store(tmp_path: Path) -> Store:
 def test_csv_export_tables(tmp_path: Path) -> None:
     with _store(tmp_path) as s:
         files = export(s, "csv", tmp_path / "out")
-    assert [f.name for f in files] == ["metrics.csv", "reports.csv", "compare.csv"]
+    assert [f.name for f in files] == ["metrics.csv", "reports.csv", "compare.csv", "similarity.csv"]
     metrics = read_like_excel(tmp_path / "out" / "metrics.csv")
     assert tuple(metrics[0]) == METRIC_COLUMNS
     rows = [dict(zip(metrics[0], r)) for r in metrics[1:]]
@@ -108,7 +108,7 @@ def test_xlsx_export_is_typed_and_frozen(tmp_path: Path) -> None:
     with _store(tmp_path) as s:
         (path,) = export(s, "xlsx", tmp_path / "out")
     wb = load_workbook(path)
-    assert wb.sheetnames == ["metrics", "reports", "compare"]
+    assert wb.sheetnames == ["metrics", "reports", "compare", "similarity"]
     ws = wb["metrics"]
     assert ws.freeze_panes == "A2"
     header = [c.value for c in ws[1]]

@@ -101,6 +101,8 @@ OWN_CHARS = [
      "柳溪鄉", "柳溪鄉", "明川縣"),
     ("2021年，我區堅持依法行政。自治區人民政府推進法治內(nèi)蒙古建設，全區法治政府建設取得成效。" + BODY,
      "內蒙古自治區", None, None),
+    # what normalise deleted inside a name (a zero-width space, a space) is not part of it
+    ("2024年，云岭街\u200b道在明川 县委领导下推进依法行政。现将有关情况报告如下：" + BODY, "云岭街道", "云岭街道", "明川县"),
 ]
 
 
@@ -127,6 +129,25 @@ FULL_NAMES = [
 @pytest.mark.parametrize(("text", "full"), FULL_NAMES)
 def test_entity_full(text: str, full: str | None) -> None:
     assert analyse(text).entity_full == full
+
+
+COUNTIES = [
+    # (text, county): a township's county from its full name or from the county's plans it cites
+    ("柳溪乡2024年法治政府建设情况报告\n信息来源:江岭市明川区柳溪乡\n2024年，柳溪乡推进依法行政。" + BODY, "明川区"),
+    ("2024年，青石镇坚持依法行政，推进法治政府建设。按照明川县法治政府建设实施方案，制定本镇工作要点。" + BODY, "明川县"),
+    ("2024年，云岭街道推进依法行政，严格落实《明川区领导干部学法清单制度》，全年学法12次。" + BODY, "明川区"),
+    # levels listed, a word that starts with 区: no county
+    ("2024年，青石镇推进依法行政，配合省市县开展执法检查，促进区域协调发展。" + BODY, None),
+    # two counties named as often as each other: no guess
+    ("2024年，青石镇推进依法行政，学习明川县和白河县的经验做法。" + BODY, None),
+]
+
+
+@pytest.mark.parametrize(("text", "county"), COUNTIES)
+def test_county_of_a_township(text: str, county: str | None) -> None:
+    r = analyse(text)
+    assert r.level == "township"
+    assert r.county == county
 
 
 SELF_LEVEL = [

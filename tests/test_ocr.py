@@ -90,6 +90,11 @@ PARAGRAPH_CASES = [
         id="a line left short by a wrapped number is still joined",
     ),
     pytest.param(
+        [("坚持和发展新时代“枫桥经验”，全年排查矛盾纠纷96件，化解“", 2), ("”字号难题12件。", 0.6)],
+        ["坚持和发展新时代“枫桥经验”，全年排查矛盾纠纷96件，化解“”字号难题12件。"],
+        id="a line starting with a closing quote continues (its ink starts late)",
+    ),
+    pytest.param(
         [("一是执法力量薄弱；", 2), ("二是学法形式单一。", 2)],
         ["一是执法力量薄弱；", "二是学法形式单一。"],
         id="两个缩进的短段",
@@ -118,6 +123,19 @@ def test_title_broken_over_two_centred_lines_is_one_title() -> None:
     assert page.paragraphs[0].kind == "title"
     assert page.paragraphs[1].text == "明川县人民政府："
     assert page.paragraphs[1].kind == "paragraph"
+    # The title's size reaches the structure stage; the body lines all get one size.
+    sizes = [p.font_size for p in page.paragraphs]
+    assert sizes[0] is not None and sizes[1] is not None and sizes[0] > sizes[1] * 1.2
+    assert len(set(sizes[1:])) == 1
+
+
+def test_short_line_with_a_taller_box_keeps_the_body_size() -> None:
+    # The box of a two-character line is often a few pixels taller or shorter: not a heading hint.
+    boxes = _lines([(_full("推进依法行政"), 0), ("建设成效明显。", 2), (_full("法治政府"), 0), ("成效。", 0)])
+    boxes.append(_box("街道", LEFT + 2 * CW, 200 + 4 * 70, h=CW * 1.3))
+    page = layout_page(boxes, W, H)
+    assert page.paragraphs[-1].text == "街道"
+    assert len({p.font_size for p in page.paragraphs}) == 1
 
 
 def test_boxes_of_one_line_are_joined_left_to_right() -> None:

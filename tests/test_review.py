@@ -118,3 +118,47 @@ def test_review_renders_in_headless_chromium(tmp_path: Path) -> None:
     assert (0xE3, 0xF4, 0xE1) in colours  # matrix: a present part
     assert (0xFD, 0xE2, 0xE1) in colours  # matrix: a missing part
     assert (0x4E, 0x79, 0xA7) in colours and (0xF2, 0x8E, 0x2B) in colours  # chart bars of both years
+
+
+def test_optional_part_absent_reads_not_required(tmp_path: Path) -> None:
+    rec = make_record("青石镇", 2024, parts={"achievements": True, "responsibility": False, "other": False})
+    for item in rec["completeness"]["items"]:
+        if item["id"] == "other":  # what the checker says of an absent optional part
+            item["status"], item["message"] = "info", "未单列（非必需）"
+    with Store(tmp_path / "g.db") as s:
+        put(s, rec)
+        page = render_review(s)
+    matrix = page[page.index('id="matrix"'):page.index("</table>", page.index('id="matrix"'))]
+    cells = re.findall(r'<td class="(\w+)" data-report="[^"]*" data-part="([^"]*)" data-state="([^"]*)"[^>]*>([^<]*)</td>',
+                       matrix)
+    assert [(c, p, st, m) for c, p, st, m in cells] == [
+        ("ok", "主要举措和成效", "present", "✓"), ("miss", "第一责任人职责", "missing", "✗"),
+        ("opt", "other", "not required", "—")]
+
+
+def test_copied_text_section_sets_passages_side_by_side_escaped(tmp_path: Path) -> None:
+    a, b = make_record("青石镇", 2024), make_record("柳溪乡", 2024)
+    hostile = {"quote": HOSTILE_QUOTE + "全年调处纠纷", "other_quote": "全年调处纠纷<b>", "score": 0.95,
+               "start": 10, "other_start": 12}
+    with Store(tmp_path / "g.db") as s:
+        put(s, a)
+        put(s, b)
+        r07 = {"id": "R07", "label": "与同年度其他乡镇报告不雷同", "status": "warning", "present": None,
+               "message": "与柳溪乡2024年报告（柳溪乡2024.txt）雷同：88%的文字相同", "evidence": HOSTILE_QUOTE}
+        comp = {**a["completeness"], "items": a["completeness"]["items"] + [r07]}
+        s.save_similarity([{"sha256": a["sha256"], "other_sha256": b["sha256"], "kind": "peer", "rule": "R07",
+                            "share": 0.88, "jaccard": 0.8, "passages": [hostile]}],
+                          {a["sha256"]: {**a, "completeness": comp}}, "fp")
+        page = render_review(s)
+    section = page[page.index('id="similarity"'):page.index("</section>", page.index('id="similarity"'))]
+    assert "雷同检查" in section and "88%" in section and "青石镇 2024 → 柳溪乡 2024" in section
+    assert HOSTILE_QUOTE not in page and "<b>" not in section
+    assert ('<td class="quote">&lt;img src=x onerror=alert(1)&gt;全年调处纠纷</td>'
+            '<td class="quote">全年调处纠纷&lt;b&gt;</td><td>95%</td>') in section
+    reports = page[page.index('id="reports"'):]
+    assert 'data-rule="R07"' in reports and "雷同：88%的文字相同" in reports
+
+
+def test_no_findings_says_so(page: str) -> None:
+    section = page[page.index('id="similarity"'):page.index("</section>", page.index('id="similarity"'))]
+    assert "No copied text found" in section

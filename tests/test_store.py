@@ -87,20 +87,21 @@ def test_migration_path_runs_each_step_once_in_a_transaction(tmp_path: Path, mon
     with Store(db) as s:
         put(s, make_record(metrics=[("law_study_sessions", 12, "次")]))
 
-    def step_2(conn: sqlite3.Connection) -> None:
+    def step_next(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE documents ADD COLUMN reviewer_note TEXT")
 
-    def broken_step_3(conn: sqlite3.Connection) -> None:
+    def broken_step_after(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE documents ADD COLUMN half_done TEXT")
         raise RuntimeError("migration bug")
 
-    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", 3)
-    monkeypatch.setitem(store_mod.MIGRATIONS, 2, step_2)
-    monkeypatch.setitem(store_mod.MIGRATIONS, 3, broken_step_3)
+    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", SCHEMA_VERSION + 2)
+    monkeypatch.setitem(store_mod.MIGRATIONS, SCHEMA_VERSION + 1, step_next)
+    monkeypatch.setitem(store_mod.MIGRATIONS, SCHEMA_VERSION + 2, broken_step_after)
     with pytest.raises(RuntimeError):
         Store(db)
     conn = sqlite3.connect(db)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2  # step 2 kept, step 3 rolled back
+    # the next step kept, the one after rolled back
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
     columns = {r[1] for r in conn.execute("PRAGMA table_info(documents)")}
     assert "reviewer_note" in columns and "half_done" not in columns
     assert conn.execute("SELECT count(*) FROM metrics").fetchone()[0] == 1
@@ -166,3 +167,58 @@ def test_forget_missing_only_touches_the_folder(tmp_path: Path) -> None:
 
 def test_default_db_is_beside_the_folder(tmp_path: Path) -> None:
     assert default_db_path(tmp_path / "reports") == tmp_path.resolve() / "govreport.db"
+
+
+def _downgrade_to_v1(db: Path) -> None:
+    """Turn a store into what schema v1 looked like (v2 only added tables)."""
+    conn = sqlite3.connect(db)
+    for t in ("texts", "similarity", "meta"):
+        conn.execute(f"DROP TABLE {t}")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+
+
+def test_a_v1_store_is_migrated_to_v2_and_keeps_working(tmp_path: Path) -> None:
+    db = tmp_path / "g.db"
+    ok, failed = make_record(metrics=[("law_study_sessions", 12, "次")]), make_record(status="error", entity="空")
+    with Store(db) as s:
+        put(s, ok)
+        put(s, failed, "空.txt")
+    _downgrade_to_v1(db)
+    with Store(db) as s:
+        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        tables = {r[0] for r in s.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert {"texts", "similarity", "meta"} <= tables
+        assert s.counts() == {"files": 2, "documents": 2, "ok": 1, "failed_files": 1, "metrics": 1}
+        assert s.record(ok["sha256"])["entity"] == "青石镇"
+        # an ok document without its text is due for analysis again; a failed one is not retried
+        assert s.document_version(ok["sha256"]) is None
+        assert s.source_state("/in/青石镇2024.txt").pipeline_version is None  # type: ignore[union-attr]
+        assert s.document_version(failed["sha256"]) == PIPELINE_VERSION
+        assert s.text(ok["sha256"]) is None and s.similarity() == [] and s.meta("similarity_fingerprint") is None
+        put(s, {**ok, "text": "青石镇人民政府关于2024年法治政府建设情况的报告"})
+        assert s.document_version(ok["sha256"]) == PIPELINE_VERSION
+        assert s.text(ok["sha256"]) == "青石镇人民政府关于2024年法治政府建设情况的报告"
+        assert "text" not in s.record(ok["sha256"])  # type: ignore[operator]
+
+
+def test_save_similarity_replaces_findings_and_verdicts_in_one_go(tmp_path: Path) -> None:
+    a, b = make_record("青石镇", 2024), make_record("青石镇", 2023)
+    with Store(tmp_path / "g.db") as s:
+        put(s, a)
+        put(s, b)
+        passage = {"quote": "甲", "other_quote": "乙", "score": 1.0, "start": 0, "other_start": 0}
+        comp = {**a["completeness"], "score": 0.75, "items": a["completeness"]["items"] + [
+            {"id": "R06", "label": "不雷同", "status": "warning", "present": None, "message": "雷同"}]}
+        finding = {"sha256": a["sha256"], "other_sha256": b["sha256"], "kind": "previous_year", "rule": "R06",
+                   "share": 0.9, "jaccard": 0.8, "passages": [passage]}
+        s.save_similarity([finding], {a["sha256"]: {**a, "completeness": comp}}, "fp1")
+        got = s.similarity()
+        assert [(f["source"], f["other_source"], f["rule"], f["passages"]) for f in got] == [
+            ("青石镇2024.txt", "青石镇2023.txt", "R06", [passage])]
+        assert s.meta("similarity_fingerprint") == "fp1"
+        assert [c["item"] for c in s.checks() if c["sha256"] == a["sha256"]][-1] == "R06"
+        assert {d["sha256"]: d["completeness_score"] for d in s.documents()}[a["sha256"]] == 0.75
+        s.save_similarity([], {}, "fp2")  # a later pass with no finding clears the table
+        assert s.similarity() == [] and s.meta("similarity_fingerprint") == "fp2"
