@@ -95,9 +95,11 @@ _LIST_LEAD_RE = re.compile(r"(?:其中|另有|另|此外|以及|和|及|共计|�
 # counts, bylines ("浏览次数：326次", "附件（1个）", "访问量：1288人次"). A
 # quantity on a line with one of these words and no sentence end is not a figure
 # of the report; a body sentence ends with 。 and keeps "阅读量达2.3万人次".
+# A counter is its word right before the number ("浏览次数：326", "阅读1,024次"),
+# so "网站浏览量达5万人次" in a heading keeps its figure.
 _FURNITURE_RE = re.compile(
-    r"浏览|访问量|访问人次|访客|阅读(?:量|数|次数)?[:：\d]|点击(?:量|数|率|次数)|附件|[第共]\d+页|"
-    r"字号|分享到|版权所有|技术支持|联系电话|发布(?:时间|日期)[:：]|来源[:：]|打印|关闭窗口"
+    r"(?:浏览|访问|访客|阅读|点击)(?:量|数|次数|人次)?[:：]?\d|附件(?:下载)?[:：（(\d]|[第共]\d+页|"
+    r"字号[:：]|分享到|版权所有|技术支持[:：]|联系电话[:：]|发布(?:时间|日期)[:：]|来源[:：]|【?打印本页|关闭窗口"
 )
 _LINE_SENTENCE_END = re.compile(r"[。！？!?]")
 

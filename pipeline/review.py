@@ -111,8 +111,8 @@ def _matrix(docs: Sequence[dict[str, Any]], checks: Sequence[dict[str, Any]]) ->
     rows = sorted((d for d in docs if d["status"] == "ok"),
                   key=lambda d: (d.get("entity") or "\uffff", d.get("year") or 0, d["sources"][0]))
     html = ['<section><h2>Completeness 完整性</h2>',
-            '<p class="muted">✓ present, ✗ missing, — absent but not required; hover for the evidence, '
-            'click to pin it below.</p>',
+            ('<p class="muted">✓ present, ✗ missing, — absent but not required; hover for the evidence, '
+             'click to pin it below.</p>'),
             '<table id="matrix"><thead><tr><th>report</th><th>county</th><th>score</th>']
     html += [f'<th title="{_e(label)}">{_e(label)}</th>' for label in parts.values()]
     html.append("</tr></thead><tbody>")
@@ -228,9 +228,9 @@ _KIND = {
 def _similarity(findings: Sequence[dict[str, Any]]) -> str:
     """Each finding with its most similar passages side by side (this report | the other)."""
     html = ['<section id="similarity"><h2>Copied text 雷同检查</h2>',
-            '<p class="muted">R06: a report that repeats its own previous year\'s report; R07: text shared with '
-            "another report of the same year. Share: part of the report's text (names masked, figures ignored) "
-            "found in the other report; each report's verdict (R06/R07) is in its details below.</p>"]
+            ('<p class="muted">R06: a report that repeats its own previous year\'s report; R07: text shared with '
+             "another report of the same year. Share: part of the report's text (names masked, figures ignored) "
+             "found in the other report; each report's verdict (R06/R07) is in its details below.</p>")]
     if not findings:
         html.append('<p class="muted">No copied text found between the reports.</p></section>')
         return "".join(html)

@@ -8,13 +8,25 @@ renderings, GB18030/Big5 files. Each case applies one such perturbation to a
 project-written report (the fictional 明川县 corpus masters and the golden
 fixture) and checks that title, entity, level, year, county, headings (text
 modulo the perturbation, level, category) and metrics (value, unit, qualifier,
-indicator) equal those of the clean run. Text values are compared in
-simplified, whitespace-free form (``to_simplified``), since a perturbation may
-legitimately change how a quote is written.
+indicator) equal those of the clean run.
+
+Quotes (title, heading texts) are compared in simplified form without
+whitespace or invisible marks, ASCII punctuation as Chinese and heading markers
+written one way, since a perturbation legitimately changes how a quote is
+written. Names and measure words (entity, county, unit) are values: only the
+traditional → simplified fold is allowed for them.
+
+Beyond the brief's list the suite covers what the dev corpus shows real pages
+do: half-width punctuation, stray and ideographic spaces, &nbsp; and tab
+indentation, zero-width spaces, thousands separators, page-number lines, run-in
+headings, Word's enclosed markers (㈠ ⒈), saved HTML pages, hard-wrapped text,
+and several of these at once. Cases that fail because of a module this file
+does not own are strict xfails whose reason names the function and the fix.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections import Counter
@@ -62,7 +74,7 @@ def canon(text: str | None) -> str | None:
     return _WS.sub("", to_simplified(text)).translate(_ASCII_PUNCT)
 
 
-def name(text: str | None) -> str | None:
+def as_name(text: str | None) -> str | None:
     """A name or a measure word: simplified only. It is a value, not a quote, so a
     space or an invisible mark inside it ("云岭街\u200b道") is a difference."""
     return None if text is None else to_simplified(text)
@@ -98,17 +110,17 @@ class Facts:
 
 
 def metric_key(m: Any) -> tuple[Any, ...]:
-    return (m.value, name(m.unit), m.qualifier, m.indicator)
+    return (m.value, as_name(m.unit), m.qualifier, m.indicator)
 
 
 def facts(report: Report) -> Facts:
     return Facts(
         status=report.status,
         title=canon(report.title),
-        entity=name(report.entity),
+        entity=as_name(report.entity),
         level=report.level,
         year=report.year,
-        county=name(report.county),
+        county=as_name(report.county),
         headings=tuple((canon_heading(h.text), h.level, h.category) for h in report.headings),
         metrics=Counter(metric_key(m) for m in report.metrics),
     )
@@ -141,8 +153,8 @@ def assert_same(clean: Facts, got: Facts, *, page_names_county: bool = False) ->
 # ---------------------------------------------------------------- perturbations
 
 
-_CN_MARK = re.compile(r"^（([一二三四五六七八九十]{1,3})）", re.M)
-_NUM_DOT = re.compile(r"^(\d{1,2})\.(?!\d)", re.M)
+_CN_MARK = re.compile(r"^（([一二三四五六七八九十]{1,3})）", re.MULTILINE)
+_NUM_DOT = re.compile(r"^(\d{1,2})\.(?!\d)", re.MULTILINE)
 
 
 @lru_cache(maxsize=1)
@@ -200,7 +212,7 @@ def spaced_numbers(text: str) -> str:
 
 def thousands_separators(text: str) -> str:
     """"3,000份", "12,000人次": a comma in four-digit counts (never in a year)."""
-    return re.sub(r"(?<![\d.])(\d{1,3})(\d{3})(?![\d年.])", r"\1,\2", text)
+    return re.sub(r"(?<![\d.])(?!(?:19|20)\d\d)(\d{1,3})(\d{3})(?=(?:余|多)?[次场件名人个期篇家条份户起元])", r"\1,\2", text)
 
 
 def _number_char(ch: str) -> bool:
@@ -223,7 +235,7 @@ def stray_spaces(text: str) -> str:
 
 def indented(text: str) -> str:
     """Two ideographic spaces before every line, the indentation of an official document."""
-    return re.sub(r"^(?=[^\n])", "\u3000\u3000", text, flags=re.M)
+    return re.sub(r"^(?=[^\n])", "\u3000\u3000", text, flags=re.MULTILINE)
 
 
 def no_blank_lines(text: str) -> str:
@@ -242,13 +254,30 @@ def page_numbers(text: str) -> str:
 
 def enclosed_markers(text: str) -> str:
     """The one-character markers of Word's numbering: ㈠ for （一）, ⒈ for 1. (U+3220, U+2488)."""
-    text = re.sub(r"^（([一二三四五六七八九十])）", lambda m: chr(0x3220 + "一二三四五六七八九十".index(m.group(1))), text, flags=re.M)
-    return re.sub(r"^([1-9])[.、](?!\d)", lambda m: chr(0x2487 + int(m.group(1))), text, flags=re.M)
+    text = re.sub(r"^（([一二三四五六七八九十])）", lambda m: chr(0x3220 + "一二三四五六七八九十".index(m.group(1))), text, flags=re.MULTILINE)
+    return re.sub(r"^([1-9])[.、](?!\d)", lambda m: chr(0x2487 + int(m.group(1))), text, flags=re.MULTILINE)
+
+
+_CN_COUNT = dict(zip(["3", "4", "5", "6", "7", "8", "9", "10"], "三四五六七八九十"))
+
+
+def cn_numerals(text: str) -> str:
+    """Small counts in Chinese numerals: "召开专题会议四次", "举办讲座三场".
+
+    Only 3-10 and measure words of events and people: 一 and 两 are read as
+    articles and a Chinese-numeral 项/个 as the name of a list ("三项制度",
+    "四个方面"), deliberately (quantities.py), so those are not harmless.
+    """
+    return re.sub(
+        r"(?<![\d.\-—:：年月第])(10|[3-9])(?![\d.])(?=[次场件名人期篇家条份户起批])",
+        lambda m: _CN_COUNT[m.group(1)],
+        text,
+    )
 
 
 def cn_marker_dots(text: str) -> str:
     """"一．" / "二." for "一、"."""
-    return re.sub(r"^([一二三四五六七八九十]{1,3})、", r"\1．", text, flags=re.M)
+    return re.sub(r"^([一二三四五六七八九十]{1,3})、", r"\1．", text, flags=re.MULTILINE)
 
 
 def _title_end(text: str) -> int:
@@ -327,17 +356,17 @@ def zero_width(text: str) -> str:
 
 def nbsp_indent(text: str) -> str:
     """&nbsp; indentation of a saved web page."""
-    return re.sub(r"^(?=[^\n])", "\u00a0" * 4, text, flags=re.M)
+    return re.sub(r"^(?=[^\n])", "\u00a0" * 4, text, flags=re.MULTILINE)
 
 
 def tab_after_marker(text: str) -> str:
     """"一、\t主要举措", "（一）\t加强…", "1.\t坚持…"."""
-    return re.sub(r"^([（(]?[一二三四五六七八九十\d]{1,2}[）)、.])", "\\1\t", text, flags=re.M)
+    return re.sub(r"^([（(]?[一二三四五六七八九十\d]{1,2}[）)、.])", "\\1\t", text, flags=re.MULTILINE)
 
 
 def heading_full_stop(text: str) -> str:
     """Heading lines closed with 。 ("（一）强化组织领导。")."""
-    return re.sub(r"^((?:（[一二三四五六七八九十]{1,3}）|[一二三四五六七八九十]{1,3}、)[^\n。]{2,40})$", r"\1。", text, flags=re.M)
+    return re.sub(r"^((?:（[一二三四五六七八九十]{1,3}）|[一二三四五六七八九十]{1,3}、)[^\n。]{2,40})$", r"\1。", text, flags=re.MULTILINE)
 
 
 def run_in_headings(text: str) -> str:
@@ -346,12 +375,13 @@ def run_in_headings(text: str) -> str:
         r"^((?:（[一二三四五六七八九十]{1,3}）|\d{1,2}[.、])[^\n。]{2,40})\n\n(?=[^\n一二三四五六七八九十（(\d])",
         r"\1。",
         text,
-        flags=re.M,
+        flags=re.MULTILINE,
     )
 
 
 PERTURBATIONS: dict[str, Callable[[str], str]] = {
     "traditional": traditional,
+    "traditional_hk": traditional_hk,
     "fullwidth_digits": fullwidth_digits,
     "halfwidth_brackets": halfwidth_brackets,
     "halfwidth_punctuation": halfwidth_punctuation,
@@ -368,6 +398,7 @@ PERTURBATIONS: dict[str, Callable[[str], str]] = {
     "page_numbers": page_numbers,
     "cn_marker_dots": cn_marker_dots,
     "enclosed_markers": enclosed_markers,
+    "cn_numerals": cn_numerals,
     "broken_title": broken_title,
     "run_in_headings": run_in_headings,
     "zero_width": zero_width,
@@ -445,7 +476,7 @@ def _write_encoded(encoding: str, transform: Callable[[str], str] = lambda t: t,
     return write
 
 
-_WRAP_TOKEN = re.compile(r"[0-9A-Za-z.%]+|.", re.S)
+_WRAP_TOKEN = re.compile(r"[0-9A-Za-z.%]+|.", re.DOTALL)
 _NO_LINE_START = set("，。、；：？！）》”%")
 
 
@@ -561,7 +592,6 @@ COMBINED: dict[str, tuple[Callable[[str], str], str | None]] = {
     "docx_traditional_fullwidth": (_chain(traditional, fullwidth_digits, halfwidth_brackets), "docx"),
     "pdf_broken_title": (broken_title, "pdf"),
     "docx_broken_title_run_in": (_chain(broken_title, run_in_headings), "docx"),
-    "traditional_hk": (traditional_hk, None),
     "gb18030_broken_title_spaced": (_chain(broken_title, spaced_numbers, drop_open_bracket), "gb18030_crlf"),
 }
 
@@ -603,12 +633,6 @@ _TXT_HARD_WRAP = (
     "be lost. Fix: when most non-blank lines share one length (a hard wrap), re-join them with "
     "ingest.pdf.join_lines in its text-only mode (verified: every source then analyses as its clean run)."
 )
-_ZW_NAME = (
-    "metadata.py _own_chars(): a name matched on norm is quoted back with report.text_of(), which keeps the "
-    "zero-width space normalise deleted between two of its characters (entity '云岭街\\u200b道', county "
-    "'明川\\u200b县'), so the same body gets another name. Fix: drop normalise's deleted characters "
-    "(\\u200b\\u200c\\u200d\\u2060\\ufeff\\u00ad) and whitespace from each quoted piece of a name."
-)
 _ZW_HEADING = (
     "classify.py heading_core()/_key(): only \\s is removed before the rules match, and U+200B is not \\s, so "
     "'五、其他\\u200b需要报告的情况' misses the 其他需要报告 rule and the model labels it plans. Fix: build the "
@@ -619,10 +643,37 @@ _ENCLOSED = (
     "(U+2488, level 3), ⑴-⒇ (U+2474, level 4), and normalise cannot fold them (NFKC gives 2-3 characters), so "
     "those heading lines are read as body text. Fix: add them to _MARKERS (and to ingest/pdf.py _HEADING_MARKER)."
 )
+_CN_QUANTITY_HEADING = (
+    "structure.py _QUANTITY (used by _heading_span to refuse a numbered line that holds a count as a heading) "
+    "matches Arabic digits only, so the plans item '（二）…全年不少于四次，提升执法文书质量。' becomes a heading "
+    "while '…不少于4次…' is not. Fix: accept a Chinese numeral too, e.g. "
+    "(?:\\d+(?:\\.\\d+)?|[两三四五六七八九十百千]+) before the measure word."
+)
+_NO_TITLE_ENTITY = (
+    "metadata.py extract_metadata(): without a title the signature organ ('柳溪乡人民政府' above the date, already "
+    "read as the issuer for issue_date) is not used for entity/entity_full, so entity is None (and county, which "
+    "needs the entity, stays None although the addressee names 明川县). Fix: when the title names no body, take "
+    "the entity from the issuer line before guessing from body sentences."
+)
+_NO_TITLE_BODY_GUESS = (
+    "metadata.py body-subject search: without a title it takes '调整充实镇' from the sentence '调整充实镇法治建设"
+    "领导小组…' (a verb phrase + 镇) as the entity, although the signature names 青石镇人民政府. Fix: prefer the "
+    "issuer/signature organ, and reject a body candidate whose name is not found elsewhere (signature, 我镇 + name)."
+)
+_PUBLISHER_ENTITY = (
+    "metadata.py: with no title, the page's publisher line '发布机构：明川县人民政府办公室' becomes the entity "
+    "(明川县, level county) although the body says 我镇/我乡 (level township, found before). Fix: never let an "
+    "issuer/publisher organ override a level the body states, and skip publishers that are offices (…办公室)."
+)
 XFAIL: dict[tuple[str, str], str] = {
+    ("baisha-2025", "title_lost"): _NO_TITLE_ENTITY,
+    ("liuxi-2024", "title_lost"): _NO_TITLE_ENTITY,
+    ("qingshi-2024", "title_lost"): _NO_TITLE_BODY_GUESS,
+    ("qingshi-2025", "title_lost"): _NO_TITLE_BODY_GUESS,
+    ("baisha-2025", "title_lost_in_page"): _PUBLISHER_ENTITY,
+    ("liuxi-2024", "title_lost_in_page"): _PUBLISHER_ENTITY,
+    **{(name, "cn_numerals"): _CN_QUANTITY_HEADING for name in ("baisha-2024", "liuxi-2024", "yunling-2024")},
     **{(name, "enclosed_markers"): _ENCLOSED for name in SOURCES if name != "liuxi-2025"},
-    ("liuxi-2024", "zero_width"): _ZW_NAME,
-    ("yunling-2024", "zero_width"): _ZW_NAME,
     ("qingshi-2024", "zero_width"): _ZW_HEADING,
     ("liuxi-2025", "pdf"): _PDF_BARE_BRACKET,
     ("liuxi-2025", "pdf_broken_title"): _PDF_BARE_BRACKET,
@@ -682,6 +733,29 @@ def test_combined(name: str, kind: str, clean_run: Callable[[str], Report], reso
     assert_same(facts(clean_run(name)), facts(got), page_names_county=kind in PAGE_CASES)
 
 
+def drop_title(text: str) -> str:
+    """The body without its title block, as pasted from a page whose title sat in the page header."""
+    return text[_title_end(text) + 2 :]
+
+
+@pytest.mark.parametrize(("name", "kind"), _cases(list(SOURCES), ["title_lost"]))
+def test_title_lost(name: str, kind: str, clean_run: Callable[[str], Report], resources: Resources) -> None:
+    """Without its title the report still names its body (signature, body): everything but the title holds."""
+    got = analyze_text(drop_title(_source_text(name)), f"{name}-{kind}", resources)
+    want = facts(clean_run(name))
+    assert got.title is None
+    assert_same(want, dataclasses.replace(facts(got), title=want.title))
+
+
+@pytest.mark.parametrize(("name", "kind"), _cases(list(SOURCES), ["title_lost_in_page"]))
+def test_title_lost_in_page(name: str, kind: str, resources: Resources) -> None:
+    """An untitled body inside a county portal page: the page's publisher must not become the reporting body."""
+    body = drop_title(_source_text(name))
+    want = facts(analyze_text(body, f"{name}-untitled", resources))
+    got = facts(analyze_text(web_page(body), f"{name}-{kind}", resources))
+    assert_same(want, got, page_names_county=True)
+
+
 _CUT_SHARES = {"truncated": 0.8, "truncated_60": 0.6, "truncated_90": 0.9}
 
 
@@ -712,18 +786,20 @@ def test_truncated(name: str, kind: str, clean_run: Callable[[str], Report], res
 
 
 @pytest.mark.parametrize(
-    ("text", "sentence", "cut_inside"),
+    ("text", "share", "sentence"),
     [
-        # The sentence that runs past 80% is cut; the one before it is whole.
-        ("一、做法\n全年开展普法宣传活动12场，发放资料3000份。受理群众来信来访43件，按期办结率100%。", "受理群众", True),
-        # A run-in heading sentence is skipped: the body sentence after it is cut.
-        ("一、做法\n全年开展普法宣传活动12场，发放资料3000份。\n（二）化解矛盾纠纷。受理群众来信来访43件，按期办结率100%。", "受理群众", True),
+        # The sentence that runs past the share is cut; the one before it stays whole.
+        ("一、做法\n全年开展普法宣传活动12场，发放资料3000份。受理群众来信来访43件，按期办结率100%。", 0.8, "受理群众"),
+        # A run-in heading sentence is never cut: the body sentence after it is.
+        ("一、做法\n全年开展普法宣传活动12场，发放资料3000份。\n（二）化解矛盾纠纷。受理群众来信来访43件，按期办结率100%。", 0.8, "受理群众"),
+        # Past the last body sentence (a signature follows): the last body sentence is cut.
+        ("一、做法\n全年开展普法宣传活动12场，发放资料3000份。\n\n柳溪乡人民政府\n2026年1月8日\n", 0.95, "全年开展"),
     ],
 )
-def test_cut_point_lands_inside_a_body_sentence(text: str, sentence: str, cut_inside: bool) -> None:
-    cut = cut_point(text)
+def test_cut_point_lands_inside_a_body_sentence(text: str, share: float, sentence: str) -> None:
+    cut = cut_point(text, share)
     assert text[cut.sentence_start :].startswith(sentence)
-    assert (cut.sentence_start < cut.at < text.index("。", cut.sentence_start)) is cut_inside
+    assert cut.sentence_start < cut.at < text.index("。", cut.sentence_start)
 
 
 @pytest.mark.parametrize(
@@ -738,8 +814,23 @@ def test_cut_point_lands_inside_a_body_sentence(text: str, sentence: str, cut_in
         ("“柳溪普法”公众号全年推送信息120条，阅读量达2.3万人次。", [(120, "条"), (23000, "人次")]),
         ("组织干部开展法治读书活动，人均阅读法律书籍3本。", [(3, "本")]),
         ("（三）开展普法宣传活动32场", [(32, "场")]),
+        ("（二）普法网站全年浏览量达5万人次", [(50000, "人次")]),
     ],
 )
 def test_furniture_figures_are_not_metrics(line: str, figures: list[tuple[float, str]], resources: Resources) -> None:
     report = analyze_text(f"柳溪乡2025年法治政府建设情况报告\n\n{line}\n", "furniture", resources)
-    assert [(m.value, name(m.unit)) for m in report.metrics] == figures
+    assert [(m.value, as_name(m.unit)) for m in report.metrics] == figures
+
+
+@pytest.mark.parametrize(
+    ("sentence", "unit"),
+    [
+        ("组织干部参加培训320人\u200b次。", "人次"),  # a zero-width space from a web page
+        ("组织干部参加培训320人 次。", "人次"),  # a stray space from a PDF
+        ("組織幹部參加培訓320人次。", "人次"),  # traditional characters stay as written
+        ("發放宣傳資料3000餘份。", "份"),
+    ],
+)
+def test_unit_is_the_measure_word_without_invisible_marks(sentence: str, unit: str, resources: Resources) -> None:
+    report = analyze_text(f"柳溪乡2025年法治政府建设情况报告\n\n{sentence}\n", "unit", resources)
+    assert [m.unit for m in report.metrics] == [unit]

@@ -226,3 +226,17 @@ def test_previous_year_tiers(copied: int, status: str) -> None:
     r06 = item(reports[0], "R06")
     assert r06.status == status
     assert (r06.evidence is not None) == (status != "ok")
+
+
+def test_shingles_are_the_same_in_every_process() -> None:
+    """Findings must not depend on the process: Python's str hash is salted per run."""
+    import subprocess
+    import sys
+
+    code = "from pipeline.similarity import _shingle_set; print(sorted(_shingle_set('全年开展集中学法十二次化解纠纷', 5)))"
+    outs = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                       env={**__import__("os").environ, "PYTHONHASHSEED": seed}).stdout
+        for seed in ("1", "2")
+    }
+    assert len(outs) == 1
