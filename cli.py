@@ -243,6 +243,8 @@ def batch(
         f"{'' if result.duplicates == 1 else 's'}, {len(result.failures)} failed, {result.seconds:.1f}s → {db}",
         err=True,
     )
+    if result.similar:
+        typer.echo(f"copied text: {result.similar} similarity findings (R06/R07); see `govreport review`", err=True)
     if result.interrupted:
         typer.echo("interrupted: what was done is saved; run the same command again to finish", err=True)
         raise typer.Exit(EXIT_INTERRUPTED)

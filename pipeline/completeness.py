@@ -663,9 +663,12 @@ def _assign_regions(doc: Doc, checklist: Checklist) -> None:
                     break
                 regions[pid].append(u)
     # Category labels from the classify stage (when it ran) add what the headings miss.
+    # Identity sets keep this linear: a scan of each region per unit was quadratic on long reports.
+    members = {pid: {id(x) for x in region} for pid, region in regions.items()}
     for u in units:
-        if u.category in regions and u.category != "other" and all(x is not u for x in regions[u.category]):
+        if u.category in regions and u.category != "other" and id(u) not in members[u.category]:
             regions[u.category].append(u)
+            members[u.category].add(id(u))
     for pid in regions:
         regions[pid].sort(key=lambda u: u.start)
     doc.regions, doc.part_heads = regions, heads

@@ -222,7 +222,13 @@ _BOUNDARY = set("在的了是和与及对为将把从向于以被按据经、。
 
 
 # Verbs before a place name; "照" is what 按照 leaves once 按 ends the scan.
-_VERB_PREFIX = re.compile(r"^(?:印发|制发|出台|制定|推动|助力|打造|服务|围绕|建设|学习|参照|依照|依据|根据|落实|执行|结合|照|为|对|向|经)")
+# Verbs and time words that stand before an organisation in running text
+# ("根据酉阳县…", "全年邀请县司法局…", "联合区市场监管局…"): never the start of a place name.
+_VERB_PREFIX = re.compile(
+    r"^(?:印发|制发|出台|制定|推动|助力|打造|服务|围绕|建设|学习|参照|依照|依据|根据|落实|执行|结合|"
+    r"全年|今年|年内|年初|年底|邀请|组织|联合|协调|配合|会同|参加|参与|协助|依托|通过|按照|对照|争取|"
+    r"积极|主动|及时|先后|共同|分别|多次|上报|报送|提请|接受|迎接|聘请|申请|照|为|对|向|经)+"
+)
 
 
 def names_with_unit(head: str, unit: str, max_len: int = 4) -> list[str]:

@@ -68,6 +68,26 @@ def cache_dir() -> Path | None:
         return None
 
 
+def _load_cached_dictionary(tk: jieba.Tokenizer, cache_file: Path) -> bool:
+    """Fill ``tk`` from jieba's own cache file, reading it in one go.
+
+    jieba's ``initialize`` unmarshals straight from the open file, which is about
+    three times slower than ``marshal.loads`` on the bytes (0.62 s vs 0.22 s CPU
+    here): this is most of a worker's start-up. Any problem -> False, and the
+    caller lets jieba rebuild the cache.
+    """
+    import marshal
+
+    try:
+        freq, total = marshal.loads(cache_file.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return False
+    if not isinstance(freq, dict) or not freq:
+        return False
+    tk.FREQ, tk.total, tk.initialized = freq, total, True
+    return True
+
+
 class JiebaTokenizer:
     """A private ``jieba.Tokenizer`` with the domain dictionary and learnt township names."""
 
@@ -94,7 +114,8 @@ class JiebaTokenizer:
         cache = self._cache or cache_dir()
         tk.tmp_dir = str(cache) if cache else tempfile.gettempdir()
         tk.cache_file = _JIEBA_CACHE.format(version=getattr(jieba, "__version__", "0"))
-        tk.initialize()
+        if not _load_cached_dictionary(tk, Path(tk.tmp_dir) / tk.cache_file):
+            tk.initialize()  # builds the prefix dictionary and writes the cache for next time
         tk.load_userdict(str(self._userdict))
         for word in sorted(self._names):
             tk.add_word(word)

@@ -213,3 +213,18 @@ def test_dev_corpus_metadata(dev_docs: list[dict[str, Any]]) -> None:
     # A few gold entities come from the page title only (the text never names
     # the body); the text-only ceiling on the dev set is about 0.96.
     assert ok["entity"] / reports >= 0.95
+
+
+@pytest.mark.parametrize(
+    ("body", "county"),
+    [
+        ("全年邀请县司法局律师授课3次，开展会前学法12次。", None),  # a verb phrase, not a county
+        ("联合区市场监管局开展执法检查5次。", None),
+        ("按照酉水县法治政府建设实施方案，全年开展学法12次。", "酉水县"),  # the county's own plan
+    ],
+)
+def test_county_is_not_read_from_a_verb_phrase(body: str, county: str | None) -> None:
+    from pipeline.run import analyze_text
+
+    text = f"青石镇人民政府关于2024年法治政府建设情况的报告\n2024年，我镇扎实推进法治政府建设。\n一、主要举措和成效\n{body}\n"
+    assert analyze_text(text).county == county
