@@ -622,11 +622,6 @@ def clean_run(resources: Resources) -> Callable[[str], Report]:
 
 # Causes in modules this test does not own; the lead fixes them, then the
 # strict xfail turns into a failure that says to drop the mark.
-_PDF_BARE_BRACKET = (
-    "ingest/pdf.py continues(): _HEADING_MARKER has no pattern for a Chinese-numeral marker without its opening "
-    "bracket ('三）'), so a heading line after a body line that ends at the right margin is re-joined to it "
-    "('…合格率98%。三）规范行政执法行为'); structure then sees no heading. Fix: accept [（(]? before the numeral."
-)
 _TXT_HARD_WRAP = (
     "ingest/txt.py read_txt(): hard-wrapped lines are not re-joined, so each wrapped line is a paragraph: headings "
     "are cut at the wrap, a figure's sentence is split (indicator lost, '320人\\n次' read as 人), and the title can "
@@ -675,9 +670,6 @@ XFAIL: dict[tuple[str, str], str] = {
     **{(name, "cn_numerals"): _CN_QUANTITY_HEADING for name in ("baisha-2024", "liuxi-2024", "yunling-2024")},
     **{(name, "enclosed_markers"): _ENCLOSED for name in SOURCES if name != "liuxi-2025"},
     ("qingshi-2024", "zero_width"): _ZW_HEADING,
-    ("liuxi-2025", "pdf"): _PDF_BARE_BRACKET,
-    ("liuxi-2025", "pdf_broken_title"): _PDF_BARE_BRACKET,
-    **{(name, "pdf_sloppy_markers"): _PDF_BARE_BRACKET for name in ("baisha-2025", "liuxi-2024", "liuxi-2025", "qingshi-2025", "yunling-2025")},
     **{(name, "txt_hard_wrapped"): _TXT_HARD_WRAP for name in SOURCES},
 }
 
