@@ -70,6 +70,12 @@ def _traditional_share(text: str) -> float:
     return sum(a != b for a, b in zip(cjk, to_simplified("".join(cjk)))) / len(cjk)
 
 
+def _fold(text: str | None) -> str:
+    """Whitespace removed and full-width ASCII folded: "（一）" and "(一)" compare equal."""
+    text = text or ""
+    return "".join(chr(ord(c) - 0xFEE0) if "\uff01" <= c <= "\uff5e" else c for c in text if not c.isspace())
+
+
 def _key(m: Any) -> tuple[float, str]:
     from pipeline.normalise import to_simplified
 
@@ -163,8 +169,9 @@ def main() -> int:
             row = {
                 "id": doc["id"], "traditional": traditional, "pages": len(images), "seconds": round(seconds, 2),
                 "ocr_confidence": scan_report.ocr_confidence, "status": scan_report.status,
-                "title_same": scan_report.title == text_report.title,
-                "headings_same": [h.text for h in scan_report.headings] == [h.text for h in text_report.headings],
+                "title_same": _fold(scan_report.title) == _fold(text_report.title),
+                "headings_same": [(_fold(h.text), h.level) for h in scan_report.headings]
+                == [(_fold(h.text), h.level) for h in text_report.headings],
                 "metrics_text": len(text_report.metrics), "metrics_scan": len(scan_report.metrics),
                 "lost": lost, "extra": extra,
             }
@@ -192,7 +199,8 @@ def main() -> int:
             print(f"  {name + ' accuracy':<22}{a:>12.4f}{b:>12.4f}{b - a:>+8.4f}")
     same_title = sum(r["title_same"] for r in per_doc)
     same_heads = sum(r["headings_same"] for r in per_doc)
-    print(f"  scan == text run: title {same_title}/{len(per_doc)}, headings {same_heads}/{len(per_doc)}")
+    print(f"  scan == text run (punctuation width folded): title {same_title}/{len(per_doc)}, "
+          f"headings {same_heads}/{len(per_doc)}")
     confs = [r["ocr_confidence"] for r in per_doc if r["ocr_confidence"] is not None]
     if confs:
         print(f"  OCR confidence: mean {sum(confs) / len(confs):.4f}, min {min(confs):.4f}")

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pipeline.normalise import to_simplified
+from pipeline.normalise import normalise, to_simplified
 from pipeline.types import CATEGORIES, Heading, Paragraph, Report
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ _MARKER_RE = re.compile(
     r"^\s*(?:第[一二三四五六七八九十]+(?:部分|章|节)[、.：:\s]*"
     r"|[（(]?[一二三四五六七八九十百〇零]+[）)、.．:：]"
     r"|[（(]?\d{1,2}[）)、.．:：](?!\d)"
-    r"|[①-⑳])\s*"
+    r"|[①-⑳⑴-⒇⒈-⒛㈠-㈩][、.．]?)\s*"
 )
 _SPACE_RE = re.compile(r"\s+")
 _CLAUSE_RE = re.compile(r"[，,。；;：:]")
@@ -109,10 +109,16 @@ def load_rules(path: Path | None = None) -> dict[str, tuple[re.Pattern[str], ...
     return rules
 
 
+def _norm_key(text: str) -> str:
+    """``text`` as the stages match it (normalise: simplified, full-width folded,
+    zero-width marks dropped), without any whitespace: a heading copied from a
+    web page ("其他\u200b需要报告") must meet the same rules as a clean one."""
+    return _SPACE_RE.sub("", normalise(text).text)
+
+
 def heading_core(text: str) -> str:
-    """A heading's words: simplified, without spaces and numbering marker."""
-    text = _SPACE_RE.sub("", to_simplified(text))
-    return _MARKER_RE.sub("", text, count=1)
+    """A heading's words: normalised, without spaces and numbering marker."""
+    return _MARKER_RE.sub("", _norm_key(text), count=1)
 
 
 def rule_category(text: str, year: int | None = None) -> str | None:
@@ -512,7 +518,7 @@ def classify_headings(
 
 def _is_closing_line(text: str) -> bool:
     """特此报告, a date line, or the issuing organ's name on its own line."""
-    t = _SPACE_RE.sub("", text)
+    t = _norm_key(text)
     if not t:
         return True
     if _CLOSING_RE.match(t) or _DATE_RE.match(t):
@@ -537,7 +543,7 @@ def _closing_indices(paragraphs: Sequence[Paragraph], body_end: int) -> set[int]
 
 def _is_turn_to_problems(text: str) -> bool:
     """A paragraph that turns from results to problems ("同时也清醒看到…存在…不足")."""
-    head = to_simplified(text[:60])
+    head = normalise(text[:60]).text
     return bool(_TURN_RE.match(head)) and bool(_PROBLEM_RE.search(head))
 
 
@@ -635,7 +641,7 @@ def classify_paragraphs(
         if p.end <= title_end or (title_end >= 0 and p.start < title_end):
             decisions[i] = _Decision("other", "rules")
             continue
-        simple = to_simplified(t)
+        simple = normalise(t).text
         before_first = first_heading_start is None or p.end <= first_heading_start
         if not seen_intro and (
             _INTRO_RE.search(simple)
@@ -725,7 +731,7 @@ class Sample:
 
 
 def _key(text: str) -> str:
-    return _SPACE_RE.sub("", to_simplified(text))
+    return _norm_key(text)
 
 
 def _is_body(text: str) -> bool:

@@ -3,9 +3,13 @@
 Sets ``is_report``/``doc_type``, ``entity`` (short name with its level word:
 偏柏乡, 北城街街道, 静海区, 丰都县司法局), ``entity_full``, ``county``,
 ``level``, ``year`` (the year reported on), ``issue_date`` and a provenance
-record per value. Sources are trusted in this order: the title, the body
-("2023年，在县委…领导下，我乡…", "现将偏柏乡2023年…报告如下"), the issuing
-organ (publisher field, signature line), the file name, the page title.
+record per value. Sources are trusted in this order: the title, the signature
+block (the organ above the closing date), the body ("2023年，在县委…领导下，我乡…",
+"现将偏柏乡2023年…报告如下"), the publisher field, the file name, the page title.
+An issuing organ never overrides the level the writer gives itself ("我镇"), and
+an office that publishes the report (…办公室) is not the body that reports. The
+year is the one the text states; a date (issue, then publication) is the last
+resort and stands for the year before it unless written in October or later.
 
 Matching runs on ``report.norm``; names are quoted from ``report.text`` so a
 traditional-character report keeps its characters (羅店鎮). Only the head of
@@ -20,10 +24,10 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from pipeline.structure import TITLE_FIELD, split_lines
+from pipeline.structure import split_lines
 from pipeline.types import Provenance, Report
 
-__all__ = ["extract_metadata", "parse_org", "Org"]
+__all__ = ["Org", "extract_metadata", "parse_org"]
 
 _HEAD_CHARS = 3000  # how much of the body the subject/year search reads
 _NAME_JUNK = re.compile("[\\s\u200b\u200c\u200d\u2060\ufeff\u00ad]")
@@ -123,7 +127,7 @@ _TYPE_BODY: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"本报讯|本报.{1,8}讯|本网讯|[（(]记者|通讯员|记者\s"), "news"),
     (re.compile(r"解读如下|议题解读|政策解读|文件解读"), "interpretation"),
     (re.compile(r"现印发给你们|请认真(?:贯彻|组织|遵照)|通报如下|现予通报|特此通知|通知如下"), "notice"),
-    (re.compile(r"^20\d\d卷$|^【[^】:：]{4,30}】[^\n【]{20}", re.M), "yearbook"),
+    (re.compile(r"^20\d\d卷$|^【[^】:：]{4,30}】[^\n【]{20}", re.MULTILINE), "yearbook"),
     (re.compile(r"(?<!法治)政府工作报告"), "work_report"),
     (re.compile(r"信息公开工作年度报告"), "info_disclosure_report"),
 )
@@ -415,6 +419,109 @@ def _from_body(report: Report, body_start: int) -> tuple[_Found | None, str]:
     return f, head
 
 
+# The closing date of a signature block: the whole line, or the end of the organ's line.
+_SIG_DATE = re.compile(
+    r"(?:20\d\d[-年./]\d{1,2}[-月./]\d{1,2}日?|(?:二〇|二零)[〇零一二三四五六七八九]{2}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)$"
+)
+_SIG_SPAN = 1500  # how far from the end the signature is searched (a page footer may follow it)
+_PARTY_AFTER = re.compile(r"委员会|党工委|党委|委")
+
+
+def _organs_in_line(s: str) -> tuple[list[Org], list[Org]] | None:
+    """(government or department organs, party committees) when ``s`` is nothing but organ
+    names ("中共柳溪乡委员会柳溪乡人民政府"); None for any other line."""
+    gov: list[Org] = []
+    party: list[Org] = []
+    pos = 0
+    while pos < len(s):
+        is_party = s.startswith("中共", pos)
+        org = parse_org(s, pos + 2 if is_party else pos)
+        if org is None or not org.places:
+            return None
+        end = org.full[1]
+        if re.search(r"(?:党工委|党委)$", s[org.full[0] : end]):
+            is_party = True
+        elif (m := _PARTY_AFTER.match(s, end)) and (is_party or m.group(0) != "委"):
+            is_party, end = True, m.end()
+        (party if is_party else gov).append(org)
+        pos = end
+    return (gov, party) if gov or party else None
+
+
+def _is_office(s: str, org: Org) -> bool:
+    """An office or a unit of the organ ("明川县人民政府办公室", "…依法治县办"): it publishes
+    or files the report, it is not the body that reports."""
+    rest = s[org.full[1] :]
+    if org.level == "department":
+        return bool(re.search(r"办公室$|办$", s[org.full[0] : org.full[1]]))
+    return rest.startswith("办") or bool((d := _DEPT_SUFFIX.match(rest)) and _dept_ok(d.group(0)))
+
+
+def _signature(report: Report) -> tuple[_Found | None, str | None]:
+    """The signature block: (the organ on the line(s) right above the closing date, that date).
+
+    Only the last ``_SIG_SPAN`` characters are read; the last date line wins, so
+    a page footer after the signature does not hide it.
+    """
+    base = max(0, len(report.norm) - _SIG_SPAN)
+    tail = report.norm[base:]
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for line in tail.split("\n"):
+        a, b = pos, pos + len(line)
+        pos = b + 1
+        while a < b and tail[a] in " \t\r\u3000":
+            a += 1
+        while b > a and tail[b - 1] in " \t\r\u3000":
+            b -= 1
+        if b > a:
+            spans.append((a, b))
+    for k in range(len(spans) - 1, -1, -1):
+        a, b = spans[k]
+        m = _SIG_DATE.search(tail, a, b)
+        if m is None or m.start() - a > 40:
+            continue
+        cn = _CN_DATE.match(m.group(0))
+        iso = _cn_iso(cn) if cn else _iso(m.group(0))
+        # The organ: before the date on its line, else the one or two lines above.
+        owners = [(a, m.start())] if m.start() > a else [spans[j] for j in range(k - 1, max(-1, k - 3), -1)]
+        gov: list[tuple[int, Org]] = []
+        party: list[tuple[int, Org]] = []
+        for oa, ob in owners:
+            if ob - oa > 40:
+                break
+            parsed = _organs_in_line(tail[oa:ob])
+            if parsed is None:
+                break
+            gov += [(oa, o) for o in parsed[0]]
+            party += [(oa, o) for o in parsed[1]]
+        if not gov and not party:
+            if m.start() > a:
+                continue  # a line that ends in a date but is no signature
+            return None, iso
+        oa, org = gov[0] if gov else party[0]
+        if not gov:
+            # A party committee alone names its township or county: the place, not the committee.
+            org = Org(org.places, org.entity, (org.places[0][0], org.places[-1][1]), org.level)
+        line = tail[oa : spans[k][1]]
+        f = _org_result(report, base + oa, tail[oa:], org, "issuer", line)
+        return f, iso
+    return None, None
+
+
+def _conflicts(own_level: str | None, level: str) -> bool:
+    """A place of another level than the one the writer gives itself ("我镇" against 明川县).
+    A department speaks of its county as 我县, so a department never conflicts."""
+    return own_level not in (None, "department", level) and level != "department"
+
+
+def _first_person(head: str) -> str | None:
+    """The level the writer gives itself ("我镇", "我局"), when it does."""
+    counts = {lvl: len(p.findall(head[:1500])) for p, lvl in _FIRST_PERSON}
+    best = max(counts.items(), key=lambda kv: kv[1])
+    return best[0] if best[1] > 0 else None
+
+
 def _self_level(head: str) -> str | None:
     head = head[:1500]
     if "自治区" in head:
@@ -517,7 +624,12 @@ def _county_from_text(report: Report, header: str, head: str) -> tuple[str | Non
     return None, None
 
 
-def _year(report: Report, title_norm: str, head: str, headings_norm: list[str]) -> tuple[int | None, str, str]:
+def _year(
+    report: Report, title_norm: str, head: str, headings_norm: list[str], latest: int | None = None
+) -> tuple[int | None, str, str]:
+    """The year reported on: the title, the "现将…报告如下" sentence, the opening; then weaker
+    mentions (headings, any year in the head), which must not be later than ``latest``
+    (the year the issue/publication date implies): a later year is a plan or a page link."""
     def first_year(s: str) -> int | None:
         for rng in _YEAR_RANGE.finditer(s):
             s = s[: rng.start()] + " " * (rng.end() - rng.start()) + s[rng.end():]
@@ -538,22 +650,25 @@ def _year(report: Report, title_norm: str, head: str, headings_norm: list[str]) 
     m2 = re.match(r"[\s\S]{0,40}?(20\d\d)年(?:度|以来|是|[，,])", opening)
     if m2:
         return int(m2.group(1)), "body", opening[:60]
+    def plausible(y: int | None) -> bool:
+        return y is not None and (latest is None or y <= latest)
+
     for h in headings_norm[:6]:
         y = first_year(h)
-        if y:
+        if plausible(y):
             return y, "body", h
     y = first_year(head[:600])
-    if y:
+    if plausible(y):
         return y, "body", head[:60]
     # Last resort: the year of a plan the body names ("《2022年度…学习计划》").
-    m3 = _YEAR.search(head[:1000])
-    if m3:
-        return int(m3.group(1)), "body", head[max(0, m3.start() - 10) : m3.end() + 10]
+    for m3 in _YEAR.finditer(head[:1000]):
+        if plausible(int(m3.group(1))):
+            return int(m3.group(1)), "body", head[max(0, m3.start() - 10) : m3.end() + 10]
     return None, "", ""
 
 
-def _dates(report: Report, header: str) -> tuple[str | None, str | None]:
-    """(issue date from 成文日期/the signature line, publication date) as ISO strings."""
+def _dates(report: Report, header: str, sig_date: str | None = None) -> tuple[str | None, str | None]:
+    """(issue date from the signature line/成文日期, publication date) as ISO strings."""
     issue = pub = None
     for m in _DATE_FIELD.finditer(header):
         d = _iso(m.group(2))
@@ -563,13 +678,15 @@ def _dates(report: Report, header: str) -> tuple[str | None, str | None]:
             issue = issue or d
         else:
             pub = pub or d
+    if sig_date:
+        return sig_date, pub
     tail = report.norm[-400:]
     sig = None
     for m in _DATE.finditer(tail):
         line_start = tail.rfind("\n", 0, m.start()) + 1
         line_end = tail.find("\n", m.end())
         line = tail[line_start : line_end if line_end >= 0 else len(tail)]
-        if len(line) <= 16:
+        if len(line) <= 16 and "发布" not in line:  # a publication date is not the issue date
             sig = _iso(m.group(0))
     for m in _CN_DATE.finditer(tail):
         sig = _cn_iso(m)
@@ -647,14 +764,22 @@ def extract_metadata(report: Report) -> None:
     # Only the lines above the body: the cost does not grow with the document.
     lines = split_lines(report, stop=body_norm)
     header = "\n".join(ln.text for ln in lines if ln.start < body_norm)[-3000:]
-    head = report.norm[body_norm : body_norm + _HEAD_CHARS]
     heading_norm = [report.norm[_norm_pos(report, h.start) : _norm_pos(report, h.end)] for h in report.headings[:8]]
 
     found, title_norm = _from_title(report)
     body_found, clean_head = _from_body(report, body_norm)
     level_hint = _self_level(clean_head)
+    own_level = _first_person(clean_head)
+    signed, sig_date = _signature(report)
+    if signed is not None and _conflicts(own_level, signed.level):
+        signed = None  # the signature never overrides the level the writer gives itself ("我镇")
+    if found is None and signed is not None:
+        # A title that names nobody: the signature names the body more surely than a body sentence.
+        found = signed
     if found is None:
         found = body_found
+        if found is not None and _conflicts(own_level, found.level):
+            found = None  # "明川县…" in a sentence of a report that speaks as 我镇
         if found is not None and found.level != "department" and not _org_has_place(found):
             found = None
         found = _complete_place(report, found, clean_head, level_hint)
@@ -663,10 +788,12 @@ def extract_metadata(report: Report) -> None:
     if found is None:
         for m in _PUBLISHER_FIELD.finditer(header):
             org = parse_org(m.group(1))
-            if org is not None and org.places:
-                f = _org_result(report, -1, m.group(1), org, "issuer", m.group(0))
-                found = f
-                break
+            if org is None or not org.places or _is_office(m.group(1), org):
+                continue  # an office publishes the report, it is not the body that reports
+            if _conflicts(own_level, org.level):
+                continue  # a publisher line never overrides the level the body states
+            found = _org_result(report, -1, m.group(1), org, "issuer", m.group(0))
+            break
     if found is None:
         stem = PurePath(report.source).stem
         org = _scan_org(to_simple(stem))
@@ -708,6 +835,9 @@ def extract_metadata(report: Report) -> None:
             csrc = "body"
         if county is None and found.level == "township":
             county, csrc = _county_from_text(report, header, clean_head)
+        if county is None and found.level == "township":
+            # Last: the county of the publisher ("明川县人民政府办公室" publishes its township's report).
+            county, csrc = _publisher_county(header)
         if county is None and found.level == "county" and found.source == "title":
             county, csrc = found.entity, "title"
         if county is not None:
@@ -724,14 +854,16 @@ def extract_metadata(report: Report) -> None:
     report.entity_full = _own_chars(report, report.entity_full, hay)
     report.county = _own_chars(report, report.county, hay)
 
-    year, ysrc, yev = _year(report, title_norm, clean_head, heading_norm)
-    issue, pub = _dates(report, header)
+    issue, pub = _dates(report, header, sig_date)
     report.issue_date = issue
-    if year is None:
-        ref = issue or pub
-        if ref:
-            y, mo = int(ref[:4]), int(ref[5:7])
-            year, ysrc, yev = (y if mo >= 10 else y - 1), "issuer", ref
+    ref = issue or pub
+    # The year a date implies: reports are due by 1 March/1 April, so a date early in
+    # year Y is about Y-1; only one written at the end of a year is about that year.
+    dated = None if ref is None else (int(ref[:4]) if int(ref[5:7]) >= 10 else int(ref[:4]) - 1)
+    year, ysrc, yev = _year(report, title_norm, clean_head, heading_norm, dated)
+    if year is None and dated is not None:
+        kind = "issue" if issue else "publication"
+        year, ysrc, yev = dated, "issuer", f"{kind} date {ref}; no year stated, the year before it is due"
     if year is not None:
         report.year = year
         report.provenance.append(Provenance("year", ysrc, yev))
@@ -749,6 +881,21 @@ def extract_metadata(report: Report) -> None:
             if val is not None:
                 report.provenance.append(Provenance(fld, "not_report", str(val)))
                 setattr(report, fld, None)
+
+
+def _publisher_county(header: str) -> tuple[str | None, str | None]:
+    """The county a publisher line names ("发布机构：明川县人民政府办公室" → 明川县)."""
+    for m in _PUBLISHER_FIELD.finditer(header):
+        org = parse_org(m.group(1))
+        if org is None:
+            continue
+        if org.level == "county":
+            a, b, _ = org.places[-1]
+            return m.group(1)[a:b], "issuer"
+        f = _org_result(Report(source=""), -1, m.group(1), org, "issuer", m.group(0))
+        if f.county:
+            return f.county, "issuer"
+    return None, None
 
 
 def _county_in_chain(full: str, entity: str) -> str | None:

@@ -19,8 +19,16 @@ what the structure and metrics stages expect from any other reader:
    characters; a new paragraph starts on a first-line indent (two characters
    in Chinese documents), on a heading marker (一、 （一） 1. （1） 第一章), after
    a short line ending a sentence, after a vertical gap or a change of font
-   size. Consecutive centred lines of one size (a title broken over two lines)
-   become one paragraph. Page numbers ("— 3 —") are dropped.
+   size; a line starting with closing punctuation always continues. Consecutive
+   centred lines of one size (a title broken over two lines) become one
+   paragraph. Page numbers ("— 3 —") are dropped. ASCII punctuation touching
+   Chinese characters is made full-width (the recogniser cannot tell "，" from
+   ","), and font sizes other than the body's are reported only when clearly
+   different, since the structure stage reads a larger size as a heading hint.
+
+Orientation is decided per page (a sheet fed sideways or upside down is read
+again turned); the engine's per-line 180-degree classifier is off because it
+flips good lines on upright pages.
 
 Confidence: every line carries the engine's score (character-weighted over
 its boxes); a page's and a document's confidence are the character-weighted
@@ -30,8 +38,9 @@ marked (:func:`mark_low_confidence`).
 
 The engine is built once per process by :func:`get_engine` (an ``lru_cache``
 keyed by the thread count: the model sessions are read-only after loading, and
-loading costs about half a second). A batch worker calls it once at start with
-``threads=1`` so that N workers do not each spawn a thread per core.
+loading costs about half a second). The thread count defaults to
+``$GOVREPORT_OCR_THREADS``; a batch worker's initializer sets it to cores /
+workers so that N workers do not each spawn a thread per core.
 """
 
 from __future__ import annotations
@@ -176,7 +185,10 @@ class OcrExtracted(Extracted):
 
 def ocr_available() -> bool:
     """True when the optional OCR extra (rapidocr_onnxruntime + onnxruntime) is importable."""
-    return all(importlib.util.find_spec(name) is not None for name in ("rapidocr_onnxruntime", "onnxruntime"))
+    try:
+        return all(importlib.util.find_spec(name) is not None for name in ("rapidocr_onnxruntime", "onnxruntime"))
+    except (ImportError, ValueError):  # a broken or blocked installation counts as missing
+        return False
 
 
 def require_ocr(path: str | Path | None, what: str = "has no text layer") -> None:

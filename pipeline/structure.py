@@ -38,7 +38,15 @@ _MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (4, re.compile(r"[（(]\d{1,2}[）)]")),
     (4, re.compile(r"\d{1,2}[）)]")),
     (3, re.compile(r"\d{1,2}(?:[.．、](?!\d)|\s)")),
+    # Word's numbering leaves one-character markers that normalise keeps as
+    # they are (NFKC would turn one character into several): ㈠-㈩ (一)-(十),
+    # ⒈-⒛ 1.-20., ⑴-⒇ (1)-(20).
+    (2, re.compile(r"[\u3220-\u3229][、.．]?")),
+    (3, re.compile(r"[\u2488-\u249b]")),
+    (4, re.compile(r"[\u2474-\u2487]")),
 )
+# The number an enclosed marker stands for (㈠ → 1, ⒈ → 1, ⑴ → 1).
+_ENCLOSED_BASE = ((0x3220, 0x3229), (0x2488, 0x249B), (0x2474, 0x2487))
 # "2优化法治教育阵地建设" after "1、…": a bare number continuing a series.
 _BARE_NUM = re.compile(r"(\d{1,2})(?=[\u4e00-\u9fff])")
 _NUM_VALUE = re.compile(r"\d{1,2}|[一二三四五六七八九十]{1,3}")
@@ -49,8 +57,17 @@ _LEAD_JUNK = re.compile(r"[?？•·\-–—*#>|\u25cf\u25a0\u25c6\u2022\ufffd]+
 
 _SENT_END = "。！？!?；;"
 _ENUM_INSIDE = re.compile(r"[一二三四五六七八九十]是")
-# A quantity inside a would-be heading: "开展学法12次" reads as a list item.
-_QUANTITY = re.compile(r"\d+(?:\.\d+)?(?:余|多)?(?:次|件|人|名|个|场|项|万|%|户|份|条|期|篇|家|起|元|亿)")
+# A quantity inside a would-be heading: "开展学法12次" / "不少于四次" reads as a
+# list item. A Chinese numeral counts only where it cannot be a name: not a lone
+# 一 (an article: "一件事一次办"), not an ordinal (第三次, 十届六次全会), not
+# before 个/项 ("四个意识", "三项制度"), not starting with 百/千/万 ("千家万户"),
+# and 期 only at a clause end ("培训三期以上。", not the phase in "二期工程").
+_QUANTITY = re.compile(
+    r"\d+(?:\.\d+)?(?:余|多)?(?:次|件|人|名|个|场|项|万|%|户|份|条|期|篇|家|起|元|亿|批)"
+    r"|(?<![第届一二三四五六七八九十百千万两零〇])"
+    r"(?:[二三四五六七八九十两][一二三四五六七八九十百千万两零〇]*|一[十百千万][一二三四五六七八九十百千万零〇]*)"
+    r"(?:余|多)?(?:次|件|人|名|场|户|份|条|篇|家|起|元|批|期(?=以上|以下|左右|[^\u4e00-\u9fff]|$))"
+)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 # Words that make a short unnumbered line a section heading (domain.md 2.3).
@@ -169,7 +186,8 @@ def _breaks_here(norm: str, i: int, e: int) -> bool:
     hit = _marker_at(norm, i, e)
     if hit is None:
         return False
-    return norm[i - 1] in _BREAK_AFTER or (norm[i] in "（(" and hit[0] == 2 and _CJK.match(norm, i - 1) is not None)
+    bracketed = norm[i] in "（(" or "\u3220" <= norm[i] <= "\u3229"
+    return norm[i - 1] in _BREAK_AFTER or (bracketed and hit[0] == 2 and _CJK.match(norm, i - 1) is not None)
 
 
 def _marker_at(text: str, s: int, e: int) -> tuple[int, int] | None:
@@ -218,6 +236,9 @@ class _Cand:
 
 
 def _number(marker: str) -> int | None:
+    for lo, hi in _ENCLOSED_BASE:
+        if marker and lo <= ord(marker[0]) <= hi:
+            return ord(marker[0]) - lo + 1
     m = _NUM_VALUE.search(marker)
     if not m:
         return None

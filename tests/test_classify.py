@@ -17,6 +17,7 @@ from pipeline.classify import (
     classify_headings,
     classify_report,
     default_model_path,
+    heading_core,
     load_classifier,
     rule_category,
     save_classifier,
@@ -69,10 +70,38 @@ def tok() -> JiebaTokenizer:
         # A plan or a problem mentioned in a later clause does not name the section.
         ("（二）定期研究部署法治工作，把法治建设纳入年度工作计划情况", None),
         ("（三）聚焦群众关切，研究解决突出问题", None),
+        # Invisible marks and full-width forms copied from a web page do not hide the words.
+        ("五、其他\u200b需要报告的情况", "other"),
+        ("二、存在的\u200c问题", "shortcomings"),
+        ("三、下\u2060步打算", "plans"),
+        ("三、党政主要负责人履行第一\ufeff责任人职责情况", "responsibility"),
+        ("四、２０２５年度工作安排", "plans"),
+        # Word's one-character markers are stripped like written ones.
+        ("㈣下步工作思路", "plans"),
+        ("⒉存在的不足", "shortcomings"),
+        ("⑶其他事项", "other"),
     ],
 )
 def test_rule_category(text: str, category: str | None) -> None:
     assert rule_category(text, year=2024) == category
+
+
+@pytest.mark.parametrize(
+    ("text", "core"),
+    [
+        ("一、主要举措和成效", "主要举措和成效"),
+        ("（二）提升 执法\u3000质效", "提升执法质效"),
+        ("五、其他\u200b需要报告的\u00ad情况", "其他需要报告的情况"),
+        ("三、主要舉措和成效", "主要举措和成效"),
+        ("１．强化组织领导", "强化组织领导"),
+        ("㈠ 健全领导机制", "健全领导机制"),
+        ("⒈深化普法宣传", "深化普法宣传"),
+        ("⑴落实学法制度", "落实学法制度"),
+        ("⑤规范合同审查", "规范合同审查"),
+    ],
+)
+def test_heading_core_is_normalised_without_marker(text: str, core: str) -> None:
+    assert heading_core(text) == core
 
 
 @pytest.mark.parametrize(
@@ -183,6 +212,29 @@ FICTIONAL_EXPECTED = ["other", "other", "achievements", "achievements", "shortco
 
 def test_paragraphs_inherit_and_preamble_and_closing_are_other(tok: JiebaTokenizer) -> None:
     report = _report(FICTIONAL)
+    report.year = 2024
+    classify_report(report, None, tok)
+    assert [p.category for p in report.paragraphs] == FICTIONAL_EXPECTED
+    assert [h.category for h in report.headings] == ["achievements", "shortcomings", "plans"]
+
+
+def _zero_width(text: str) -> str:
+    """A zero-width space after every fourth character, as text copied from a web page carries."""
+    return "".join(ch + ("\u200b" if i % 4 == 3 else "") for i, ch in enumerate(text))
+
+
+@pytest.mark.parametrize(
+    "messy",
+    [
+        _zero_width,
+        lambda t: t.replace("2", "２").replace("0", "０"),  # full-width digits
+        lambda t: "\u3000\u3000" + t.replace("，", "， "),  # indentation and stray spaces
+    ],
+    ids=["zero_width", "fullwidth_digits", "spaces"],
+)
+def test_messy_copies_classify_like_the_clean_text(tok: JiebaTokenizer, messy: Any) -> None:
+    """Preamble, headings, closing lines are read on the normalised text: the copy's marks change nothing."""
+    report = _report([(k, messy(t) if k != "T" else t) for k, t in FICTIONAL])
     report.year = 2024
     classify_report(report, None, tok)
     assert [p.category for p in report.paragraphs] == FICTIONAL_EXPECTED

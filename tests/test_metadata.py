@@ -228,3 +228,103 @@ def test_county_is_not_read_from_a_verb_phrase(body: str, county: str | None) ->
 
     text = f"青石镇人民政府关于2024年法治政府建设情况的报告\n2024年，我镇扎实推进法治政府建设。\n一、主要举措和成效\n{body}\n"
     assert analyze_text(text).county == county
+
+
+# An untitled report: the signature block (organ above the closing date) names the body
+# before any body sentence is guessed from, and gives the county when it names one.
+OPENING = "今年以来，我乡坚持依法行政，推进法治政府建设。现将有关情况报告如下：" + BODY
+SIGNATURES = [
+    # (text, entity, entity_full, county)
+    (OPENING + "\n柳溪乡人民政府\n2025年1月10日\n", "柳溪乡", "柳溪乡人民政府", None),
+    (OPENING + "\n明川县柳溪乡人民政府\n2025年1月10日\n", "柳溪乡", "明川县柳溪乡人民政府", "明川县"),
+    ("今年以来，云岭街道坚持依法行政。" + BODY + "\n明川县云岭街道办事处\n2026年1月28日\n",
+     "云岭街道", "明川县云岭街道办事处", "明川县"),
+    # the party committee and the government together, on one line or two; a date in Chinese numerals
+    (OPENING + "\n中共柳溪乡委员会\u3000柳溪乡人民政府\n2025年1月8日\n", "柳溪乡", "柳溪乡人民政府", None),
+    (OPENING + "\n中共明川县柳溪乡委员会\n明川县柳溪乡人民政府\n二〇二五年一月十日\n", "柳溪乡", "明川县柳溪乡人民政府", "明川县"),
+    # the organ and the date on one line
+    (OPENING + "\n明川县柳溪乡人民政府  2025年1月10日\n", "柳溪乡", "明川县柳溪乡人民政府", "明川县"),
+    # a page footer after the signature does not hide it
+    (OPENING + "\n柳溪乡人民政府\n2025年1月10日\n\n上一篇：关于开展春季防火检查的通知\n"
+     "【打印本页】【关闭窗口】\n网站标识码：0000000000  备案号：示例00000000号\n", "柳溪乡", "柳溪乡人民政府", None),
+    # a verb phrase before 镇 in a body sentence is not the body: the signature is
+    ("2025年，我镇坚持依法行政。年初，调整优化镇法治建设领导小组，定期研究法治工作。" + BODY
+     + "\n青石镇人民政府\n2026年1月20日\n", "青石镇", "青石镇人民政府", None),
+]
+
+
+@pytest.mark.parametrize(("text", "entity", "full", "county"), SIGNATURES)
+def test_untitled_report_is_named_by_its_signature(text: str, entity: str, full: str, county: str | None) -> None:
+    r = analyse(text)
+    assert r.title is None
+    assert (r.entity, r.entity_full, r.level, r.county) == (entity, full, "township", county)
+    assert [p.source for p in r.provenance if p.field == "entity"] == ["issuer"]
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "level"),
+    [
+        # a signature of another level than the writer's own ("我乡" against the county) is not the body
+        (OPENING + "\n明川县人民政府\n2025年1月10日\n", None, "township"),
+        # a line that ends in a date but is a sentence names nobody
+        (OPENING + "\n全年任务已于2024年12月31日\n", None, "township"),
+        # the title names the body: the signature does not replace it
+        ("柳溪乡2024年法治政府建设情况报告\n2024年，柳溪乡坚持依法行政。" + BODY + "\n明川县司法局\n2025年1月10日\n",
+         "柳溪乡", "township"),
+    ],
+)
+def test_signature_never_overrides_a_stated_body(text: str, entity: str | None, level: str) -> None:
+    r = analyse(text)
+    assert (r.entity, r.level) == (entity, level)
+
+
+# A portal's publisher line: an office publishes the report, it is not the body that reports,
+# and it never overrides the level the body gives itself; its county may still be the township's.
+PUBLISHERS = [
+    # (text, entity, level, county)
+    ("发布机构：明川县人民政府办公室\n2025年，我镇坚持依法行政，推进法治政府建设。" + BODY, None, "township", None),
+    ("发布机构：明川县人民政府办公室\n2025年，我镇坚持依法行政，推进法治政府建设。" + BODY + "\n青石镇人民政府\n2026年1月20日\n",
+     "青石镇", "township", "明川县"),
+    ("来源：明川县人民政府\n2025年，我乡坚持依法行政，推进法治政府建设。" + BODY, None, "township", None),
+    ("信息来源：明川县依法治县办\n2025年，我乡坚持依法行政，推进法治政府建设。" + BODY, None, "township", None),
+    # a publisher that is the township itself names it
+    ("发布机构：明川县柳溪乡人民政府\n2025年，我乡坚持依法行政，推进法治政府建设。" + BODY, "柳溪乡", "township", "明川县"),
+    # without a self-reference, a county publisher still names a county's own report
+    ("发布机构：明川县人民政府\n2025年，坚持依法行政，推进法治政府建设。" + BODY, "明川县", "county", None),
+]
+
+
+@pytest.mark.parametrize(("text", "entity", "level", "county"), PUBLISHERS)
+def test_publisher_line(text: str, entity: str | None, level: str, county: str | None) -> None:
+    r = analyse(text)
+    assert (r.entity, r.level, r.county) == (entity, level, county)
+
+
+# The year reported on is not the publication year: a date is the last resort, and a date
+# before October of year Y is about Y-1 (reports are due by 1 March/1 April).
+DATED = [
+    # (text, year, evidence word)
+    ("发布日期：2026-01-30\n今年以来，我乡坚持依法行政，推进法治政府建设。" + BODY, 2025, "publication"),
+    ("发布日期：2026-04-28\n今年以来，我乡坚持依法行政，推进法治政府建设。" + BODY, 2025, "publication"),
+    (OPENING + "\n柳溪乡人民政府\n2026年2月3日\n", 2025, "issue"),
+    # written at the end of the year it reports on
+    (OPENING + "\n柳溪乡人民政府\n2025年12月28日\n", 2025, "issue"),
+    # a later year in a page link is a plan, not the year reported on
+    ("成文日期：2026-01-29\n今年以来，我乡坚持依法行政，推进法治政府建设。" + BODY
+     + "\n下一篇：明川县2026年春耕生产工作安排\n", 2025, "issue"),
+]
+
+
+@pytest.mark.parametrize(("text", "year", "kind"), DATED)
+def test_year_from_a_date_is_the_last_resort(text: str, year: int, kind: str) -> None:
+    r = analyse(text)
+    assert r.year == year
+    prov = [p for p in r.provenance if p.field == "year"]
+    assert [p.source for p in prov] == ["issuer"]
+    assert kind in (prov[0].evidence or "")
+
+
+def test_a_stated_year_wins_over_the_date() -> None:
+    r = analyse("发布日期：2026-01-30\n2024年，我乡坚持依法行政，推进法治政府建设。" + BODY)
+    assert r.year == 2024
+    assert [p.source for p in r.provenance if p.field == "year"] == ["body"]

@@ -622,56 +622,7 @@ def clean_run(resources: Resources) -> Callable[[str], Report]:
 
 # Causes in modules this test does not own; the lead fixes them, then the
 # strict xfail turns into a failure that says to drop the mark.
-_TXT_HARD_WRAP = (
-    "ingest/txt.py read_txt(): hard-wrapped lines are not re-joined, so each wrapped line is a paragraph: headings "
-    "are cut at the wrap, a figure's sentence is split (indicator lost, '320人\\n次' read as 人), and the title can "
-    "be lost. Fix: when most non-blank lines share one length (a hard wrap), re-join them with "
-    "ingest.pdf.join_lines in its text-only mode (verified: every source then analyses as its clean run)."
-)
-_ZW_HEADING = (
-    "classify.py heading_core()/_key(): only \\s is removed before the rules match, and U+200B is not \\s, so "
-    "'五、其他\\u200b需要报告的情况' misses the 其他需要报告 rule and the model labels it plans. Fix: build the "
-    "core from normalise(text).text (which deletes zero-width characters), not to_simplified(text)."
-)
-_ENCLOSED = (
-    "structure.py _MARKERS: no pattern for the enclosed one-character markers ㈠-㈩ (U+3220, level 2), ⒈-⒛ "
-    "(U+2488, level 3), ⑴-⒇ (U+2474, level 4), and normalise cannot fold them (NFKC gives 2-3 characters), so "
-    "those heading lines are read as body text. Fix: add them to _MARKERS (and to ingest/pdf.py _HEADING_MARKER)."
-)
-_CN_QUANTITY_HEADING = (
-    "structure.py _QUANTITY (used by _heading_span to refuse a numbered line that holds a count as a heading) "
-    "matches Arabic digits only, so the plans item '（二）…全年不少于四次，提升执法文书质量。' becomes a heading "
-    "while '…不少于4次…' is not. Fix: accept a Chinese numeral too, e.g. "
-    "(?:\\d+(?:\\.\\d+)?|[两三四五六七八九十百千]+) before the measure word."
-)
-_NO_TITLE_ENTITY = (
-    "metadata.py extract_metadata(): without a title the signature organ ('柳溪乡人民政府' above the date, already "
-    "read as the issuer for issue_date) is not used for entity/entity_full, so entity is None (and county, which "
-    "needs the entity, stays None although the addressee names 明川县). Fix: when the title names no body, take "
-    "the entity from the issuer line before guessing from body sentences."
-)
-_NO_TITLE_BODY_GUESS = (
-    "metadata.py body-subject search: without a title it takes '调整充实镇' from the sentence '调整充实镇法治建设"
-    "领导小组…' (a verb phrase + 镇) as the entity, although the signature names 青石镇人民政府. Fix: prefer the "
-    "issuer/signature organ, and reject a body candidate whose name is not found elsewhere (signature, 我镇 + name)."
-)
-_PUBLISHER_ENTITY = (
-    "metadata.py: with no title, the page's publisher line '发布机构：明川县人民政府办公室' becomes the entity "
-    "(明川县, level county) although the body says 我镇/我乡 (level township, found before). Fix: never let an "
-    "issuer/publisher organ override a level the body states, and skip publishers that are offices (…办公室)."
-)
-XFAIL: dict[tuple[str, str], str] = {
-    ("baisha-2025", "title_lost"): _NO_TITLE_ENTITY,
-    ("liuxi-2024", "title_lost"): _NO_TITLE_ENTITY,
-    ("qingshi-2024", "title_lost"): _NO_TITLE_BODY_GUESS,
-    ("qingshi-2025", "title_lost"): _NO_TITLE_BODY_GUESS,
-    ("baisha-2025", "title_lost_in_page"): _PUBLISHER_ENTITY,
-    ("liuxi-2024", "title_lost_in_page"): _PUBLISHER_ENTITY,
-    **{(name, "cn_numerals"): _CN_QUANTITY_HEADING for name in ("baisha-2024", "liuxi-2024", "yunling-2024")},
-    **{(name, "enclosed_markers"): _ENCLOSED for name in SOURCES if name != "liuxi-2025"},
-    ("qingshi-2024", "zero_width"): _ZW_HEADING,
-    **{(name, "txt_hard_wrapped"): _TXT_HARD_WRAP for name in SOURCES},
-}
+XFAIL: dict[tuple[str, str], str] = {}
 
 
 def _cases(names: list[str], kinds: list[str]) -> list[Any]:

@@ -53,6 +53,33 @@ HEADING_LINES = [
     ("（一）全年开展法治讲座12次，培训干部300余人次，覆盖全部村社区和镇属单位。", False, None, None, None),
     ("1.“三治融合”：自治、法治、德治相结合的基层治理方式，在全县推广。", False, None, None, None),
     ("全镇干部法治意识明显增强", False, None, None, None),
+    # Word's one-character numbering markers, kept as written
+    ("㈠健全领导机制", True, 2, "㈠", "㈠健全领导机制"),
+    ("㈢ 规范行政执法", True, 2, "㈢", "㈢ 规范行政执法"),
+    ("㈩、其他工作", True, 2, "㈩、", "㈩、其他工作"),
+    ("⒈健全学法机制", True, 3, "⒈", "⒈健全学法机制"),
+    ("⒛深化法治宣传", True, 3, "⒛", "⒛深化法治宣传"),
+    ("⑴落实会前学法制度", True, 4, "⑴", "⑴落实会前学法制度"),
+    ("⒇规范合同审查", True, 4, "⒇", "⒇规范合同审查"),
+    ("㈡强化执法监督。镇司法所定期抽查执法案卷，发现问题及时整改。", True, 2, "㈡", "㈡强化执法监督。"),
+    ("⒉开展法治讲座12次，覆盖全部村社区。", False, None, None, None),
+    # A count in Chinese numerals makes a list item as a count in digits does
+    ("（二）组织执法人员集中培训，全年不少于四次。", False, None, None, None),
+    ("（二）组织执法人员集中培训，全年不少于4次。", False, None, None, None),
+    ("（三）开展送法下乡活动二十余场。", False, None, None, None),
+    ("（三）调解矛盾纠纷一百二十件，调解成功率显著提升。", False, None, None, None),
+    ("2.举办执法培训班六期以上。", False, None, None, None),
+    ("3.吸纳两名法律顾问参与重大决策。", False, None, None, None),
+    # ... but numerals that are part of a name, an ordinal, an article or a phase are not counts
+    ("（一）深化“三治结合”，夯实基层治理基础。", True, 2, "（一）", "（一）深化“三治结合”，夯实基层治理基础。"),
+    ("（二）推行一村一法律顾问制度。", True, 2, "（二）", "（二）推行一村一法律顾问制度。"),
+    ("（三）全面完成八五普法规划任务。", True, 2, "（三）", "（三）全面完成八五普法规划任务。"),
+    ("（四）严格落实行政执法三项制度。", True, 2, "（四）", "（四）严格落实行政执法三项制度。"),
+    ("（五）树牢四个意识，扛起两个责任。", True, 2, "（五）", "（五）树牢四个意识，扛起两个责任。"),
+    ("（六）推动高效办成一件事一次办。", True, 2, "（六）", "（六）推动高效办成一件事一次办。"),
+    ("（七）学习贯彻第三次工作会议精神。", True, 2, "（七）", "（七）学习贯彻第三次工作会议精神。"),
+    ("（八）推进智慧司法所二期建设。", True, 2, "（八）", "（八）推进智慧司法所二期建设。"),
+    ("（九）让法治走进千家万户。", True, 2, "（九）", "（九）让法治走进千家万户。"),
 ]
 
 
@@ -94,6 +121,19 @@ def test_headings_on_one_line_after_a_sentence() -> None:
         (2, "（一）强化组织领导，统筹推进法治建设。"),
         (2, "（二）规范执法行为，提升执法质效。"),
     ]
+
+
+def test_enclosed_markers_number_a_series() -> None:
+    """A bare number after ⒈ continues its series, as after 1、."""
+    doc = f"{INTRO}\n一、主要举措和成效\n⒈深化理论学习\n{BODY}\n2优化普法阵地建设\n{BODY}"
+    assert [(h.level, h.marker) for h in make(doc).headings] == [(1, "一、"), (3, "⒈"), (3, "2")]
+
+
+def test_enclosed_marker_after_a_sentence_on_one_line() -> None:
+    doc = ("县委、县政府： 2024年，云岭街道认真推进法治政府建设，现将有关情况报告如下。 "
+           "一、2024年度法治政府建设情况 ㈠强化组织领导，统筹推进法治建设。街道成立领导小组。 "
+           "㈡规范执法行为，提升执法质效。街道开展执法培训。")
+    assert [(h.level, h.marker) for h in make(doc).headings] == [(1, "一、"), (2, "㈠"), (2, "㈡")]
 
 
 def test_cut_off_last_line_is_not_a_heading() -> None:

@@ -35,7 +35,7 @@ from pipeline.errors import CorruptDocument, EncryptedDocument, GarbledText, NoT
 from pipeline.ingest.base import Extracted, join_blocks
 from pipeline.types import Block
 
-__all__ = ["Line", "is_garbled", "is_page_number", "join_lines", "read_pdf"]
+__all__ = ["Line", "ends_sentence", "is_garbled", "is_page_number", "join_lines", "read_pdf", "starts_with_marker"]
 
 _OCR_ADVICE = "it needs OCR: install the OCR extra (pip install 'govreport[ocr]') and run again"
 
@@ -194,7 +194,13 @@ _TERMINAL = tuple("。！？!?；;：:")
 _CLOSERS = "”’」』）)】"
 
 
-def _ends_sentence(text: str) -> bool:
+def starts_with_marker(text: str) -> bool:
+    """Does the line start with a heading or list marker (一、 （一） 三） 1. ㈠ ⒈ 第二章 …)?"""
+    return _HEADING_MARKER.match(text.lstrip()) is not None
+
+
+def ends_sentence(text: str) -> bool:
+    """Does the line end a sentence (or introduce a list), closing quotes and brackets aside?"""
     return text.rstrip(_CLOSERS + " ").endswith(_TERMINAL)
 
 
@@ -253,7 +259,7 @@ def continues(cur: Line, nxt: Line, g: _Geometry | None, typical_len: int) -> bo
         return nxt.wrap
     if not text or not nxt_text or _HEADING_MARKER.match(nxt_text):
         return False
-    ends = _ends_sentence(text)
+    ends = ends_sentence(text)
     if g is None or None in (cur.x0, cur.x1, nxt.x0, nxt.x1):
         # Text only: a long line that does not end a sentence wraps.
         return not ends and len(text) >= 0.8 * typical_len

@@ -7,10 +7,17 @@ is rejected, so nothing is altered silently, and the codec used is recorded.
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 from pipeline.errors import EmptyDocument, EncodingError
 from pipeline.ingest.base import Extracted, blocks_from_lines
+from pipeline.ingest.pdf import Line, ends_sentence, join_lines, starts_with_marker
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (b"\xef\xbb\xbf", "utf-8-sig"),
@@ -80,10 +87,191 @@ def decode_text(data: bytes, path: Path | str) -> tuple[str, str]:
     return text, codec
 
 
+# --- hard-wrapped text ----------------------------------------------------------------
+# A hard-wrapped file (cut at a fixed width by an export or a copy from a PDF) has a
+# ceiling: many lines end at about the same width, almost none runs past it, and the
+# lines at the ceiling mostly stop mid-sentence. A normal file (one paragraph a line)
+# has long lines of every length. Both counts are tried: characters (a wrap at N
+# characters) and display columns (a terminal-style wrap, CJK counted as two).
+_MIN_LINES = 6  # fewer lines at the ceiling than this: too few to call it a wrap
+_MIN_WIDTH = 16  # in characters: shorter "full" lines are a list, not a wrap
+_FULL_SHARE = 0.25  # lines at the ceiling, of all non-blank lines
+_OVER_SHARE = 0.05  # lines past the ceiling (a title or a URL a wrapper left whole)
+_MID_SHARE = 0.6  # lines at the ceiling that stop mid-sentence
+_PEAK_SHARE = 0.5  # lines at the ceiling that end exactly at the wrap width
+_BLANK_SHARE = 0.75  # short lines followed by a blank line: paragraphs are blank-separated
+_INDENT_SHARE = 0.1  # continuation lines that are indented: at most this, for indents to mark paragraphs
+HARD_WRAP_WARNING = "hard-wrapped lines were re-joined"
+
+
+def _columns(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+@dataclass(frozen=True)
+class _Wrap:
+    """How a file is wrapped: the measure, the wrap width, the band of widths of a wrapped
+    line, and how many lines end at the wrap width. Widths include the indentation: the
+    wrapper counted it."""
+
+    measure: Callable[[str], int]
+    at: int
+    low: int
+    high: int
+    peak: int
+
+    def width(self, line: str) -> int:
+        return self.measure(line.rstrip())
+
+    def full(self, line: str) -> bool:
+        return self.low <= self.width(line) <= self.high
+
+
+def _ceiling(widths: list[int]) -> tuple[int, int, int, int, int] | None:
+    """The band of widths wrapped lines end in, around the most common width:
+    ``(wrap width, low, high, lines in the band, lines at the peak)``.
+
+    The wrap width is the peak (by columns a line of CJK may stop one short of
+    it, so the peak is taken over two adjacent widths). A wrapper keeps a number
+    whole (the line ends a few columns short) and hangs closing punctuation (a
+    column or two long), so the band is wider below.
+    """
+    if not widths:
+        return None
+    counts = Counter(widths)
+    peak = max(counts, key=lambda w: (counts[w] + counts[w - 1], w))
+    low, high = peak - max(3, round(0.15 * peak)), peak + max(2, round(0.08 * peak))
+    count = sum(1 for x in widths if low <= x <= high)
+    at_peak = counts[peak] + counts[peak - 1]
+    # No sharp peak (a few lines of equal length by chance): no wrap width.
+    return (peak, low, high, count, at_peak) if at_peak >= _PEAK_SHARE * count else None
+
+
+def _wrap_by(lines: list[str], measure: Callable[[str], int], min_width: int) -> _Wrap | None:
+    """The wrap of ``lines`` (non-blank) by ``measure``, or None when they are not wrapped."""
+    widths = [measure(ln.rstrip()) for ln in lines]
+    band = _ceiling([w for w in widths if w >= min_width])
+    if band is None:
+        return None
+    at, low, high, count, at_peak = band
+    n = len(lines)
+    over = sum(1 for w in widths if w > high)
+    if count < _MIN_LINES or count < _FULL_SHARE * n or over > max(1, _OVER_SHARE * n):
+        return None
+    # Lines at the ceiling that a later line follows (the last line of the file is not a wrap).
+    full = [ln for ln, w in zip(lines[:-1], widths) if low <= w <= high]
+    mid = sum(1 for ln in full if not ends_sentence(ln.strip()))
+    return _Wrap(measure, at, low, high, at_peak) if full and mid >= _MID_SHARE * len(full) else None
+
+
+def _find_wrap(text: str) -> _Wrap | None:
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    if len(lines) < _MIN_LINES:
+        return None
+    found = [w for w in (_wrap_by(lines, len, _MIN_WIDTH), _wrap_by(lines, _columns, 2 * _MIN_WIDTH)) if w is not None]
+    # Wrapped by characters or by columns: the measure with the sharper peak (by the other
+    # measure, lines with digits or Latin letters spread over a wider band).
+    return max(found, key=lambda w: w.peak) if found else None
+
+
+def is_hard_wrapped(text: str) -> bool:
+    """True when ``text`` looks cut at a fixed width rather than written one paragraph a line."""
+    return _find_wrap(text) is not None
+
+
+def _indented(line: str) -> bool:
+    return line[:1].isspace()
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """What else marks a paragraph in a wrapped file: blank lines between paragraphs, or an
+    indented first line (when the lines that continue a paragraph are not indented)."""
+
+    blank_separated: bool
+    indent_starts: bool
+
+
+def _layout(raw: list[str], wrap: _Wrap) -> _Layout:
+    pairs = [(a, b) for a, b in pairwise(raw) if a.strip()]
+    ends = [b for a, b in pairs if wrap.width(a) < wrap.low]
+    continued = [b for a, b in pairs if b.strip() and wrap.full(a) and not ends_sentence(a.strip())]
+    return _Layout(
+        blank_separated=bool(ends) and sum(1 for b in ends if not b.strip()) >= _BLANK_SHARE * len(ends),
+        indent_starts=bool(continued) and sum(map(_indented, continued)) <= _INDENT_SHARE * len(continued)
+        and any(_indented(ln) for ln in raw if ln.strip()),
+    )
+
+
+_LEAD_TOKEN = re.compile(r"[0-9A-Za-z.%/:_-]+|.")
+
+
+def _wraps(prev: str, nxt: str, wrap: _Wrap, layout: _Layout) -> bool:
+    """Does line ``nxt`` continue ``prev`` (both non-blank, as in the file) in a file wrapped as ``wrap``?"""
+    text = nxt.strip()
+    if starts_with_marker(text) or (layout.indent_starts and _indented(nxt)):
+        return False
+    match = _LEAD_TOKEN.match(text)
+    token = match.group() if match is not None else text[:1]
+    if wrap.full(prev):
+        if layout.blank_separated or layout.indent_starts:
+            return True  # paragraphs are marked otherwise: even a sentence ending at the margin wraps
+        # Nothing else marks a paragraph: a wrapper breaks a line only when the next word does
+        # not fit (one character of slack for a character pushed down with its punctuation).
+        fits = wrap.width(prev) + wrap.measure(token) <= wrap.at - wrap.measure("一")
+        return not ends_sentence(prev.strip()) and not fits
+    if wrap.width(prev) > wrap.high:
+        return False  # a line the wrapper left whole (a title, a URL)
+    # A shorter line wraps only when the next word (a number, a Latin word) did not fit.
+    word = token if token[0].isascii() else ""
+    return len(word) >= 2 and not ends_sentence(prev.strip()) and wrap.width(prev) + wrap.measure(word) > wrap.low
+
+
+def rejoin_hard_wrapped(text: str) -> str:
+    """Re-join wrapped lines into paragraphs with the PDF reader's line joiner.
+
+    Whether a line continues the previous one is decided from the file's wrap
+    width (passed to :func:`join_lines` as each line's ``wrap``), as the PDF
+    reader decides from the right margin. Blank lines and each paragraph's
+    indentation stay as they were; only the wraps inside a paragraph go. A
+    file that is not hard-wrapped is returned as it is.
+    """
+    wrap = _find_wrap(text)
+    if wrap is None:
+        return text
+    raw = text.split("\n")
+    layout = _layout(raw, wrap)
+    lines = [Line(text=ln.strip()) for ln in raw]
+    for k in range(1, len(raw)):
+        if raw[k - 1].strip() and raw[k].strip():
+            lines[k].wrap = _wraps(raw[k - 1], raw[k], wrap, layout)
+    where = {id(ln): i for i, ln in enumerate(lines)}
+    paragraphs = join_lines(lines)
+    out: list[str] = []
+    last = -1  # index of the last raw line the previous paragraph used
+    for k, (para, first) in enumerate(paragraphs):
+        i = where[id(first)]
+        out.extend(raw[last + 1 : i])  # the blank lines before this paragraph
+        out.append(raw[i][: len(raw[i]) - len(raw[i].lstrip())] + para)
+        nxt_first = where[id(paragraphs[k + 1][1])] if k + 1 < len(paragraphs) else len(raw)
+        # A blank line ends a paragraph, so it used every non-blank line up to the next one's first.
+        last = max((j for j in range(i, nxt_first) if raw[j].strip()), default=i)
+    out.extend(raw[last + 1 :])
+    return "\n".join(out)
+
+
 def read_txt(data: bytes, path: Path) -> Extracted:
-    """Read a plain-text report."""
+    """Read a plain-text report; a hard-wrapped one comes back with its paragraphs re-joined."""
     text, codec = decode_text(data, path)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise EmptyDocument("contains no text", path)
-    return Extracted(text=text, format="txt", blocks=blocks_from_lines(text), encoding=codec, extractor="text")
+    warnings: list[str] = []
+    joined = rejoin_hard_wrapped(text)
+    if joined != text:
+        # The text is no longer byte-identical to the file: say so.
+        text = joined
+        warnings.append(HARD_WRAP_WARNING)
+    return Extracted(
+        text=text, format="txt", blocks=blocks_from_lines(text), encoding=codec, extractor="text", warnings=warnings,
+    )

@@ -177,6 +177,49 @@ def test_continues_with_geometry(cur: tuple[float, float, str], nxt: tuple[float
     assert continues(a, b, _g(), 30) is expected
 
 
+# A body line that runs to the right margin (so the next line would be joined to it).
+_FULL_LINE = (90, 505, "镇综合行政执法队全年办理简易程序案件41件，案卷评查合格率98%。")
+
+
+@pytest.mark.parametrize(
+    ("nxt", "expected"),
+    [
+        # Heading markers break before them even after a full line.
+        ("三）规范行政执法行为", False),  # the opening bracket dropped
+        ("(二)加强执法监督", False),
+        ("2）推行说理式执法", False),
+        ("㈢强化矛盾纠纷化解", False),  # Word's one-character markers: ㈠-㈩ level 2
+        ("⒉落实行政执法公示制度", False),  # ⒈-⒛ level 3
+        ("⑶建立执法案卷评查台账", False),  # ⑴-⒇ level 4
+        ("⒇其他事项", False),
+        # Not markers: the paragraph goes on.
+        ("三是执法人员培训还不够系统", True),
+        ("5.4%，高于全县平均水平。", True),
+        ("十九届会议精神学习不够深入", True),
+    ],
+)
+def test_markers_break_after_a_full_line(nxt: str, expected: bool) -> None:
+    a = Line(text=_FULL_LINE[2], x0=_FULL_LINE[0], x1=_FULL_LINE[1], size=14.0)
+    b = Line(text=nxt, x0=90.0, x1=300.0, size=14.0)
+    assert continues(a, b, _g(), 30) is expected
+
+
+@pytest.mark.parametrize(
+    ("nxt", "paragraphs"),
+    [
+        ("三）规范行政执法行为", 2),
+        ("㈡健全依法决策机制", 2),
+        ("⒊开展法治宣传进村入户活动", 2),
+        ("⑵组织旁听庭审活动", 2),
+        ("持证人员占比达到百分之九十", 1),
+    ],
+)
+def test_join_lines_keeps_markers_after_a_long_line(nxt: str, paragraphs: int) -> None:
+    # Text only: the long first line does not end a sentence, so only a marker stops the join.
+    lines = [Line(text="柳溪乡综合行政执法队全年开展联合执法检查二十六次并且"), Line(text=nxt)]
+    assert len(join_lines(lines)) == paragraphs
+
+
 def test_no_space_between_chinese_across_pages(report_pdf: bytes) -> None:
     text = read_pdf(report_pdf, Path("x.pdf")).text
     assert not re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", text)
