@@ -144,9 +144,12 @@ def _worker_resources(options: tuple[tuple[str, Any], ...]) -> Resources:
     return Resources(**dict(options)).warm()
 
 
-def _init_worker(options: tuple[tuple[str, Any], ...]) -> None:
+def _init_worker(options: tuple[tuple[str, Any], ...], ocr_threads: int = 0) -> None:
     # Ctrl-C reaches the whole process group: only the main process handles it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if ocr_threads and "GOVREPORT_OCR_THREADS" not in os.environ:
+        # Workers share the cores: an OCR engine per worker must not take them all.
+        os.environ["GOVREPORT_OCR_THREADS"] = str(ocr_threads)
     _worker_resources(options)
 
 
@@ -428,7 +431,8 @@ def _run_pool(jobs: list[_Job], options: tuple[tuple[str, Any], ...], n_workers:
     while pending:
         # spawn, not fork: the parent holds an open SQLite connection and maybe threads.
         executor = ProcessPoolExecutor(max_workers=n_workers, mp_context=multiprocessing.get_context("spawn"),
-                                       initializer=_init_worker, initargs=(options,))
+                                       initializer=_init_worker,
+                                       initargs=(options, max(1, (os.cpu_count() or 1) // n_workers)))
         running: dict[Future[list[dict[str, Any]]], list[_Job]] = {}
         try:
             while pending or running:

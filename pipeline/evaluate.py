@@ -50,7 +50,8 @@ def _fold(text: str) -> str:
 
 
 def _unit_key(unit: str) -> str:
-    return to_simplified(unit)
+    # "场（次）" and "场(次)" are one unit; traditional 個 matches 个.
+    return to_simplified(_fold(unit))
 
 
 def _num(v: Any) -> float:

@@ -168,16 +168,8 @@ class OcrPage:
         return [ln for ln in self.lines if ln.confidence < LOW_CONFIDENCE]
 
 
-@dataclass
-class OcrExtracted(Extracted):
-    """:class:`Extracted` plus the spans of ``text`` read with low confidence.
-
-    Proposed to move into :class:`Extracted` itself (and onto ``Report``);
-    until then ``run.process`` can read it with ``getattr``.
-    """
-
-    low_confidence_spans: list[tuple[int, int]] = field(default_factory=list)
-    page_confidence: list[float] = field(default_factory=list)
+# OCR output is plain Extracted: the confidence fields live there (and on Report).
+OcrExtracted = Extracted
 
 
 # -- the engine --------------------------------------------------------------

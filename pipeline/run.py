@@ -154,6 +154,8 @@ def process(report: Report, extracted: Extracted, resources: Resources, *, stage
     report.blocks = extracted.blocks or blocks_from_lines(extracted.text)
     report.html_title = extracted.html_title
     report.ocr_confidence = extracted.ocr_confidence
+    report.ocr_page_confidence = list(extracted.page_confidence)
+    report.low_confidence_spans = list(extracted.low_confidence_spans)
     report.warnings.extend(extracted.warnings)
     if not report.text.strip():
         return _fail(report, EmptyDocument("contains no text after extraction", report.source))
@@ -167,6 +169,12 @@ def process(report: Report, extracted: Extracted, resources: Resources, *, stage
         t0 = time.perf_counter()
         stage(report, resources)
         report.timings[name] = time.perf_counter() - t0
+    if report.low_confidence_spans and report.metrics:
+        from pipeline.ocr import mark_low_confidence  # only scans pay for the OCR module
+
+        marked = mark_low_confidence(report.metrics, report.low_confidence_spans)
+        if marked:
+            report.warnings.append(f"{marked} metric(s) come from text OCR read with low confidence: check them against the scan")
     report.warnings.extend(w for w in resources.warnings if w not in report.warnings)
     return report
 

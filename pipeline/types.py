@@ -191,6 +191,8 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     ocr_confidence: float | None = None
+    ocr_page_confidence: list[float | None] = field(default_factory=list)
+    low_confidence_spans: list[tuple[int, int]] = field(default_factory=list)  # offsets into text
 
     # -- offsets -----------------------------------------------------------
     def to_text_pos(self, norm_pos: int) -> int:
@@ -262,6 +264,8 @@ class Report:
             "completeness": self.completeness.to_dict() if self.completeness else None,
             "warnings": self.warnings,
             "ocr_confidence": self.ocr_confidence,
+            "ocr_page_confidence": self.ocr_page_confidence,
+            "low_confidence_spans": [list(span) for span in self.low_confidence_spans],
         }
         if include_text:
             out["text"] = self.text

@@ -62,3 +62,19 @@ def test_record_has_the_contract_keys(resources: Resources) -> None:
     for key in ("source", "sha256", "status", "error", "is_report", "title", "entity", "entity_full", "county",
                 "level", "year", "headings", "paragraphs", "metrics", "completeness", "text", "pipeline_version"):
         assert key in record
+
+
+def test_metrics_from_low_confidence_ocr_text_are_marked(resources: Resources) -> None:
+    from pipeline.ingest.base import Extracted, blocks_from_lines
+    from pipeline.run import process
+    from pipeline.types import Report
+
+    text = "柳溪乡2024年法治政府建设情况报告\n一、主要举措和成效\n全年开展会前学法12次。\n化解矛盾纠纷86件。\n"
+    weak = text.index("化解矛盾纠纷86件")
+    extracted = Extracted(text=text, format="pdf", blocks=blocks_from_lines(text), ocr_confidence=0.9,
+                          page_confidence=[0.9], low_confidence_spans=[(weak, weak + 9)])
+    report = process(Report(source="scan.pdf"), extracted, resources)
+    flags = {m.value: m.low_confidence for m in report.metrics}
+    assert flags == {12: False, 86: True}
+    assert any("low confidence" in w for w in report.warnings)
+    assert report.to_dict()["low_confidence_spans"] == [[weak, weak + 9]]

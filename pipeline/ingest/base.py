@@ -23,7 +23,9 @@ class Extracted:
     pages: int | None = None
     html_title: str | None = None
     warnings: list[str] = field(default_factory=list)
-    ocr_confidence: float | None = None
+    ocr_confidence: float | None = None  # mean OCR confidence of the document (None: no OCR)
+    page_confidence: list[float | None] = field(default_factory=list)  # per page; None for a text-layer page
+    low_confidence_spans: list[tuple[int, int]] = field(default_factory=list)  # spans of text read with low confidence
 
 
 def blocks_from_lines(text: str, **hints: object) -> list[Block]:

@@ -537,6 +537,7 @@ def read_pdf(data: bytes, path: Path, *, prefer: str = "pdfium") -> Extracted:
     extractors = {p.source for p in pages if p.status == "ok"}
     missing = [p.index for p in pages if p.status in ("empty", "garbled")]
     ocr_conf: float | None = None
+    ocr_pages: dict[int, Any] | None = None
     if missing:
         ocr_pages = _ocr(data, missing, path)
         if ocr_pages:
@@ -582,7 +583,19 @@ def read_pdf(data: bytes, path: Path, *, prefer: str = "pdfium") -> Extracted:
     order = ["pdfium", "pdfplumber", "ocr"] if prefer != "pdfplumber" else ["pdfplumber", "pdfium", "ocr"]
     extractors.add(order[0])  # the primary is named even when OCR did all the work ("pdfium+ocr")
     extractor = "+".join(e for e in order if e in extractors)
+    page_conf: list[float | None] = []
+    low_spans: list[tuple[int, int]] = []
+    if ocr_conf is not None and ocr_pages:
+        from pipeline import ocr  # the OCR hook (any module with this contract; tests pass a fake)
+
+        used = {i: op for i, op in ocr_pages.items() if 0 <= i < len(pages) and pages[i].source == "ocr"}
+        page_conf = [round(float(used[i].confidence), 4) if i in used else None for i in range(n_pages)]
+        spans_of = getattr(ocr, "low_confidence_spans", None)
+        low_spans = spans_of(text, [used[i] for i in sorted(used)]) if spans_of else []
+        if low_spans:
+            warnings.append(f"OCR: {len(low_spans)} line(s) read with low confidence "
+                            f"(below {getattr(ocr, 'LOW_CONFIDENCE', 0.8):.2f}); metrics from them are marked low_confidence")
     return Extracted(
         text=text, format="pdf", blocks=blocks, extractor=extractor, pages=n_pages,
-        warnings=warnings, ocr_confidence=ocr_conf,
+        warnings=warnings, ocr_confidence=ocr_conf, page_confidence=page_conf, low_confidence_spans=low_spans,
     )

@@ -3,6 +3,10 @@
 Order of trust (design.md): a BOM, then strict UTF-8, then GB18030, then
 Big5. Every attempt is strict: a codec that would need replacement characters
 is rejected, so nothing is altered silently, and the codec used is recorded.
+
+A file hard-wrapped at a fixed width (an export, a copy out of a PDF) has its
+paragraphs re-joined with the PDF reader's line joiner, and says so in a
+warning; a file written one paragraph a line is returned exactly as decoded.
 """
 
 from __future__ import annotations

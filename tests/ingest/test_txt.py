@@ -136,6 +136,8 @@ def indented(text: str) -> str:
         (REPORT, 60, _display),  # a wrap at 60 display columns, CJK counted as two
         (REPORT, 76, _display),
         (indented(no_blank_lines(REPORT)), 30, len),  # indented first lines, no blank lines
+        (no_blank_lines(REPORT), 22, len),  # nothing marks a paragraph but where a line stops
+        (no_blank_lines(REPORT), 26, len),
         (indented(REPORT), 34, len),
     ],
 )
@@ -163,6 +165,14 @@ def test_rejoined_text_keeps_figures_and_headings_whole(width: int, whole: str) 
     wrapped = wrap(REPORT, width)
     assert whole not in wrapped  # the wrap cuts it
     assert whole in read_txt(wrapped.encode(), Path("柳溪乡.txt")).text
+
+
+def test_line_left_whole_by_the_wrapper_ends_its_paragraph() -> None:
+    # The title was not wrapped (it runs past the width); the paragraph under it starts with a number.
+    lines = no_blank_lines(REPORT).split("\n")
+    clean = "\n".join([lines[0], *lines[2:]])
+    wrapped = lines[0] + "\n" + wrap("\n".join(lines[2:]), 20)
+    assert read_txt(wrapped.encode(), Path("x.txt")).text == clean
 
 
 @pytest.mark.parametrize(
