@@ -12,6 +12,7 @@ document text goes through :func:`html.escape`; the script only ever sets
 from __future__ import annotations
 
 import datetime as _dt
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from html import escape
@@ -286,9 +287,11 @@ def _reports(docs: Sequence[dict[str, Any]], metrics: Sequence[dict[str, Any]],
             continue
         ms = by_doc.get(d["sha256"], [])
         score = d.get("completeness_score")
+        ocr = _ocr_confidence(d)
         html.append(f"<details><summary>{_e(_label(d))} — {_e(d.get('title') or '')} "
                     f'<span class="muted">({len(ms)} metrics'
                     + ("" if score is None else f", completeness {score:.0%}")
+                    + ("" if ocr is None else f", scanned: OCR confidence {ocr:.0%}")
                     + (f", missing: {_e(', '.join(d.get('missing') or []))}" if d.get("missing") else "")
                     + ")</span>"
                     # a copied report is flagged without opening it
@@ -305,12 +308,24 @@ def _reports(docs: Sequence[dict[str, Any]], metrics: Sequence[dict[str, Any]],
                 html.append(
                     f'<tr><td title="{_e(m["indicator"])}">{_e(indicator_name(m["indicator"]))}</td>'
                     f"<td>{_e(fmt_number(m.get('value')))}</td><td>{_e(m.get('unit'))}</td><td>{_e(m.get('qualifier'))}</td>"
-                    f'<td>{_e(m.get("category"))}</td><td class="quote" title="{_e(m.get("sentence"))}">{_e(m.get("quote"))}</td></tr>'
+                    f'<td>{_e(m.get("category"))}</td><td class="quote" title="{_e(m.get("sentence"))}">{_e(m.get("quote"))}'
+                    + (' <span class="rule-warning" title="read by OCR with low confidence: check the scan">⚠ OCR</span>'
+                       if m.get("low_confidence") else "")
+                    + "</td></tr>"
                 )
             html.append("</table>")
         html.append("</details>")
     html.append("</section>")
     return "".join(html)
+
+
+def _ocr_confidence(doc: dict[str, Any]) -> float | None:
+    """The document's mean OCR confidence from its stored record (None: not a scan)."""
+    try:
+        value = json.loads(doc.get("record") or "{}").get("ocr_confidence")
+    except (TypeError, ValueError):
+        return None
+    return float(value) if isinstance(value, (int, float)) else None
 
 
 def _failures(failures: Sequence[dict[str, Any]]) -> str:

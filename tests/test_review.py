@@ -162,3 +162,22 @@ def test_copied_text_section_sets_passages_side_by_side_escaped(tmp_path: Path) 
 def test_no_findings_says_so(page: str) -> None:
     section = page[page.index('id="similarity"'):page.index("</section>", page.index('id="similarity"'))]
     assert "No copied text found" in section
+
+
+def test_scanned_reports_show_ocr_confidence_and_weak_metrics() -> None:
+    import json
+
+    from pipeline.review import _reports
+
+    doc = {"sha256": "a" * 64, "status": "ok", "entity": "青石镇", "year": 2024, "title": "青石镇2024年报告",
+           "completeness_score": 0.9, "missing": [], "sources": ["scan.pdf"], "county": "明川县",
+           "record": json.dumps({"ocr_confidence": 0.87})}
+    metrics = [
+        {"sha256": "a" * 64, "indicator": "law_study_sessions", "value": 12, "unit": "次", "qualifier": "exact",
+         "category": "achievements", "quote": "会前学法12次", "sentence": "全年会前学法12次。", "low_confidence": 0},
+        {"sha256": "a" * 64, "indicator": "disputes_resolved", "value": 86, "unit": "件", "qualifier": "exact",
+         "category": "achievements", "quote": "化解纠纷86件", "sentence": "化解纠纷86件。", "low_confidence": 1},
+    ]
+    html = _reports([doc], metrics)
+    assert "OCR confidence 87%" in html
+    assert html.count("⚠ OCR") == 1 and html.index("⚠ OCR") > html.index("化解纠纷86件")
