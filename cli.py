@@ -69,7 +69,8 @@ def _table_row(report: Report) -> str:
         + ("" if report.is_report in (True, None) else f"   ⚠ not an annual rule-of-law report ({report.doc_type})"),
         f"    format:   {report.format} via {report.extractor}"
         + (f", encoding {report.encoding}" if report.encoding else "")
-        + f", {len(report.text)} characters",
+        + f", {len(report.text)} characters"
+        + (f", OCR confidence {report.ocr_confidence:.0%}" if report.ocr_confidence is not None else ""),
         f"    headings: {len(report.headings)}   paragraphs: {len(report.paragraphs)}   metrics: {len(report.metrics)}",
     ]
     if comp is not None:
@@ -85,6 +86,17 @@ def _table_row(report: Report) -> str:
     for w in report.warnings:
         lines.append(f"    warning: {w}")
     return "\n".join(lines)
+
+
+def _ocr_progress(path: Path):  # type: ignore[no-untyped-def]
+    """A callback that shows OCR of a scan page by page (seconds a page) on standard error."""
+
+    def show(done: int, total: int) -> None:
+        end = "\n" if done >= total or not sys.stderr.isatty() else "\r"
+        sys.stderr.write(f"OCR {path.name}: page {done}/{total}{end}")
+        sys.stderr.flush()
+
+    return show
 
 
 @app.command()
@@ -110,7 +122,7 @@ def analyze(
     try:
         # A path that does not exist is a document that failed, not a usage error: the batch goes on.
         for path in missing + files:
-            report = analyze_path(path, res)
+            report = analyze_path(path, res, progress=_ocr_progress(path))
             failed += report.status != "ok"
             if format is OutputFormat.json:
                 out.write(json.dumps(report_record(report, include_text=not no_text), ensure_ascii=False) + "\n")
@@ -121,7 +133,8 @@ def analyze(
         if output:
             out.close()
     if format is OutputFormat.table:
-        typer.echo(f"{len(missing) + len(files)} documents, {failed} failed", err=True)
+        n = len(missing) + len(files)
+        typer.echo(f"{n} document{'' if n == 1 else 's'}, {failed} failed", err=True)
     raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)
 
 

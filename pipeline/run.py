@@ -179,14 +179,23 @@ def process(report: Report, extracted: Extracted, resources: Resources, *, stage
     return report
 
 
-def analyze_path(path: str | Path, resources: Resources | None = None, *, stages: tuple[str, ...] | None = None) -> Report:
-    """Analyse one file. Errors in the document are recorded, never raised."""
+def analyze_path(
+    path: str | Path,
+    resources: Resources | None = None,
+    *,
+    stages: tuple[str, ...] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Report:
+    """Analyse one file. Errors in the document are recorded, never raised.
+
+    ``progress(done, total)`` reports the pages of a scan as they are OCR'd.
+    """
     path = Path(path)
     resources = resources or Resources()
     report = Report(source=str(path))
     t0 = time.perf_counter()
     try:
-        data, extracted = read_path(path)
+        data, extracted = read_path(path, progress=progress)
     except GovReportError as exc:
         return _fail(report, exc)
     report.sha256 = sha256_bytes(data)

@@ -50,3 +50,21 @@ def test_table_format_is_readable(tmp_path: Path) -> None:
     result = runner.invoke(app, ["analyze", str(tmp_path), "--format", "table"])
     assert result.exit_code == 0
     assert "a.txt" in result.stdout and "characters" in result.stdout
+
+
+def test_ocr_progress_is_shown_per_page(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Scans take seconds a page: `analyze` reports each OCR'd page on standard error."""
+    import cli as cli_module
+
+    def fake_analyze(path, res, progress=None):  # type: ignore[no-untyped-def]
+        from pipeline.run import analyze_text
+
+        for done in (1, 2, 3):
+            progress(done, 3)
+        return analyze_text(GOOD, name=str(path), resources=res)
+
+    monkeypatch.setattr("pipeline.run.analyze_path", fake_analyze)
+    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4 stand-in")
+    result = runner.invoke(cli_module.app, ["analyze", str(tmp_path / "scan.pdf"), "--format", "table"])
+    assert result.exit_code == 0, result.output
+    assert "OCR scan.pdf: page 3/3" in result.stderr

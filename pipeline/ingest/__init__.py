@@ -81,12 +81,21 @@ def _reader(fmt: str) -> Reader:
     return getattr(importlib.import_module(module_name), func)  # type: ignore[no-any-return]
 
 
-def read_bytes(data: bytes, path: Path) -> Extracted:
-    """Extract the text of a document given as bytes; ``path`` names it in errors."""
+# Readers that can report progress (OCR of scanned pages is slow: seconds a page).
+_PROGRESS_FORMATS = frozenset({"pdf", "image"})
+
+
+def read_bytes(data: bytes, path: Path, *, progress: Callable[[int, int], None] | None = None) -> Extracted:
+    """Extract the text of a document given as bytes; ``path`` names it in errors.
+
+    ``progress(done, total)`` is called per page while scanned pages are OCR'd.
+    """
     try:
         if not data:
             raise EmptyDocument("is empty (0 bytes)")
         fmt = sniff(data, path.suffix)
+        if progress is not None and fmt in _PROGRESS_FORMATS:
+            return _reader(fmt)(data, path, progress=progress)  # type: ignore[call-arg]
         return _reader(fmt)(data, path)
     except (EmptyDocument, UnsupportedFormat, EncryptedDocument) as exc:
         if exc.path is None:  # sniffing does not know the path; name the file in the message
@@ -94,7 +103,7 @@ def read_bytes(data: bytes, path: Path) -> Extracted:
         raise
 
 
-def read_path(path: Path) -> tuple[bytes, Extracted]:
+def read_path(path: Path, *, progress: Callable[[int, int], None] | None = None) -> tuple[bytes, Extracted]:
     """Read a file and extract its text; return the raw bytes too (for hashing)."""
     try:
         data = path.read_bytes()
@@ -104,7 +113,7 @@ def read_path(path: Path) -> tuple[bytes, Extracted]:
         raise FileUnreadable("is a folder, not a file", path) from exc
     except OSError as exc:
         raise FileUnreadable(f"cannot be read: {exc.strerror or exc}", path) from exc
-    return data, read_bytes(data, path)
+    return data, read_bytes(data, path, progress=progress)
 
 
 def iter_files(paths: Iterable[Path]) -> Iterator[Path]:

@@ -472,7 +472,8 @@ def _open_plumber(data: bytes, path: Path) -> Any:
         raise CorruptDocument(f"is not a readable PDF ({type(exc).__name__}: {exc})", path) from exc
 
 
-def _ocr(data: bytes, indices: list[int], path: Path) -> dict[int, Any] | None:
+def _ocr(data: bytes, indices: list[int], path: Path,
+         progress: Callable[[int, int], None] | None = None) -> dict[int, Any] | None:
     """Text of scanned pages from the optional OCR module, or None when OCR is not installed."""
     try:
         from pipeline import ocr  # type: ignore[attr-defined]
@@ -480,7 +481,9 @@ def _ocr(data: bytes, indices: list[int], path: Path) -> dict[int, Any] | None:
         return None
     if not ocr.ocr_available():
         return None
-    return ocr.ocr_pdf_pages(data, indices, path)  # type: ignore[no-any-return]
+    if progress is None:
+        return ocr.ocr_pdf_pages(data, indices, path)  # type: ignore[no-any-return]
+    return ocr.ocr_pdf_pages(data, indices, path, progress=progress)  # type: ignore[no-any-return]
 
 
 def _ocr_lines(page: Any, index: int) -> list[Line]:
@@ -500,8 +503,12 @@ def _page_list(indices: list[int]) -> str:
     return ", ".join(str(i + 1) for i in indices)
 
 
-def read_pdf(data: bytes, path: Path, *, prefer: str = "pdfium") -> Extracted:
-    """Read a PDF's text layer (``prefer="pdfplumber"`` runs pdfplumber on every page, for its layout)."""
+def read_pdf(data: bytes, path: Path, *, prefer: str = "pdfium",
+             progress: Callable[[int, int], None] | None = None) -> Extracted:
+    """Read a PDF's text layer (``prefer="pdfplumber"`` runs pdfplumber on every page, for its layout).
+
+    ``progress(done, total)`` is called for each page that goes to OCR.
+    """
     pdf = _open_pdfium(data, path)
     plumber: Any = None
     try:
@@ -539,7 +546,7 @@ def read_pdf(data: bytes, path: Path, *, prefer: str = "pdfium") -> Extracted:
     ocr_conf: float | None = None
     ocr_pages: dict[int, Any] | None = None
     if missing:
-        ocr_pages = _ocr(data, missing, path)
+        ocr_pages = _ocr(data, missing, path, progress)
         if ocr_pages:
             confidences = []
             for i, op in ocr_pages.items():
