@@ -426,6 +426,8 @@ class Doc:
     def quote(self, start: int, end: int, *, limit: int = 80) -> str:
         """User-visible text behind a norm span, clipped."""
         q = self.report.text_of(start, end) if self.report.norm else self.norm[start:end]
+        # A line break inside Chinese text (a title broken over lines) is no space at all.
+        q = _CJK_GAP.sub("", q)
         q = " ".join(q.split())
         return q if len(q) <= limit else q[: limit - 1] + "…"
 
@@ -512,11 +514,15 @@ def _units_from_report(report: Report) -> list[Unit]:
     return units
 
 
+_CJK_GAP = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
+
+
 def _find_title(report: Report, norm: str) -> tuple[str | None, tuple[int, int] | None]:
     """The title from the structure stage, or the first report-like line(s)."""
     if report.title_span:
         s, e = _text_to_norm(report, *report.title_span)
-        return norm[s:e], (s, e)
+        # A title broken over lines spans a line break: quote the joined title, not the raw span.
+        return (normalise(report.title).text if report.title else norm[s:e]), (s, e)
     if report.title:
         t = normalise(report.title).text
         i = norm.find(t)

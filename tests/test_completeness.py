@@ -477,3 +477,13 @@ def test_cli_check_table_json_and_bad_checklist(tmp_path: Path) -> None:
     bad.write_text("[rules.R02]\nseverity = 'fatal'\n", encoding="utf-8")
     res = runner.invoke(app, ["check", str(tmp_path / "qingshi.txt"), "--checklist", str(bad)])
     assert res.exit_code == 2 and "bad.toml" in res.output
+
+
+def test_evidence_of_a_title_broken_over_lines_is_joined() -> None:
+    from pipeline.run import analyze_text
+
+    text = ("明川县柳溪乡人民政府关于2024年法治政府\n建设情况的报告\n"
+            "2024年，我乡扎实推进法治政府建设。\n一、主要举措和成效\n全年开展会前学法12次。\n")
+    report = analyze_text(text)
+    (r04,) = [i for i in report.completeness.items if i.id == "R04"]
+    assert r04.evidence == "明川县柳溪乡人民政府关于2024年法治政府建设情况的报告"
