@@ -34,7 +34,6 @@ Rules (kept simple so a reviewer can check any cell by hand):
 from __future__ import annotations
 
 import functools
-import tomllib
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -42,7 +41,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-DATA = Path(__file__).resolve().parent / "data"
 
 # The taxonomy of indicators.md (id -> Chinese name, direction): the fallback
 # when data/indicators.toml is absent or does not name an indicator.
@@ -87,9 +85,6 @@ _BUILTIN: dict[str, tuple[str, str]] = {
     "other": ("其他", "~"),
 }
 
-_DIRECTIONS = {"↑": "↑", "up": "↑", "higher": "↑", "+": "↑", "more": "↑",
-               "↓": "↓", "down": "↓", "lower": "↓", "-": "↓", "fewer": "↓", "less": "↓"}
-
 # unit -> (base unit, factor): values are compared in the base unit. Measure
 # words that count the same thing are one unit (名/位 people are 人; 场/期
 # events are 次), so "持证人员12名" and "持证人员10人" compare and rank together.
@@ -107,34 +102,28 @@ class Indicator:
     direction: str  # ↑ ↓ ~
 
 
-def _toml_entries(data: dict[str, Any]) -> Iterable[tuple[str, dict[str, Any]]]:
-    """(id, table) pairs from the shapes a lexicon may take: [indicators.ID], [[indicators]] or [ID]."""
-    section = data.get("indicators", data)
-    if isinstance(section, list):
-        for entry in section:
-            if isinstance(entry, dict) and entry.get("id"):
-                yield str(entry["id"]), entry
-    elif isinstance(section, dict):
-        for key, entry in section.items():
-            if isinstance(entry, dict):
-                yield str(entry.get("id", key)), entry
+_LEXICON_DIRECTION = {"up": "↑", "down": "↓", "context": "~"}
 
 
 @functools.lru_cache(maxsize=4)
 def indicator_catalogue(path: Path | None = None) -> dict[str, Indicator]:
-    """Every known indicator: data/indicators.toml over the built-in taxonomy of indicators.md."""
+    """Every known indicator: the lexicon's names and directions over the built-in taxonomy.
+
+    The lexicon (pipeline/data/indicators.toml, or a reviewer's copy) is read by
+    the indicators module, the one owner of its format; if it cannot be read, names
+    fall back to the taxonomy of indicators.md (the metrics stage reports the error).
+    """
+    from pipeline.errors import ConfigError
+    from pipeline.indicators import load_lexicon
+
     out = {k: Indicator(k, name, d) for k, (name, d) in _BUILTIN.items()}
-    path = path or DATA / "indicators.toml"
     try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-        return out  # the lexicon owner reports a malformed file; here names fall back to the taxonomy
-    for key, entry in _toml_entries(data):
+        lexicon = load_lexicon(path)
+    except ConfigError:
+        return out
+    for key, ind in lexicon.indicators.items():
         base = out.get(key, Indicator(key, key, "~"))
-        name = next((str(entry[k]) for k in ("name", "name_zh", "zh", "label", "中文名") if entry.get(k)), base.name)
-        raw_dir = next((str(entry[k]) for k in ("direction", "dir") if entry.get(k) is not None), None)
-        direction = _DIRECTIONS.get(raw_dir.strip().lower(), "~") if raw_dir else base.direction
-        out[key] = Indicator(key, name, direction)
+        out[key] = Indicator(key, ind.name or base.name, _LEXICON_DIRECTION.get(ind.direction, base.direction))
     return out
 
 

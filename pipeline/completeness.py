@@ -26,8 +26,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import tomllib
-
+from pipeline.config import read_toml, tomllib
 from pipeline.errors import ConfigError
 from pipeline.normalise import normalise
 from pipeline.types import CheckItem, Completeness, Report
@@ -320,16 +319,7 @@ def load_checklist(path: Path | None = None) -> Checklist:
     if path is None:
         return _default_checklist()
     path = Path(path)
-    try:
-        raw = path.read_text("utf-8")
-    except FileNotFoundError as exc:
-        raise ConfigError("checklist file not found", path) from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read checklist: {exc}", path) from exc
-    try:
-        user = tomllib.loads(raw)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"invalid TOML: {exc}", path) from exc
+    user = read_toml(path, "checklist")
     merged = _merge(tomllib.loads(_default_text()), user)
     return _build(merged, str(path))
 

@@ -27,7 +27,6 @@ whole text.
 from __future__ import annotations
 
 import re
-import sys
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -35,13 +34,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
 
+from pipeline.config import parse_toml, read_toml
 from pipeline.errors import ConfigError
 from pipeline.normalise import to_simplified
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 from pipeline.quantities import CLAUSE_BOUNDARY, SENTENCE_END, Quantity, find_placeholders, find_quantities
 from pipeline.types import Metric, Report
 
@@ -248,18 +243,8 @@ def _load_cached(path_text: str | None) -> Lexicon:
         except (FileNotFoundError, OSError) as exc:  # pragma: no cover - broken install
             raise ConfigError(f"cannot read the packaged lexicon: {exc}", source) from exc
     else:
-        source = path_text
-        try:
-            raw = Path(path_text).read_text("utf-8")
-        except FileNotFoundError:
-            raise ConfigError("lexicon file not found", source) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"cannot read the lexicon: {exc}", source) from None
-    try:
-        data = tomllib.loads(raw)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"malformed TOML: {exc}", source) from None
-    return build_lexicon(data, source)
+        return build_lexicon(read_toml(path_text, "lexicon"), path_text)
+    return build_lexicon(parse_toml(raw, source), source)
 
 
 def load_lexicon(path: Path | None = None) -> Lexicon:

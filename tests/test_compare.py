@@ -150,15 +150,20 @@ def test_rank_direction_and_ties(direction: str, values: list[float], ranks: lis
 
 
 def test_catalogue_reads_the_lexicon_file(tmp_path: Path) -> None:
+    from importlib import resources
+
+    packaged = resources.files("pipeline").joinpath("data/indicators.toml").read_text("utf-8")
     lex = tmp_path / "indicators.toml"
-    lex.write_text(
-        '[indicators.law_study_sessions]\nname = "学法次数"\ndirection = "up"\n\n'
-        '[indicators.new_thing]\nname_zh = "新指标"\ndir = "↓"\n', "utf-8")
+    # A county's copy renames one indicator and marks another "fewer is better".
+    lex.write_text(packaged.replace('name = "会前学法、集体学法、专题学法"', 'name = "学法次数"')
+                   .replace('[indicator.petitions_handled]\nname = "信访事项"\nunits = ["件", "批", "人次"]\ndirection = "context"',
+                            '[indicator.petitions_handled]\nname = "信访事项"\nunits = ["件", "批", "人次"]\ndirection = "down"'),
+                   "utf-8")
     cat = indicator_catalogue(lex)
     assert (cat["law_study_sessions"].name, cat["law_study_sessions"].direction) == ("学法次数", "↑")
-    assert (cat["new_thing"].name, cat["new_thing"].direction) == ("新指标", "↓")
-    assert cat["enforcement_cases"].direction == "~"  # from the taxonomy
-    assert indicator_catalogue(tmp_path / "absent.toml")["publicity_events"].name == "普法宣传活动"
+    assert cat["petitions_handled"].direction == "↓"
+    assert cat["enforcement_cases"].direction == "~"
+    assert indicator_catalogue(tmp_path / "absent.toml")["publicity_events"].name == "普法宣传活动"  # taxonomy fallback
 
 
 def test_format_tables(tmp_path: Path) -> None:

@@ -73,7 +73,7 @@ def test_default_checklist_has_the_five_parts() -> None:
 @pytest.mark.parametrize(
     ("content", "problem"),
     [
-        ("x = [", "invalid TOML"),
+        ("x = [", "malformed TOML"),
         ("[rules.R02]\ncolour = 1\n", "unknown key(s) colour"),
         ("[rules.R99]\nlabel = 'x'\n", "unknown rule"),
         ("[rules.R05]\npatterns = ['(']\n", "invalid regular expression"),
