@@ -142,6 +142,18 @@ def test_run_batch_records_everything_and_caches(tmp_path: Path, workers: int) -
         assert len(second.failures) == 3  # failing files stay listed, without being retried
 
 
+def test_forked_and_spawned_workers_store_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers forked from a warmed parent (the default) give exactly what spawned ones give."""
+    write_sample_corpus(tmp_path / "in")
+    snapshots = []
+    for method in ("fork", "spawn"):
+        monkeypatch.setenv("GOVREPORT_START", method)
+        with Store(tmp_path / f"{method}.db") as store:
+            run_batch(tmp_path / "in", store, workers=2)
+        snapshots.append(snapshot(tmp_path / f"{method}.db"))
+    assert snapshots[0]["documents"] and snapshots[0] == snapshots[1]
+
+
 def test_rerun_picks_up_new_changed_renamed_and_deleted_files(tmp_path: Path) -> None:
     paths = write_sample_corpus(tmp_path / "in", broken=False)
     with Store(tmp_path / "g.db") as store:
@@ -290,7 +302,12 @@ def test_cli_usage_errors(tmp_path: Path) -> None:
 # -- a real kill, a real Ctrl-C ------------------------------------------------------------
 
 
-def many_reports(folder: Path, n: int = 240) -> None:
+# Enough files that the batch is still running when the test kills it, even with
+# forked workers that start at once (240 could finish in under a second).
+N_MANY = 600
+
+
+def many_reports(folder: Path, n: int = N_MANY) -> None:
     towns = ("青石镇", "柳溪乡", "云岭街道", "白沙镇", "松山乡", "东湖街道")
     for i in range(n):
         town = towns[i % len(towns)]
@@ -326,7 +343,7 @@ def test_killed_batch_is_completed_by_the_next_run(tmp_path: Path) -> None:
     os.killpg(proc.pid, signal.SIGKILL)  # the whole batch, workers included, at once
     proc.wait()
     assert proc.returncode == -signal.SIGKILL
-    assert 5 <= saved < 240, "the batch finished before it could be killed"
+    assert 5 <= saved < N_MANY, "the batch finished before it could be killed"
     assert table(killed_db, "PRAGMA integrity_check") == [("ok",)]
     assert table(killed_db, "SELECT status FROM batches") == [("running",)]  # it never got to say goodbye
 
@@ -336,9 +353,9 @@ def test_killed_batch_is_completed_by_the_next_run(tmp_path: Path) -> None:
     clean = govreport("batch", str(folder), "--db", str(clean_db), "--workers", "1")
     assert clean.returncode == 0, clean.stderr
     done = table(killed_db, "SELECT n_analysed, n_cached FROM batches WHERE id = 2")[0]
-    assert done[0] + done[1] == 240 and done[1] >= saved  # nothing saved before the kill was redone
+    assert done[0] + done[1] == N_MANY and done[1] >= saved  # nothing saved before the kill was redone
     a, b = snapshot(killed_db), snapshot(clean_db)
-    assert len(a["documents"]) == 240 and len(a["sources"]) == 240
+    assert len(a["documents"]) == N_MANY and len(a["sources"]) == N_MANY
     assert a == b
 
 
@@ -348,7 +365,7 @@ def test_ctrl_c_stops_cleanly_and_keeps_what_is_done(tmp_path: Path) -> None:
     many_reports(folder)
     db = tmp_path / "g.db"
     proc, saved = start_batch_and_wait(folder, db, 5)
-    assert 5 <= saved < 240, "the batch finished before it could be interrupted"
+    assert 5 <= saved < N_MANY, "the batch finished before it could be interrupted"
     os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends to the whole job on Ctrl-C
     _, err = proc.communicate(timeout=60)
     stderr = err.decode("utf-8")
@@ -360,7 +377,7 @@ def test_ctrl_c_stops_cleanly_and_keeps_what_is_done(tmp_path: Path) -> None:
     assert table(db, "SELECT count(*) FROM sources") == [(kept,)]  # nothing half-written
     again = govreport("batch", str(folder), "--db", str(db), "--workers", "2")
     assert again.returncode == 0, again.stderr
-    assert table(db, "SELECT n_analysed, n_cached FROM batches WHERE id = 2") == [(240 - kept, kept)]
+    assert table(db, "SELECT n_analysed, n_cached FROM batches WHERE id = 2") == [(N_MANY - kept, kept)]
 
 
 # -- similarity across the batch (R06, R07) ------------------------------------------
