@@ -50,7 +50,7 @@ def report_pdf() -> bytes:
 @pytest.fixture
 def no_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
     """As if the OCR extra were not installed."""
-    monkeypatch.setattr(pdf_mod, "_ocr", lambda data, indices, path: None)
+    monkeypatch.setattr(pdf_mod, "_ocr", lambda data, indices, path, progress=None: None)
 
 
 def test_builder_font_has_a_text_layer() -> None:

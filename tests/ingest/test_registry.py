@@ -20,7 +20,7 @@ HANT = "明川縣柳溪鄉人民政府關於2024年法治政府建設情況的�
 def no_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
     from pipeline.ingest import pdf as pdf_mod
 
-    monkeypatch.setattr(pdf_mod, "_ocr", lambda data, indices, path: None)
+    monkeypatch.setattr(pdf_mod, "_ocr", lambda data, indices, path, progress=None: None)
 
 
 def _write(tmp_path: Path, name: str, data: bytes) -> Path:
