@@ -364,7 +364,18 @@ def repo_root() -> Path:
 
 
 def default_model_path() -> Path:
-    return repo_root() / "models" / MODEL_FILE
+    """The shipped model: models/ of the checkout (editable install), else the copy a wheel installs.
+
+    A regular (non-editable) install puts models/ under ``<prefix>/share/govreport/models``
+    (``[tool.setuptools.data-files]`` in pyproject.toml).
+    """
+    import sys
+
+    checkout = repo_root() / "models" / MODEL_FILE
+    if checkout.exists():
+        return checkout
+    installed = Path(sys.prefix) / "share" / "govreport" / "models" / MODEL_FILE
+    return installed if installed.exists() else checkout
 
 
 def _minor(version: str) -> tuple[int, ...]:
