@@ -16,7 +16,13 @@ from typing import Any
 
 import pytest
 
-from pipeline.completeness import check_report, format_verdict, guess_entity, load_checklist
+from pipeline.completeness import (
+    check_report,
+    format_verdict,
+    guess_entity,
+    load_checklist,
+    valid_citizen_id,
+)
 from pipeline.errors import ConfigError
 from pipeline.normalise import normalise
 from pipeline.run import Resources, analyze_text
@@ -65,9 +71,9 @@ def test_default_checklist_has_the_five_parts() -> None:
     cl = load_checklist()
     assert [p.id for p in cl.parts] == ["achievements", "shortcomings", "responsibility", "plans", "other"]
     assert [p.required for p in cl.parts] == [True, True, True, True, False]
-    assert {"R02", "R03", "R03B", "R04", "R04B", "R05", "R06", "R07", "R08", "R09", "R10", "R11", "R14"} <= set(
-        cl.rules
-    )
+    assert {
+        "R02", "R03", "R03B", "R04", "R04B", "R05", "R06", "R07", "R08", "R09", "R10", "R11", "R12", "R13", "R14"
+    } <= set(cl.rules)
 
 
 @pytest.mark.parametrize(
@@ -487,3 +493,153 @@ def test_evidence_of_a_title_broken_over_lines_is_joined() -> None:
     report = analyze_text(text)
     (r04,) = [i for i in report.completeness.items if i.id == "R04"]
     assert r04.evidence == "明川县柳溪乡人民政府关于2024年法治政府建设情况的报告"
+
+
+# -- R12: personal data and secrecy cues ----------------------------------------
+# Every name and number below is made up; the ID numbers are built to pass or fail the checksum.
+
+VALID_ID = "530102199003071238"
+VALID_ID_2 = "530102198506150048"
+INVALID_ID = "530102199003071239"  # same digits, wrong check character
+
+
+def with_sentence(sentence: str) -> str:
+    """The base report with ``sentence`` added to an achievements paragraph."""
+    return BASE.replace("（二）规范行政执法。", "（二）规范行政执法。" + sentence, 1)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "fires"),
+    [
+        # full names next to litigation / petition words
+        ("村民周明远上访反映宅基地界线问题，经调解息访。", True),
+        ("吕青竹信访反映的渠道维修问题已办结。", True),
+        ("村民韩小溪诉镇政府行政处罚一案，法院判决维持。", True),
+        ("当事人谢晚舟等人起诉后撤诉。", True),
+        ("欧阳明辉纠纷一案已调处。", True),
+        # anonymised or no person at all
+        ("村民张某某诉镇政府行政处罚一案，法院判决维持。", False),
+        ("王某与李某某的土地纠纷经调解达成协议。", False),
+        ("村民赵X信访反映的问题已办结。", False),
+        ("全年受理信访件12件，化解矛盾纠纷156件。", False),
+        ("坚决杜绝越级上访和重复上访。", False),
+        ("依法提起诉讼2件，开展诉前调解18次。", False),
+        ("李家村纠纷调解室全年调处纠纷9件。", False),
+        # ID numbers: the checksum decides
+        (f"申请人身份证号码{VALID_ID}，已核实。", True),
+        (f"身份证号{VALID_ID_2}。", True),
+        (f"案卷编号{INVALID_ID}。", False),
+        (f"统一编码{VALID_ID}7。", False),  # 19 digits: not an ID number
+        # mobile numbers, not ordinary numbers
+        ("咨询电话13912345678。", True),
+        ("开通12345热线，受理群众诉求36件。", False),
+        ("服务电话0871-6512345，账号6213912345678901234。", False),
+        ("全年投入资金13912345.67元。", False),
+        # secrecy markings, not sentences about secrecy work
+        ("内部资料，注意保存。", True),
+        ("本报告公开方式：不予公开。", True),
+        ("开展保密教育，严守国家秘密，依申请公开答复不予公开2件。", False),
+    ],
+)
+def test_pii_and_secrecy_cues(sentence: str, fires: bool) -> None:
+    item = items(direct(with_sentence(sentence)))["R12"]
+    assert item.status == ("warning" if fires else "ok"), item.message
+    if fires:
+        assert item.evidence and item.where == "paragraph"
+
+
+def test_secrecy_marking_on_a_line_of_its_own() -> None:
+    assert items(direct("机密★1年\n" + BASE))["R12"].status == "warning"
+    assert items(direct(BASE.replace("无。", "秘密\n无。")))["R12"].status == "warning"
+
+
+@pytest.mark.parametrize("number", [VALID_ID, "13912345678"])
+def test_pii_numbers_are_never_echoed_in_full(number: str) -> None:
+    r = direct(with_sentence(f"联系人信息：{number}。"))
+    item = items(r)["R12"]
+    assert item.status == "warning"
+    shown = item.message + (item.evidence or "") + "".join(r.completeness.warnings) + r.completeness.summary  # type: ignore[union-attr]
+    assert number not in shown
+    assert number[:3] in item.message and "****" in item.message and number[-4:] in item.message
+
+
+@pytest.mark.parametrize(
+    ("ident", "valid"),
+    [(VALID_ID, True), (VALID_ID_2, True), (INVALID_ID, False), ("11010519491231002X", True),
+     ("11010519491231002x", True), ("110105194913310021", False), ("12345678901234567", False)],
+)
+def test_citizen_id_checksum(ident: str, valid: bool) -> None:
+    assert valid_citizen_id(ident) is valid
+
+
+def test_pii_id_and_phone_switches(tmp_path: Path) -> None:
+    cl = tmp_path / "county.toml"
+    cl.write_text("[rules.R12]\nid_numbers = false\nphones = false\nseverity = 'error'\n", "utf-8")
+    text = with_sentence(f"身份证号{VALID_ID}，电话13912345678。")
+    assert items(direct(text, cl))["R12"].status == "ok"
+    assert items(direct(with_sentence("村民周明远上访。"), cl))["R12"].status == "error"
+
+
+# -- R13: addressee and sign-off -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("variant", "missing"),
+    [
+        (lambda t: t, []),
+        (lambda t: t.replace("中共明川县委、明川县人民政府：", "县委、县政府："), []),
+        (lambda t: t.replace("中共明川县委、明川县人民政府：", "中共明川县委员会，明川县人民政府："), []),
+        (lambda t: t.replace("青石镇人民政府\n2024年2月20日", "青石镇人民政府　2024年2月20日"), []),
+        (lambda t: t.replace("中共明川县委、明川县人民政府：\n", ""), ["主送机关"]),
+        (lambda t: t.replace("中共明川县委、明川县人民政府：", "县委依法治县办："), ["主送机关"]),
+        (lambda t: t.replace("\n青石镇人民政府\n2024年2月20日", ""), ["落款机关", "成文日期"]),
+        (lambda t: t.replace("青石镇人民政府\n2024年2月20日", "2024年2月20日"), ["落款机关"]),
+        (
+            lambda t: t.replace("中共明川县委、明川县人民政府：\n", "").replace(
+                "\n青石镇人民政府\n2024年2月20日", "\n（一）健全推进机制，统筹谋划全局"
+            ),
+            ["主送机关", "落款机关", "成文日期"],
+        ),
+    ],
+)
+def test_addressee_and_sign_off(variant: Variant, missing: list[str]) -> None:
+    item = items(direct(variant(BASE)))["R13"]
+    if not missing:
+        assert item.status == "ok", item.message
+        return
+    assert item.status == "info" and item.severity == "info"
+    for what in ("主送机关", "落款机关", "成文日期"):
+        assert (what in item.message) is (what in missing), item.message
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_pii_and_sign_off_through_the_pipeline(mode: str, resources: Resources) -> None:
+    base = items(run(mode, BASE, resources))
+    assert (base["R12"].status, base["R13"].status) == ("ok", "ok")
+    text = with_sentence("村民周明远上访反映宅基地界线问题。").replace("中共明川县委、明川县人民政府：\n", "")
+    r = run(mode, text, resources)
+    it = items(r)
+    assert it["R12"].status == "warning" and "周明远上访" in (it["R12"].evidence or "")
+    assert it["R13"].status == "info" and "主送机关" in it["R13"].message
+    assert r.completeness.score == 0.95  # type: ignore[union-attr]  # a warning costs, info does not
+
+
+def test_pii_and_sign_off_can_be_switched_off(tmp_path: Path) -> None:
+    cl = tmp_path / "county.toml"
+    cl.write_text("[rules.R12]\nenabled = false\n[rules.R13]\nenabled = false\n", "utf-8")
+    it = items(direct(with_sentence("村民周明远上访。"), cl))
+    assert "R12" not in it and "R13" not in it
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_header_fields_of_a_web_copy_are_no_sign_off(mode: str, resources: Resources) -> None:
+    """A short web copy: "发布机构" and "成文日期" fields in the header, the signature cut off."""
+    body = BASE.split("\n\n一、")[0].split("\n", 3)[3]  # the opening paragraph only
+    text = (
+        "索引号：MC-2024-0031\n成文日期：2024-02-20\n发布机构：明川县青石镇\n"
+        "青石镇人民政府关于2023年度法治政府建设情况的报告\n"
+        + body
+        + "\n一、2023年度推进法治政府建设的主要举措和成效\n（一）抓好学法用法。全年开展法治专题学习6次。\n"
+    )
+    item = items(run(mode, text, resources))["R13"]
+    assert item.status == "info" and "落款机关" in item.message and "主送机关" in item.message
