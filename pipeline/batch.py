@@ -197,15 +197,18 @@ def run_batch(
     t_start = time.perf_counter()
     root = Path(folder).resolve()
     result = BatchResult(folder=str(root), db=str(store.path))
-    batch_id = store.begin_batch(str(root), PIPELINE_VERSION)
-    seen: set[str] = set()
     options = _options(resources_options)
+    version = analysis_version(options)
+    batch_id = store.begin_batch(str(root), version)
+    seen: set[str] = set()
     try:
-        jobs = _plan(root, store, iter_files([root]), force, batch_id, result, seen)
+        jobs = _plan(root, store, iter_files([root]), force, batch_id, result, seen, version)
         total = len(jobs)
         t_first: list[float] = []  # when the first result arrived: the rate excludes worker start-up
 
         def finished(job: _Job, outcome: dict[str, Any]) -> None:
+            if "record" in outcome:
+                outcome["record"]["pipeline_version"] = version  # what a later run compares against
             error = _save(store, job, outcome, batch_id)
             result.analysed += 1
             result.failed += error is not None
@@ -267,6 +270,42 @@ def _checklist_bytes(options: tuple[tuple[str, Any], ...]) -> bytes:
     from importlib import resources as importlib_resources
 
     return importlib_resources.files("pipeline").joinpath("data/checklist.toml").read_bytes()
+
+
+def _config_bytes(options: tuple[tuple[str, Any], ...], key: str, packaged: str) -> bytes:
+    """A county's configuration file's bytes, else the packaged one's."""
+    path = dict(options).get(key)
+    if path is not None:
+        try:
+            return Path(path).read_bytes()
+        except OSError:
+            return str(path).encode()
+    from importlib import resources as importlib_resources
+
+    return importlib_resources.files("pipeline").joinpath(packaged).read_bytes()
+
+
+def analysis_version(options: tuple[tuple[str, Any], ...]) -> str:
+    """The version a stored result must match to be reused: pipeline, lexicon, checklist and model.
+
+    A re-run with another ``--lexicon`` or ``--checklist`` (or a retrained model)
+    must re-analyse: the same file would give other metrics or verdicts.
+    """
+    from pipeline.classify import default_model_path
+
+    h = hashlib.sha256()
+    h.update(_config_bytes(options, "lexicon_path", "data/indicators.toml"))
+    h.update(b"\0")
+    h.update(_checklist_bytes(options))
+    h.update(b"\0")
+    model = Path(dict(options).get("classifier_path") or default_model_path())
+    if dict(options).get("use_model", True):
+        try:
+            st = model.stat()
+            h.update(_file_version(str(model), st.st_size, st.st_mtime_ns).encode())
+        except OSError:
+            h.update(b"rules-only")
+    return f"{PIPELINE_VERSION}+{h.hexdigest()[:12]}"
 
 
 def similarity_fingerprint(inputs: list[dict[str, Any]], options: tuple[tuple[str, Any], ...]) -> str:
@@ -353,7 +392,7 @@ def similarity_pass(store: Store, options: tuple[tuple[str, Any], ...] = (), *, 
 
 
 def _plan(root: Path, store: Store, files: Iterable[Path], force: bool, batch_id: int, result: BatchResult,
-          seen: set[str]) -> list[_Job]:
+          seen: set[str], version: str = PIPELINE_VERSION) -> list[_Job]:
     """Decide, file by file, what must be analysed; link what is already known."""
     jobs: dict[str, _Job] = {}
     for path in files:
@@ -369,7 +408,7 @@ def _plan(root: Path, store: Store, files: Iterable[Path], force: bool, batch_id
         source.update(size=st.st_size, mtime_ns=st.st_mtime_ns)
         known = store.source_state(key)
         if (not force and known is not None and known.sha256 and known.size == st.st_size
-                and known.mtime_ns == st.st_mtime_ns and known.pipeline_version == PIPELINE_VERSION):
+                and known.mtime_ns == st.st_mtime_ns and known.pipeline_version == version):
             result.cached += 1  # unchanged since the last run: not even read
             continue
         try:
@@ -381,8 +420,8 @@ def _plan(root: Path, store: Store, files: Iterable[Path], force: bool, batch_id
             jobs[sha].sources.append(source)
             result.duplicates += 1
             continue
-        if not force and store.document_version(sha) == PIPELINE_VERSION:
-            store.link_source({**source, "sha256": sha, "pipeline_version": PIPELINE_VERSION}, batch_id=batch_id)
+        if not force and store.document_version(sha) == version:
+            store.link_source({**source, "sha256": sha, "pipeline_version": version}, batch_id=batch_id)
             result.cached += 1
             continue
         jobs[sha] = _Job(path, sha, [source])

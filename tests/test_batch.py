@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.batch import Progress, ProgressPrinter, run_batch
+from pipeline.batch import Progress, ProgressPrinter, analysis_version, run_batch
 from pipeline.run import PIPELINE_VERSION
 from pipeline.store import Store
 
@@ -135,7 +135,8 @@ def test_run_batch_records_everything_and_caches(tmp_path: Path, workers: int) -
         dup_sha = table(store.path, f"SELECT sha256 FROM sources WHERE name = '{paths['duplicate'].relative_to(tmp_path / 'in').as_posix()}'")
         assert table(store.path, f"SELECT count(*) FROM sources WHERE sha256 = '{dup_sha[0][0]}'") == [(2,)]
         assert table(store.path, "SELECT count(*) FROM documents") == [(8,)]
-        assert table(store.path, "SELECT DISTINCT pipeline_version FROM documents") == [(PIPELINE_VERSION,)]
+        assert table(store.path, "SELECT DISTINCT pipeline_version FROM documents") == [(analysis_version(()),)]
+        assert analysis_version(()).startswith(PIPELINE_VERSION + "+")
 
         second = run_batch(tmp_path / "in", store, workers=workers)
         assert (second.analysed, second.cached) == (0, 9)
@@ -186,7 +187,27 @@ def test_pipeline_version_change_reanalyses_everything(tmp_path: Path, monkeypat
         monkeypatch.setattr(run_mod, "PIPELINE_VERSION", "9.9.9")
         r = run_batch(tmp_path / "in", store, workers=1)
         assert (r.analysed, r.cached, r.duplicates) == (5, 0, 1)
-        assert table(store.path, "SELECT DISTINCT pipeline_version FROM documents") == [("9.9.9",)]
+        (stored,) = table(store.path, "SELECT DISTINCT pipeline_version FROM documents")
+        assert stored[0].startswith("9.9.9+")
+
+
+def test_another_lexicon_or_checklist_reanalyses(tmp_path: Path) -> None:
+    """Cached results are only reused under the same lexicon, checklist and model."""
+    from importlib import resources
+
+    write_sample_corpus(tmp_path / "in", broken=False)
+    lexicon = tmp_path / "lexicon.toml"
+    lexicon.write_text(resources.files("pipeline").joinpath("data/indicators.toml").read_text("utf-8")
+                       + "\n# a county's copy\n", "utf-8")
+    checklist = tmp_path / "checklist.toml"
+    checklist.write_text("[parts.other]\nrequired = true\n", "utf-8")
+    with Store(tmp_path / "g.db") as store:
+        run_batch(tmp_path / "in", store, workers=1)
+        same = run_batch(tmp_path / "in", store, workers=1)
+        assert (same.analysed, same.cached) == (0, 6)
+        for options in ({"lexicon_path": lexicon}, {"checklist_path": checklist}):
+            changed = run_batch(tmp_path / "in", store, workers=1, resources_options=options)
+            assert (changed.analysed, changed.cached, changed.duplicates) == (5, 0, 1), options
 
 
 def test_internal_errors_are_not_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -272,7 +293,7 @@ def test_cli_batch_export_compare_review(tmp_path: Path) -> None:
     assert {"青石镇", "柳溪乡", "云岭街道"} <= {m["township"] for m in metrics}
     assert len(metrics) == table(db, "SELECT count(*) FROM metrics")[0][0]
     reports = [json.loads(line) for line in (out / "reports.jsonl").read_text("utf-8").splitlines()]
-    assert all(rec["pipeline_version"] == PIPELINE_VERSION for rec in reports)
+    assert all(rec["pipeline_version"].startswith(PIPELINE_VERSION + "+") for rec in reports)
 
     c = govreport("compare", "--db", str(db))
     assert c.returncode == 0, c.stderr
@@ -549,7 +570,8 @@ def test_a_checklist_change_reruns_the_similarity_pass(tmp_path: Path) -> None:
         run_batch(tmp_path / "in", store, workers=1)
         assert _verdicts(store.path)[("2025/柳溪乡2025.txt", "R07")] == "warning"
         r = run_batch(tmp_path / "in", store, workers=1, resources_options={"checklist_path": strict})
-        assert r.analysed == 0 and r.similar == 3  # the county's threshold is above this copy's share
+        # Another checklist means other verdicts: nothing is reused; the county's threshold is above this copy's share.
+        assert r.cached == 0 and r.similar == 3
         assert _verdicts(store.path)[("2025/柳溪乡2025.txt", "R07")] == "info"
         assert _verdicts(store.path)[("2025/青石镇2025.txt", "R06")] == "warning"
         r = run_batch(tmp_path / "in", store, workers=1, resources_options={"checklist_path": off})
