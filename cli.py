@@ -109,11 +109,14 @@ def analyze(
     no_text: Annotated[bool, typer.Option("--no-text", help="Leave the full extracted text out of the JSON.")] = False,
 ) -> None:
     """Analyse reports: title, metadata, headings, metrics and completeness, one JSON object per document."""
-    from pipeline.ingest import iter_files
+    from pipeline.ingest import describe_skipped, iter_files
     from pipeline.run import analyze_path, report_record
 
     missing = [p for p in paths if not p.exists()]
-    files = list(iter_files(p for p in paths if p.exists()))
+    skipped: list[Path] = []
+    files = list(iter_files((p for p in paths if p.exists()), skipped))
+    if skipped:
+        typer.echo(describe_skipped(skipped), err=True)
     if not files and not missing:
         raise _usage_error("no supported files found in " + ", ".join(map(str, paths)))
     res = _resources(checklist, lexicon)
@@ -258,6 +261,10 @@ def batch(
     )
     if result.similar:
         typer.echo(f"copied text: {result.similar} similarity findings (R06/R07); see `govreport review`", err=True)
+    if result.skipped:
+        from pipeline.ingest import describe_skipped
+
+        typer.echo(describe_skipped([Path(p) for p in result.skipped]), err=True)
     if result.interrupted:
         typer.echo("interrupted: what was done is saved; run the same command again to finish", err=True)
         raise typer.Exit(EXIT_INTERRUPTED)

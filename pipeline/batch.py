@@ -90,6 +90,8 @@ class BatchResult:
     failures: list[dict[str, Any]] = field(default_factory=list)
     # Findings of the similarity pass (R06/R07); None when it was skipped (nothing changed) or interrupted.
     similar: int | None = None
+    # Files below the folder that are no report format (scripts, spreadsheets...): not read, but named.
+    skipped: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -202,7 +204,9 @@ def run_batch(
     batch_id = store.begin_batch(str(root), version)
     seen: set[str] = set()
     try:
-        jobs = _plan(root, store, iter_files([root]), force, batch_id, result, seen, version)
+        skipped: list[Path] = []
+        jobs = _plan(root, store, iter_files([root], skipped), force, batch_id, result, seen, version)
+        result.skipped = [p.relative_to(root).as_posix() for p in skipped]
         total = len(jobs)
         t_first: list[float] = []  # when the first result arrived: the rate excludes worker start-up
 

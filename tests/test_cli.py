@@ -68,3 +68,12 @@ def test_ocr_progress_is_shown_per_page(tmp_path: Path, monkeypatch) -> None:  #
     result = runner.invoke(cli_module.app, ["analyze", str(tmp_path / "scan.pdf"), "--format", "table"])
     assert result.exit_code == 0, result.output
     assert "OCR scan.pdf: page 3/3" in result.stderr
+
+
+def test_files_that_are_not_reports_are_named_not_dropped(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "统计表.xlsx").write_bytes(b"PK\x03\x04")
+    (tmp_path / "notes").write_text("x", encoding="utf-8")
+    result = runner.invoke(app, ["analyze", str(tmp_path)])
+    assert result.exit_code == 0
+    assert "2 file(s) not read" in result.stderr and "统计表.xlsx" in result.stderr and "notes" in result.stderr

@@ -16,7 +16,7 @@ from pathlib import Path
 from pipeline.errors import EmptyDocument, EncryptedDocument, FileMissing, FileUnreadable, UnsupportedFormat
 from pipeline.ingest.base import Extracted
 
-__all__ = ["Extracted", "READERS", "SUPPORTED_SUFFIXES", "iter_files", "read_bytes", "read_path", "sniff"]
+__all__ = ["READERS", "SUPPORTED_SUFFIXES", "Extracted", "describe_skipped", "iter_files", "read_bytes", "read_path", "sniff"]
 
 Reader = Callable[[bytes, Path], Extracted]
 
@@ -116,12 +116,14 @@ def read_path(path: Path, *, progress: Callable[[int, int], None] | None = None)
     return data, read_bytes(data, path, progress=progress)
 
 
-def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
+def iter_files(paths: Iterable[Path], skipped: list[Path] | None = None) -> Iterator[Path]:
     """Expand folders (recursively, sorted) into the files govreport reads; keep files as given.
 
     A file named explicitly is always yielded (an unsupported one then fails
-    with a clear error); inside folders, hidden files and unknown suffixes are
-    skipped.
+    with a clear error). Inside folders, hidden files are passed over and files
+    whose suffix is no document format (scripts, spreadsheets, notes) are not
+    read; those are appended to ``skipped`` so the caller can say so: nothing
+    in a reviewer's folder disappears without a word.
     """
     for path in paths:
         if path.is_dir():
@@ -130,5 +132,18 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
                     continue
                 if child.suffix.lower() in SUPPORTED_SUFFIXES | LEGACY_SUFFIXES:
                     yield child
+                elif skipped is not None:
+                    skipped.append(child)
         else:
             yield path
+
+
+def describe_skipped(skipped: list[Path], limit: int = 5) -> str:
+    """One line for people: how many files were not read, by suffix, with a few names."""
+    by_suffix: dict[str, int] = {}
+    for p in skipped:
+        key = p.suffix.lower() or "(no suffix)"
+        by_suffix[key] = by_suffix.get(key, 0) + 1
+    kinds = ", ".join(f"{n} {k}" for k, n in sorted(by_suffix.items(), key=lambda kv: -kv[1]))
+    names = ", ".join(p.name for p in skipped[:limit]) + (", …" if len(skipped) > limit else "")
+    return f"{len(skipped)} file(s) not read (not a report format: {kinds}): {names}"

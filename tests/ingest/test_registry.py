@@ -134,3 +134,14 @@ def test_dev_texts_round_trip(tmp_path: Path, dev_docs: list[dict[str, Any]], co
         if ex.text != text.replace("\r\n", "\n").replace("\r", "\n"):
             failures.append((doc["id"], ex.encoding))
     assert failures == []
+
+
+def test_folder_walk_names_what_it_does_not_read(tmp_path: Path) -> None:
+    from pipeline.ingest import describe_skipped, iter_files
+
+    for name in ("a.txt", "b.PDF", "c.doc", "d.xlsx", "e", ".hidden.txt"):
+        (tmp_path / name).write_bytes(b"x")
+    skipped: list[Path] = []
+    assert [p.name for p in iter_files([tmp_path], skipped)] == ["a.txt", "b.PDF", "c.doc"]
+    assert sorted(p.name for p in skipped) == ["d.xlsx", "e"]
+    assert describe_skipped(skipped).startswith("2 file(s) not read")
