@@ -35,7 +35,7 @@ import time
 import warnings
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -49,11 +49,6 @@ from pipeline.types import CATEGORIES, Heading, Paragraph, Report
 
 if TYPE_CHECKING:
     from pipeline.nlp import JiebaTokenizer
-
-try:  # tomllib is 3.11+
-    import tomllib
-except ModuleNotFoundError:  # pragma: no cover
-    import tomli as tomllib  # type: ignore[no-redef]
 
 MODEL_FILE = "section_classifier.pkl.gz"
 CARD_FILE = "section_classifier.card.json"
@@ -96,17 +91,29 @@ _PROBLEM_RE = re.compile(r"(问题|不足|短板|差距|困难|挑战|薄弱)")
 
 
 @lru_cache(maxsize=4)
-def load_rules(path: Path | None = None) -> dict[str, tuple[re.Pattern[str], ...]]:
-    """The category keyword rules (compiled, read-only)."""
+def load_rules(path: Path | None = None) -> Mapping[str, tuple[re.Pattern[str], ...]]:
+    """The category keyword rules, compiled once (read-only: a shared cache must not be mutated).
+
+    ``path`` is an edited copy of pipeline/data/category_rules.toml; a missing or
+    malformed file, or a bad pattern, is a :class:`ConfigError` naming it.
+    """
+    from types import MappingProxyType
+
+    from pipeline.config import parse_toml, read_toml
+    from pipeline.errors import ConfigError
+
     if path is None:
-        raw = resources.files("pipeline").joinpath("data/category_rules.toml").read_text("utf-8")
+        source = "pipeline/data/category_rules.toml"
+        data = parse_toml(resources.files("pipeline").joinpath("data/category_rules.toml").read_text("utf-8"), source)
     else:
-        raw = Path(path).read_text("utf-8")
-    data = tomllib.loads(raw)
+        source, data = str(path), read_toml(path, "category rules")
     rules: dict[str, tuple[re.Pattern[str], ...]] = {}
     for cat in CATEGORIES:
-        rules[cat] = tuple(re.compile(p) for p in data.get(cat, {}).get("heading", []))
-    return rules
+        try:
+            rules[cat] = tuple(re.compile(p) for p in data.get(cat, {}).get("heading", []))
+        except (re.error, TypeError, AttributeError) as exc:
+            raise ConfigError(f"bad heading pattern for {cat}: {exc}", source) from None
+    return MappingProxyType(rules)
 
 
 def _norm_key(text: str) -> str:

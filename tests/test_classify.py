@@ -544,3 +544,18 @@ def test_thematic_report_end_to_end(resources: Any) -> None:
     assert category_of("进一步做好") == "plans"
     assert category_of("2025年1月15日") == "other"
     assert category_of("云岭街道办事处") == "other"
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [("achievements = [", "malformed TOML"), ('[plans]\nheading = ["(未闭合"]', "bad heading pattern")],
+)
+def test_a_broken_rules_file_names_itself(tmp_path: Path, content: str, problem: str) -> None:
+    from pipeline.classify import load_rules
+    from pipeline.errors import ConfigError
+
+    path = tmp_path / "rules.toml"
+    path.write_text(content, "utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_rules(path)
+    assert problem in str(info.value) and str(path) in str(info.value)
