@@ -106,6 +106,8 @@ def analyze(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of standard output.")] = None,
     checklist: Annotated[Optional[Path], typer.Option(help="County checklist TOML (default: the packaged one).")] = None,
     lexicon: Annotated[Optional[Path], typer.Option(help="Indicator lexicon TOML (default: the packaged one).")] = None,
+    model: Annotated[Optional[Path], typer.Option(help="Section classifier file (default: models/section_classifier.pkl.gz).")] = None,
+    no_model: Annotated[bool, typer.Option("--no-model", help="Categorise sections by the keyword rules only.")] = False,
     no_text: Annotated[bool, typer.Option("--no-text", help="Leave the full extracted text out of the JSON.")] = False,
 ) -> None:
     """Analyse reports: title, metadata, headings, metrics and completeness, one JSON object per document."""
@@ -119,7 +121,7 @@ def analyze(
         typer.echo(describe_skipped(skipped), err=True)
     if not files and not missing:
         raise _usage_error("no supported files found in " + ", ".join(map(str, paths)))
-    res = _resources(checklist, lexicon)
+    res = _resources(checklist, lexicon, model, no_model)
     out = output.open("w", encoding="utf-8") if output else sys.stdout
     failed = 0
     try:

@@ -4,7 +4,7 @@ The quantities come from :mod:`pipeline.quantities` (characters, not tokens).
 Each one is linked to an indicator id through the lexicon in
 ``data/indicators.toml`` by looking at, in this order:
 
-1. the noun after a measure word of things ("7个调委会", "28个法律明白人");
+1. the noun after a measure word of things ("6个调委会", "31个法律明白人");
 2. the clause before the number, back to the previous ， ； 。 or the
    previous quantity of a list (strong cues; the highest priority, then the
    nearest cue wins);
@@ -461,12 +461,12 @@ def _quote_span(norm: str, q: Quantity, link: Link, bounds: _Bounds, noun: str) 
     end = q.span_end
     noun = noun[:8] if unit in _NOMINAL_UNITS or unit in _PEOPLE_UNITS else ""
     if noun:
-        end += len(noun)  # "7个村", "28个法律明白人"
+        end += len(noun)  # "9个村", "31个法律明白人"
     if link.cue_start is not None and link.cue_end is not None:
         start = min(link.cue_start, q.span_start)
         if link.cue_start < q.span_start and link.cue_start - clause_start <= 12:
-            start = clause_start  # keep the verb: "全年开展会前学法12次"
-        # A cue in the words after the number ends the quote there ("1个乡级调委会").
+            start = clause_start  # keep the verb: "全年组织集中学法9次"
+        # A cue in the words after the number ends the quote there ("1个镇级调委会").
         return start, (max(link.cue_end, q.span_end) if link.cue_start >= q.span_end else max(link.cue_end, end))
     if noun:
         return q.span_start, end

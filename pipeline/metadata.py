@@ -1,11 +1,11 @@
 """Metadata stage: what the document is, who wrote it, about which year.
 
 Sets ``is_report``/``doc_type``, ``entity`` (short name with its level word:
-偏柏乡, 北城街街道, 静海区, 丰都县司法局), ``entity_full``, ``county``,
+青石镇, 云岭街道, 明川县, 明川县司法局), ``entity_full``, ``county``,
 ``level``, ``year`` (the year reported on), ``issue_date`` and a provenance
 record per value. Sources are trusted in this order: the title, the signature
 block (the organ above the closing date), the body ("2023年，在县委…领导下，我乡…",
-"现将偏柏乡2023年…报告如下"), the publisher field, the file name, the page title.
+"现将柳溪乡2024年…报告如下"), the publisher field, the file name, the page title.
 An issuing organ never overrides the level the writer gives itself ("我镇"), and
 an office that publishes the report (…办公室) is not the body that reports. The
 year is the one the text states; a date (issue, then publication) is the last
@@ -227,7 +227,7 @@ _BOUNDARY = set("在的了是和与及对为将把从向于以被按据经、。
 
 # Verbs before a place name; "照" is what 按照 leaves once 按 ends the scan.
 # Verbs and time words that stand before an organisation in running text
-# ("根据酉阳县…", "全年邀请县司法局…", "联合区市场监管局…"): never the start of a place name.
+# ("根据明川县…", "全年邀请县司法局…", "联合区市场监管局…"): never the start of a place name.
 _VERB_PREFIX = re.compile(
     r"^(?:印发|制发|出台|制定|推动|助力|打造|服务|围绕|建设|学习|参照|依照|依据|根据|落实|执行|结合|"
     r"全年|今年|年内|年初|年底|邀请|组织|联合|协调|配合|会同|参加|参与|协助|依托|通过|按照|对照|争取|"
@@ -602,7 +602,7 @@ def _county_from_text(report: Report, header: str, head: str) -> tuple[str | Non
                 if name[:-1] in _MUNICIPALITIES or name.endswith("市") and pat is _PLAN_MENTION:
                     continue
                 return name, src
-    # A township cites its county's plans and rules ("按照酉阳县…方案", "《雁塔区…制度》"):
+    # A township cites its county's plans and rules ("按照明川县…方案", "《明川县…制度》"):
     # the one county named in the head, when no other county competes with it.
     text = header + "\n" + head[:1500]
     names: list[str] = []
@@ -615,7 +615,7 @@ def _county_from_text(report: Report, header: str, head: str) -> tuple[str | Non
             org = parse_org(name)
             if org is not None and len(org.places) == 1 and org.places[0][1] == len(name) and org.level == "county":
                 names.append(name)
-    # "照酉阳县" (from "按照酉阳县") is 酉阳县 with a verb's tail: count it as the shorter name.
+    # "照明川县" (from "按照明川县") is 明川县 with a verb's tail: count it as the shorter name.
     names = [next((m for m in names if m != n and n.endswith(m)), n) for n in names]
     if names:
         ranked = sorted(set(names), key=names.count, reverse=True)
@@ -804,7 +804,7 @@ def extract_metadata(report: Report) -> None:
         if org is not None:
             found = _Found(report.html_title[org.entity[0] : org.entity[1]], None, org.level, None, "html_title", report.html_title)
 
-    # County-level city: "清镇市" under "在贵阳市委…领导下".
+    # County-level city: "明川市" under "在江州市委…领导下".
     if found is not None and found.level == "city" and to_simple(found.entity).endswith("市"):
         for m in _LEADERSHIP.finditer(clean_head[:800]):
             sup = parse_org(m.group(1))
@@ -830,7 +830,7 @@ def extract_metadata(report: Report) -> None:
                         county, csrc = f.county, "issuer"
                         break
         if county is None and found.level == "township" and report.entity_full:
-            # The full name states the chain: "海东市乐都区共和乡" -> 乐都区.
+            # The full name states the chain: "江州市明川区柳溪乡" -> 明川区.
             county = _county_in_chain(to_simple(report.entity_full), to_simple(found.entity))
             csrc = "body"
         if county is None and found.level == "township":

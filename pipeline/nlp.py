@@ -7,7 +7,7 @@ owns a private ``jieba.Tokenizer`` instead, loads the domain dictionary
 the user's cache directory so a new process starts in a fraction of a second.
 
 Township names: jieba knows many real county names (柏乡, 柳溪乡...) and so
-splits an unknown township wrongly ("偏柏乡" -> 偏 / 柏乡). Names are found by
+splits an unknown township wrongly ("东柏乡" -> 东 / 柏乡). Names are found by
 their unambiguous contexts (a line start, 中共…, a county name before, an organ
 word or a year after) and added to this instance only; a bare place-word token
 (乡, 镇, 街道) is merged with the two-character name before it.

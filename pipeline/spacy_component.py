@@ -7,12 +7,12 @@ A spaCy user adds it to their own Chinese pipeline::
 
     nlp = spacy.blank("zh")
     nlp.add_pipe("govreport_metrics")
-    doc = nlp("全年开展会前学法12次，发放宣传资料3000余份。")
+    doc = nlp("全年组织集中学法9次，发放宣传资料2500余份。")
     for span in doc.spans["metrics"]:
         print(span.text, span._.indicator, span._.value, span._.unit, span._.qualifier)
 
 Each span covers the whole expression (qualifier, number, measure word:
-"近2000人"); its label is the indicator id. The extraction is the one of the
+"近1800人"); its label is the indicator id. The extraction is the one of the
 ``metrics`` stage (:mod:`pipeline.quantities`, :mod:`pipeline.indicators`), run
 on the normalised text and mapped back to the document's characters, so
 traditional characters and full-width digits work as in the CLI. Draft

@@ -77,3 +77,12 @@ def test_files_that_are_not_reports_are_named_not_dropped(tmp_path: Path) -> Non
     result = runner.invoke(app, ["analyze", str(tmp_path)])
     assert result.exit_code == 0
     assert "2 file(s) not read" in result.stderr and "统计表.xlsx" in result.stderr and "notes" in result.stderr
+
+
+def test_no_model_runs_on_rules_and_a_missing_model_warns(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    rules = runner.invoke(app, ["analyze", str(tmp_path / "a.txt"), "--no-model"])
+    assert rules.exit_code == 0 and json.loads(rules.stdout)["headings"][0]["category"] == "achievements"
+    missing = runner.invoke(app, ["analyze", str(tmp_path / "a.txt"), "--model", str(tmp_path / "none.pkl.gz")])
+    assert missing.exit_code == 0
+    assert any("rules" in w for w in json.loads(missing.stdout)["warnings"])

@@ -402,21 +402,18 @@ def test_scanned_report_structure_and_metrics(analysed: dict[str, Any], kind: st
     """Title, headings and >= 90% of the metrics of the text run survive the scan."""
     from pipeline.run import analyze_text
 
-    if kind not in analysed:
-        pytest.skip("the PDF reader (pipeline/ingest/pdf.py) is not available")
     reference = analyze_text("\n".join(_fixture_lines()), "青石镇.txt", resources)
     scanned = analysed[kind]
     assert scanned.status == "ok"
-    if reference.title is None and not reference.headings and not reference.metrics:
-        pytest.skip("the structure and metrics stages are not implemented yet")
+    # The text run itself must be right, or matching it would prove nothing.
+    assert reference.title and len(reference.headings) >= 5 and len(reference.metrics) >= 10
     assert scanned.title == reference.title
     assert [(h.text, h.level) for h in scanned.headings] == [(h.text, h.level) for h in reference.headings]
     ref = [(m.indicator, m.value, m.unit) for m in reference.metrics]
     got = [(m.indicator, m.value, m.unit) for m in scanned.metrics]
-    if ref:
-        hits = sum(1 for m in ref if m in got)
-        assert hits >= 0.9 * len(ref), (ref, got)
-        assert len(got) <= len(ref) + max(1, len(ref) // 10)
+    hits = sum(1 for m in ref if m in got)
+    assert hits >= 0.9 * len(ref), (ref, got)
+    assert len(got) <= len(ref) + max(1, len(ref) // 10)
 
 
 def test_fixture_text_numbers_are_in_the_fixture() -> None:
