@@ -149,6 +149,7 @@ def evaluate(
     render: Annotated[str, typer.Option(help="Feed the texts as txt (default), docx or pdf renderings.")] = "txt",
     errors: Annotated[bool, typer.Option("--errors/--no-errors", help="List every error, not only the totals.")] = True,
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the scorecard as JSON here.")] = None,
+    lexicon: Annotated[Optional[Path], typer.Option(help="Score an edited indicator lexicon instead of the packaged one.")] = None,
 ) -> None:
     """Score the pipeline against gold annotations and list its errors."""
     from pipeline.errors import GoldFormatError
@@ -156,8 +157,9 @@ def evaluate(
 
     if not corpus_dir.is_dir():
         raise _usage_error(f"{corpus_dir} is not a folder")
+    res = _resources(lexicon=lexicon)
     try:
-        card = evaluate_dir(corpus_dir, render=render)
+        card = evaluate_dir(corpus_dir, render=render, resources=res)
     except GoldFormatError as exc:
         raise _usage_error(str(exc)) from exc
     typer.echo(format_scorecard(card, show_errors=errors))
