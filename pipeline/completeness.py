@@ -29,6 +29,7 @@ from typing import Any
 from pipeline.config import read_toml, tomllib
 from pipeline.errors import ConfigError
 from pipeline.normalise import normalise
+from pipeline.quantities import parse_number
 from pipeline.types import CheckItem, Completeness, Report
 
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
@@ -341,21 +342,6 @@ def load_checklist(path: Path | None = None) -> Checklist:
 # A light reading of the document
 # ---------------------------------------------------------------------------
 
-_CN_DIGIT = {
-    "〇": 0,
-    "○": 0,
-    "零": 0,
-    "O": 0,
-    "一": 1,
-    "二": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
 _MARKER_L1 = re.compile(r"^[一二三四五六七八九十]+[、.]")
 _MARKER_L1_BAD = re.compile(r"^[一二三四五六七八九十]+[）)]")
 _MARKER_L2 = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
@@ -377,22 +363,17 @@ _PUB_CUE = re.compile(r"(发布(日期|时间)|公开日期|发文日期|日期|
 _ISSUE_CUE = re.compile(r"(成文日期|公文生成日期|印发日期)[\]】\s]*[:：]?\s*$")
 
 
+# Zero as typed in dates: the circle ○ and a Latin O stand for 〇.
+_ZERO_FORMS = str.maketrans({"○": "〇", "O": "〇"})
+
+
 def _cn_number(s: str) -> int | None:
-    """Digits or a small Chinese numeral (月/日 values, 二〇二四 years)."""
-    if s.isdigit():
-        return int(s)
-    if all(c in _CN_DIGIT for c in s) and len(s) == 4:
-        return int("".join(str(_CN_DIGIT[c]) for c in s))
-    total, cur = 0, 0
-    for c in s:
-        if c == "十":
-            total += (cur or 1) * 10
-            cur = 0
-        elif c in _CN_DIGIT:
-            cur = _CN_DIGIT[c]
-        else:
-            return None
-    return total + cur
+    """Digits or a Chinese numeral of a date (月/日 values, 二〇二四 years); None when not a number."""
+    try:
+        value = parse_number(s.translate(_ZERO_FORMS))
+    except ValueError:
+        return None
+    return int(value) if value == int(value) else None
 
 
 @dataclass

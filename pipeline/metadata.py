@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from pipeline.quantities import parse_number
 from pipeline.structure import split_lines
 from pipeline.types import Provenance, Report
 
@@ -703,28 +704,13 @@ def _iso(s: str) -> str | None:
     return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
-_CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")}
-_CN_DIGIT["零"] = 0
-
-
-def _cn_small(s: str) -> int:
-    if s == "十":
-        return 10
-    if s.startswith("十"):
-        return 10 + _CN_DIGIT[s[1]]
-    if s.endswith("十"):
-        return _CN_DIGIT[s[0]] * 10
-    if "十" in s:
-        return _CN_DIGIT[s[0]] * 10 + _CN_DIGIT[s[2]]
-    return _CN_DIGIT[s]
-
-
 def _cn_iso(m: re.Match[str]) -> str | None:
+    """ISO date of a date in Chinese numerals (二〇二五年一月十六日); groups 2-4: year tail, month, day."""
     try:
-        y = 2000 + _CN_DIGIT[m.group(2)[0]] * 10 + _CN_DIGIT[m.group(2)[1]]
-        return f"{y:04d}-{_cn_small(m.group(3)):02d}-{_cn_small(m.group(4)):02d}"
-    except (KeyError, IndexError):
+        y, mo, d = 2000 + int(parse_number(m.group(2))), int(parse_number(m.group(3))), int(parse_number(m.group(4)))
+    except ValueError:
         return None
+    return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
 
 
 def _doc_type(report: Report, title_norm: str, head: str, header: str) -> str:
