@@ -366,11 +366,12 @@ def apply_findings(
     for f in findings:
         by_source[f.source].append(f)
     ids = [(r, _identity(r)) for r in reports if r.status == "ok"]
+    identity = {id(r): ident for r, ident in ids}  # read once per report (it may rebuild the checker's view)
     for report in reports:
         comp = report.completeness
         if comp is None or report.status != "ok":
             continue
-        entity, year = _identity(report)
+        entity, year = identity[id(report)]
         comp.items = [i for i in comp.items if i.id not in ("R06", "R07")]
         for rule_id, kinds in (("R06", ("previous_year",)), ("R07", ("peer", "duplicate"))):
             spec = checklist.rule(rule_id)
