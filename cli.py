@@ -215,7 +215,8 @@ EXIT_INTERRUPTED = 130
 
 
 def _open_store(db: Path, *, must_exist: bool = True):  # type: ignore[no-untyped-def]
-    from pipeline.store import Store, StoreError
+    from pipeline.errors import StoreError
+    from pipeline.store import Store
 
     if must_exist and not db.is_file():
         raise _usage_error(f"no store at {db} (run `govreport batch FOLDER` first, or pass --db)")

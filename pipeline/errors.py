@@ -85,10 +85,10 @@ class ConfigError(GovReportError):
     code = "bad_config"
 
 
-class ModelError(GovReportError):
-    """A saved classifier that cannot be loaded (missing, incompatible, corrupt)."""
+class StoreError(GovReportError):
+    """A store file that cannot be opened or is newer than this version of govreport."""
 
-    code = "model_error"
+    code = "bad_store"
 
 
 class GoldFormatError(GovReportError):

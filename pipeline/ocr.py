@@ -83,7 +83,6 @@ __all__ = [
     "ocr_image",
     "ocr_images",
     "ocr_pdf_pages",
-    "page_parts",
     "require_ocr",
 ]
 
@@ -813,19 +812,6 @@ def ocr_pdf_pages(
 
 
 # -- pages -> extracted text ---------------------------------------------------
-
-
-def page_parts(page: OcrPage, page_no: int) -> list[tuple[str, Block]]:
-    """(text, Block) pairs of one OCR page for :func:`pipeline.ingest.base.join_blocks`.
-
-    ``page_no`` is 1-based. A mixed PDF reader concatenates these with the
-    parts of its text-layer pages.
-    """
-    return [
-        (p.text, Block(start=0, end=0, kind=p.kind, page=page_no, font_size=p.font_size))
-        for p in page.paragraphs
-        if p.text
-    ]
 
 
 def extracted_from_pages(

@@ -111,49 +111,6 @@ def format_number(value: int | float) -> str:
     return str(value)
 
 
-_CN_DIGIT_CHARS = "零一二三四五六七八九"
-
-
-def format_chinese(value: int) -> str:
-    """Chinese numeral of a whole number below 10^12 (12 -> 十二, 10005 -> 一万零五)."""
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 10**12:
-        raise ValueError("format_chinese takes a whole number in [0, 10^12)")
-    if value == 0:
-        return "零"
-    groups = [value // 10**8, (value // 10**4) % 10**4, value % 10**4]
-    suffixes = ["亿", "万", ""]
-    out = ""
-    pending_zero = False
-    for g, suffix in zip(groups, suffixes, strict=True):
-        if g == 0:
-            pending_zero = bool(out)
-            continue
-        if out and (pending_zero or g < 1000):
-            out += "零"
-        out += _four_digits(g, lead=not out) + suffix
-        pending_zero = False
-    return out
-
-
-def _four_digits(g: int, lead: bool) -> str:
-    digits = [g // 1000, (g // 100) % 10, (g // 10) % 10, g % 10]
-    names = ["千", "百", "十", ""]
-    out = ""
-    zero = False
-    for d, name in zip(digits, names, strict=True):
-        if d == 0:
-            zero = bool(out)
-            continue
-        if zero:
-            out += "零"
-            zero = False
-        if name == "十" and d == 1 and lead and not out:
-            out += "十"  # 十二, not 一十二, at the start of a numeral
-        else:
-            out += _CN_DIGIT_CHARS[d] + name
-    return out
-
-
 # --- vocabulary ----------------------------------------------------------
 
 # Measure words, longest first so 人次 wins over 人. Bracketed variants as written.

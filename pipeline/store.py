@@ -42,16 +42,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import GovReportError
+from pipeline.errors import StoreError
 
 SCHEMA_VERSION = 2
 DEFAULT_DB_NAME = "govreport.db"
-
-
-class StoreError(GovReportError):
-    """A store file that cannot be opened or is newer than this version of govreport."""
-
-    code = "bad_store"
 
 
 _SCHEMA_V1 = """

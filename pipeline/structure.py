@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from pipeline.types import Block, Heading, Paragraph, Report, Section
 
-__all__ = ["Line", "build_structure", "split_lines", "classify_marker", "TITLE_FIELD"]
+__all__ = ["Line", "build_structure", "split_lines", "TITLE_FIELD"]
 
 _CN_NUM = "一二三四五六七八九十"
 
@@ -196,14 +196,6 @@ def _marker_at(text: str, s: int, e: int) -> tuple[int, int] | None:
         if m:
             return level, m.end() - s
     return None
-
-
-def classify_marker(line: str) -> tuple[int, str] | None:
-    """Level and marker of a (normalised) line that starts with a heading number."""
-    hit = _marker_at(line, 0, len(line))
-    if hit is None:
-        return None
-    return hit[0], line[: hit[1]]
 
 
 def _attach_blocks(report: Report, lines: list[Line]) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.nlp import JiebaTokenizer, SpacyJiebaTokenizer, build_nlp
+from pipeline.nlp import JiebaTokenizer
 
 
 @pytest.fixture(scope="module")
@@ -120,15 +120,3 @@ def test_default_cache_is_the_user_cache_dir() -> None:
     t = JiebaTokenizer()
     t.warm()
     assert Path(t.tokenizer.tmp_dir).is_relative_to(Path(user_cache_dir("govreport")))
-
-
-def test_spacy_pipeline_uses_our_tokenizer_offline(tok: JiebaTokenizer) -> None:
-    nlp = build_nlp(tok)
-    assert isinstance(nlp.tokenizer, SpacyJiebaTokenizer)
-    assert nlp.lang == "zh"
-    text = "苍柏乡人民政府组织法律明白人培训 2 期。\n青石镇同步开展。"
-    doc = nlp(text)
-    assert doc.text == text
-    words = [t.text for t in doc]
-    assert "苍柏乡" in words and "法律明白人" in words
-    assert [w for w in words if w.strip()] == [w for w in tok.cut(text) if w.strip()]

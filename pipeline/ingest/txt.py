@@ -178,11 +178,6 @@ def _find_wrap(text: str) -> _Wrap | None:
     return max(found, key=lambda w: w.peak) if found else None
 
 
-def is_hard_wrapped(text: str) -> bool:
-    """True when ``text`` looks cut at a fixed width rather than written one paragraph a line."""
-    return _find_wrap(text) is not None
-
-
 def _indented(line: str) -> bool:
     return line[:1].isspace()
 
