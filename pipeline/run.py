@@ -170,7 +170,7 @@ def process(report: Report, extracted: Extracted, resources: Resources, *, stage
         stage(report, resources)
         report.timings[name] = time.perf_counter() - t0
     if report.low_confidence_spans and report.metrics:
-        from pipeline.ocr import mark_low_confidence  # only scans pay for the OCR module
+        from pipeline.ingest.ocr import mark_low_confidence  # only scans pay for the OCR module
 
         marked = mark_low_confidence(report.metrics, report.low_confidence_spans)
         if marked:

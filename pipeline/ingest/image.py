@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pipeline.errors import EmptyDocument
 from pipeline.ingest.base import Extracted
-from pipeline.ocr import (
+from pipeline.ingest.ocr import (
     Progress,
     extracted_from_pages,
     image_frames,

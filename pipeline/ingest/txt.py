@@ -21,7 +21,7 @@ from pathlib import Path
 
 from pipeline.errors import EmptyDocument, EncodingError
 from pipeline.ingest.base import Extracted, blocks_from_lines
-from pipeline.ingest.pdf import Line, ends_sentence, join_lines, starts_with_marker
+from pipeline.ingest.lines import Line, ends_sentence, join_lines, starts_with_marker
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (b"\xef\xbb\xbf", "utf-8-sig"),

@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 
-from pipeline import ocr
+from pipeline.ingest import ocr
 from pipeline.errors import NoTextLayer
-from pipeline.ocr import (
+from pipeline.ingest.ocr import (
     LOW_CONFIDENCE,
     OcrLine,
     OcrPage,
@@ -32,7 +32,7 @@ from pipeline.ocr import (
 )
 from pipeline.types import Metric
 
-DATA = Path(__file__).resolve().parent / "data" / "ocr"
+DATA = Path(__file__).resolve().parents[1] / "data" / "ocr"
 FIXTURE_PDF = DATA / "qingshi_2024.pdf"
 FIXTURE_TXT = DATA / "qingshi_2024.txt"
 
