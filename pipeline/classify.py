@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from pipeline.markers import MARKER_PREFIX
 from pipeline.normalise import normalise, to_simplified
 from pipeline.types import CATEGORIES, Heading, Paragraph, Report
 
@@ -55,13 +56,6 @@ CARD_FILE = "section_classifier.card.json"
 MODEL_FORMAT = 1
 _RULE_ORDER = ("shortcomings", "plans", "other")
 
-# Numbering markers stripped before the rules look at a heading.
-_MARKER_RE = re.compile(
-    r"^\s*(?:第[一二三四五六七八九十]+(?:部分|章|节)[、.：:\s]*"
-    r"|[（(]?[一二三四五六七八九十百〇零]+[）)、.．:：]"
-    r"|[（(]?\d{1,2}[）)、.．:：](?!\d)"
-    r"|[①-⑳⑴-⒇⒈-⒛㈠-㈩][、.．]?)\s*"
-)
 _SPACE_RE = re.compile(r"\s+")
 _CLAUSE_RE = re.compile(r"[，,。；;：:]")
 _YEAR_RE = re.compile(r"((?:19|20)\d\d)\s*年")
@@ -125,7 +119,7 @@ def _norm_key(text: str) -> str:
 
 def heading_core(text: str) -> str:
     """A heading's words: normalised, without spaces and numbering marker."""
-    return _MARKER_RE.sub("", _norm_key(text), count=1)
+    return MARKER_PREFIX.sub("", _norm_key(text), count=1)
 
 
 def rule_category(text: str, year: int | None = None) -> str | None:

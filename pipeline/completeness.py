@@ -28,6 +28,7 @@ from typing import Any
 
 from pipeline.config import read_toml, tomllib
 from pipeline.errors import ConfigError
+from pipeline.markers import GBT_EXAMPLE, L1_HALF_BRACKET, numbered_heading
 from pipeline.normalise import normalise
 from pipeline.quantities import parse_number
 from pipeline.types import CheckItem, Completeness, Report
@@ -342,12 +343,6 @@ def load_checklist(path: Path | None = None) -> Checklist:
 # A light reading of the document
 # ---------------------------------------------------------------------------
 
-_MARKER_L1 = re.compile(r"^[一二三四五六七八九十]+[、.]")
-_MARKER_L1_BAD = re.compile(r"^[一二三四五六七八九十]+[）)]")
-_MARKER_L2 = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
-_MARKER_L3 = re.compile(r"^\d{1,2}[.、](?!\d)")
-_MARKER_L4 = re.compile(r"^[（(]\d{1,2}[）)]")
-_PART_NO = re.compile(r"^第[一二三四五六七八九十]+部分")
 _SENT_END = re.compile(r"[。！？；!?;\n]")
 _YEAR = re.compile(r"(?<![\d.\-])((?:19[5-9]|20\d)\d)\s*年")
 _YEAR_RANGE = re.compile(r"(?:19|20)\d\d\s*年?\s*[-—–~～至到]\s*(?:19|20)?\d\d")
@@ -431,22 +426,6 @@ def _text_to_norm(report: Report, start: int, end: int) -> tuple[int, int]:
     return bisect_left(report.norm_map, start), bisect_left(report.norm_map, end)
 
 
-def _heading_level(line: str) -> tuple[int, str] | None:
-    """Level and marker of a numbered heading line, or None."""
-    for pat, level in (
-        (_MARKER_L1, 1),
-        (_MARKER_L1_BAD, 1),
-        (_MARKER_L2, 2),
-        (_MARKER_L4, 4),
-        (_MARKER_L3, 3),
-        (_PART_NO, 1),
-    ):
-        m = pat.match(line)
-        if m:
-            return level, m.group(0)
-    return None
-
-
 def _fallback_units(norm: str, body_start: int) -> list[Unit]:
     """Headings and paragraphs from the lines of ``norm`` when the structure stage set none."""
     units: list[Unit] = []
@@ -459,7 +438,7 @@ def _fallback_units(norm: str, body_start: int) -> list[Unit]:
             continue
         start += len(line) - len(line.lstrip())
         end = start + len(s)
-        lv = _heading_level(s)
+        lv = numbered_heading(s)
         if lv is not None:
             level, marker = lv
             stop = re.search(r"[。！？]", s)
@@ -580,7 +559,7 @@ def _is_heading_like(u: Unit) -> bool:
 def _heading_text(u: Unit) -> str:
     """A heading without its marker and trailing punctuation."""
     s = u.text.strip()
-    lv = _heading_level(s)
+    lv = numbered_heading(s)
     if lv:
         s = s[len(lv[1]) :]
     return s.strip().rstrip("。：:；;，,")
@@ -1152,7 +1131,6 @@ def _check_deadline(doc: Doc, spec: RuleSpec) -> CheckItem:
     return item
 
 
-_EXPECTED = {1: "一、", 2: "（一）", 3: "1.", 4: "（1）"}
 
 
 def _check_heading_format(doc: Doc, spec: RuleSpec) -> CheckItem:
@@ -1163,7 +1141,7 @@ def _check_heading_format(doc: Doc, spec: RuleSpec) -> CheckItem:
         if u.kind != "heading":
             continue
         s = u.text.strip()
-        if _MARKER_L1_BAD.match(s):
+        if L1_HALF_BRACKET.match(s):
             issues.append((u, "一级标题应为“一、”，缺少顿号或多了括号"))
         elif re.match(r"^\d{1,2}、", s):
             issues.append((u, "三级标题应为“1.”而不是“1、”"))
@@ -1174,9 +1152,9 @@ def _check_heading_format(doc: Doc, spec: RuleSpec) -> CheckItem:
         m = re.match(r"^([（(])[一二三四五六七八九十\d]+([）)])", s)
         if m:
             brackets.add("half" if m.group(1) == "(" or m.group(2) == ")" else "full")
-        if _heading_level(s) and prev_level and u.level > prev_level + 1:
-            issues.append((u, f"标题层级跳级：{_EXPECTED.get(prev_level, '')}之后直接使用{_EXPECTED.get(u.level, '')}"))
-        if _heading_level(s):
+        if numbered_heading(s) and prev_level and u.level > prev_level + 1:
+            issues.append((u, f"标题层级跳级：{GBT_EXAMPLE.get(prev_level, '')}之后直接使用{GBT_EXAMPLE.get(u.level, '')}"))
+        if numbered_heading(s):
             prev_level = u.level
     if len(brackets) > 1:
         first = next(u for u in doc.units if u.kind == "heading" and re.match(r"^[（(]", u.text.strip()))

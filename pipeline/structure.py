@@ -21,42 +21,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.markers import BARE_NUMBER, CN_DIGITS, ENCLOSED_BASE, ENUMERATOR, HEADING_MARKERS, MARKER_NUMBER
 from pipeline.types import Block, Heading, Paragraph, Report, Section
 
 __all__ = ["Line", "build_structure", "split_lines", "TITLE_FIELD"]
-
-_CN_NUM = "一二三四五六七八九十"
-
-# Marker patterns, tried in order on the start of a normalised line. Each
-# returns (level, marker length). Half- and full-width brackets are both
-# accepted (normalise keeps Chinese brackets, folds nothing else here).
-_MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
-    (1, re.compile(r"第[一二三四五六七八九十]{1,3}部分[、:：,，.\s]?")),
-    (2, re.compile(r"[（(][一二三四五六七八九十]{1,3}[）)][、.]?")),
-    (2, re.compile(r"[一二三四五六七八九十]{1,3}[）)]")),
-    (1, re.compile(r"[一二三四五六七八九十]{1,3}[、.．]")),
-    (4, re.compile(r"[（(]\d{1,2}[）)]")),
-    (4, re.compile(r"\d{1,2}[）)]")),
-    (3, re.compile(r"\d{1,2}(?:[.．、](?!\d)|\s)")),
-    # Word's numbering leaves one-character markers that normalise keeps as
-    # they are (NFKC would turn one character into several): ㈠-㈩ (一)-(十),
-    # ⒈-⒛ 1.-20., ⑴-⒇ (1)-(20).
-    (2, re.compile(r"[\u3220-\u3229][、.．]?")),
-    (3, re.compile(r"[\u2488-\u249b]")),
-    (4, re.compile(r"[\u2474-\u2487]")),
-)
-# The number an enclosed marker stands for (㈠ → 1, ⒈ → 1, ⑴ → 1).
-_ENCLOSED_BASE = ((0x3220, 0x3229), (0x2488, 0x249B), (0x2474, 0x2487))
-# "2优化法治教育阵地建设" after "1、…": a bare number continuing a series.
-_BARE_NUM = re.compile(r"(\d{1,2})(?=[\u4e00-\u9fff])")
-_NUM_VALUE = re.compile(r"\d{1,2}|[一二三四五六七八九十]{1,3}")
 
 # Junk that precedes a line's first real character in web copies ("??一、",
 # "• 索引号", "- 日期").
 _LEAD_JUNK = re.compile(r"[?？•·\-–—*#>|\u25cf\u25a0\u25c6\u2022\ufffd]+")
 
 _SENT_END = "。！？!?；;"
-_ENUM_INSIDE = re.compile(r"[一二三四五六七八九十]是")
 # A quantity inside a would-be heading: "开展学法12次" / "不少于四次" reads as a
 # list item. A Chinese numeral counts only where it cannot be a name: not a lone
 # 一 (an article: "一件事一次办"), not an ordinal (第三次, 十届六次全会), not
@@ -191,7 +165,7 @@ def _breaks_here(norm: str, i: int, e: int) -> bool:
 
 
 def _marker_at(text: str, s: int, e: int) -> tuple[int, int] | None:
-    for level, pat in _MARKERS:
+    for level, pat in HEADING_MARKERS:
         m = pat.match(text, s, e)
         if m:
             return level, m.end() - s
@@ -228,16 +202,16 @@ class _Cand:
 
 
 def _number(marker: str) -> int | None:
-    for lo, hi in _ENCLOSED_BASE:
+    for lo, hi in ENCLOSED_BASE:
         if marker and lo <= ord(marker[0]) <= hi:
             return ord(marker[0]) - lo + 1
-    m = _NUM_VALUE.search(marker)
+    m = MARKER_NUMBER.search(marker)
     if not m:
         return None
     tok = m.group(0)
     if tok.isdigit():
         return int(tok)
-    vals = {c: i + 1 for i, c in enumerate(_CN_NUM)}
+    vals = {c: i + 1 for i, c in enumerate(CN_DIGITS)}
     if tok == "十":
         return 10
     if tok.startswith("十"):
@@ -265,7 +239,7 @@ def _heading_span(line: Line, mlen: int) -> tuple[int, bool] | None:
         if ch in _SENT_END:
             cut = i + 1
             break
-    enum = _ENUM_INSIDE.search(rest, 2)
+    enum = ENUMERATOR.search(rest, 2)
     if enum and (cut is None or enum.start() < cut):
         head = rest[: enum.start()].rstrip("，,、：:")
         if len(head) < 4:
@@ -328,7 +302,7 @@ def _find_headings(lines: list[Line], body_from: int) -> list[_Cand]:
         if hit is not None:
             level, mlen = hit
         else:
-            bare = _BARE_NUM.match(line.text)
+            bare = BARE_NUMBER.match(line.text)
             if bare and last_num.get(3) == int(bare.group(1)) - 1:
                 level, mlen = 3, bare.end()
         if level is not None:

@@ -9,12 +9,13 @@ short of the right margin.
 
 from __future__ import annotations
 
-import re
 import statistics
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
+
+from pipeline.markers import LINE_MARKER
 
 __all__ = ["Geometry", "Line", "continues", "ends_sentence", "join_lines", "page_geometry", "starts_with_marker"]
 
@@ -35,20 +36,6 @@ class Line:
 
 
 
-_CN_NUM = "一二三四五六七八九十百零〇"
-_HEADING_MARKER = re.compile(
-    rf"""^(?:
-        [{_CN_NUM}]+[、．.]                      # 一、
-      | [（(]?[{_CN_NUM}]+[)）]                   # （一）, and 一） without its opening bracket
-      | \d{{1,2}}[、．.](?![\d.．])               # 1.  1、 (not 5.4%)
-      | [（(]?\d{{1,2}}[)）]                      # （1）, 1）
-      | [①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]
-      | [\u3220-\u3229\u2474-\u249b]           # Word's one-character markers: ㈠-㈩, ⑴-⒇, ⒈-⒛
-      | 第[{_CN_NUM}\d]+[章节条部分篇]
-      | 附件\s*\d*[:：]?$
-    )""",
-    re.VERBOSE,
-)
 # A line ending with these ends a sentence (or introduces a list).
 _TERMINAL = tuple("。！？!?；;：:")
 _CLOSERS = "”’」』）)】"
@@ -56,7 +43,7 @@ _CLOSERS = "”’」』）)】"
 
 def starts_with_marker(text: str) -> bool:
     """Does the line start with a heading or list marker (一、 （一） 三） 1. ㈠ ⒈ 第二章 …)?"""
-    return _HEADING_MARKER.match(text.lstrip()) is not None
+    return LINE_MARKER.match(text.lstrip()) is not None
 
 
 def ends_sentence(text: str) -> bool:
@@ -117,7 +104,7 @@ def continues(cur: Line, nxt: Line, g: Geometry | None, typical_len: int) -> boo
     text, nxt_text = cur.text.rstrip(), nxt.text.lstrip()
     if nxt.wrap is not None:
         return nxt.wrap
-    if not text or not nxt_text or _HEADING_MARKER.match(nxt_text):
+    if not text or not nxt_text or LINE_MARKER.match(nxt_text):
         return False
     ends = ends_sentence(text)
     if g is None or None in (cur.x0, cur.x1, nxt.x0, nxt.x1):

@@ -59,6 +59,7 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import CorruptDocument, EncryptedDocument, NoTextLayer
 from pipeline.ingest.base import Extracted, join_blocks
+from pipeline.markers import OCR_LINE_MARKER
 from pipeline.types import Block, Metric
 
 if TYPE_CHECKING:
@@ -101,11 +102,6 @@ NEEDS_OCR_ADVICE = "install govreport[ocr] (pip install 'govreport[ocr]')"
 # (pages done, pages total): called after every page.
 Progress = Callable[[int, int], None]
 
-# A heading marker at the start of a line: 一、 （一） (一) 1. 1、 （1） 第一章/节/部分.
-_HEADING_MARKER = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[)）]"
-    r"|\d{1,2}[、.．](?!\d)|[（(]\d{1,2}[)）]|第[一二三四五六七八九十]{1,3}[章节部分])"
-)
 # Page furniture: "— 3 —", "-3-", "3", "第3页", "第 3 页 共 9 页".
 _PAGE_NUMBER = re.compile(r"^[\s\-—–－_~·]*(?:\d{1,3}|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?)[\s\-—–－_~·]*$")
 # The legend of a stamp (also read from black-and-white copies of a seal).
@@ -561,7 +557,7 @@ def _starts_paragraph(prev: OcrLine, ln: OcrLine, frame: _Frame) -> bool:
         # A title (or a centred heading) broken over two lines is one paragraph.
         return not (
             same_size and gap < 1.2 * tall and not prev.text.endswith(_ENDS_SENTENCE)
-            and not _DATE_LINE.match(ln.text) and not _HEADING_MARKER.match(ln.text)
+            and not _DATE_LINE.match(ln.text) and not OCR_LINE_MARKER.match(ln.text)
         )
     if _centred(prev, frame) or _centred(ln, frame):
         return True
@@ -571,7 +567,7 @@ def _starts_paragraph(prev: OcrLine, ln: OcrLine, frame: _Frame) -> bool:
         return False
     if (ln.box[0] - frame.left) / cw >= 1.2:
         return True  # the two-character first-line indent
-    if _HEADING_MARKER.match(ln.text) or _DATE_LINE.match(ln.text):
+    if OCR_LINE_MARKER.match(ln.text) or _DATE_LINE.match(ln.text):
         return True
     short_by = (frame.right - prev.box[2]) / cw
     # A short line ends its paragraph when it ends a sentence, or when it is clearly short
@@ -674,7 +670,7 @@ def layout_page(
         frame = _frame(lines, width)
         indent = (first.lines[0].box[0] - frame.left) / frame.char_w
         first.continues = (
-            first.kind == "paragraph" and indent < 1.2 and not _HEADING_MARKER.match(first.text)
+            first.kind == "paragraph" and indent < 1.2 and not OCR_LINE_MARKER.match(first.text)
         )
     return OcrPage(
         text="\n".join(p.text for p in paras),
