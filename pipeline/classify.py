@@ -44,6 +44,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from pipeline.dates import CLOSING_DATE_LINE as _DATE_RE
+from pipeline.dates import YEAR_LEAD_IN as _LEAD_IN_RE
+from pipeline.dates import YEAR_MENTION as _YEAR_RE
 from pipeline.markers import MARKER_PREFIX
 from pipeline.normalise import normalise, to_simplified
 from pipeline.types import CATEGORIES, Heading, Paragraph, Report
@@ -58,14 +61,11 @@ _RULE_ORDER = ("shortcomings", "plans", "other")
 
 _SPACE_RE = re.compile(r"\s+")
 _CLAUSE_RE = re.compile(r"[，,。；;：:]")
-_YEAR_RE = re.compile(r"((?:19|20)\d\d)\s*年")
 # Preamble: "现将…情况报告如下：", "…汇报如下".
 _INTRO_RE = re.compile(r"(报告|汇报|总结|说明)如下[:：]?\s*$|现将.{0,40}(报告|汇报)")
 # Closing lines: a date, the issuing organ, 特此报告.
-_DATE_RE = re.compile(r"^\s*(?:(?:19|20)\d\d|[二〇零○一二三四五六七八九]{4})\s*年.{1,3}月.{1,4}日\s*$")
 _ORGAN_RE = re.compile(r"(人民政府|委员会|办事处|党委|党工委|政府|局|办公室|司法所)\s*$")
 _CLOSING_RE = re.compile(r"^\s*特此(报告|汇报)[。.]?\s*$")
-_LEAD_IN_RE = re.compile(r"^\s*(?:19|20)\d\d\s*年度?\s*[，,]")
 _SENTENCE_END = "。；;！？!?"
 # Words that mark what a sentence does: reports a result, admits a gap, promises, names the leader's duty.
 _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (

@@ -28,9 +28,9 @@ from typing import Any
 
 from pipeline.config import read_toml, tomllib
 from pipeline.errors import ConfigError
+from pipeline.dates import FULL_DATE, ISSUE_CUE, PUBLICATION_CUE, YEAR_IN_TEXT, YEAR_SPAN, date_number
 from pipeline.markers import GBT_EXAMPLE, L1_HALF_BRACKET, numbered_heading
 from pipeline.normalise import normalise
-from pipeline.quantities import parse_number
 from pipeline.types import CheckItem, Completeness, Report
 
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
@@ -344,31 +344,10 @@ def load_checklist(path: Path | None = None) -> Checklist:
 # ---------------------------------------------------------------------------
 
 _SENT_END = re.compile(r"[。！？；!?;\n]")
-_YEAR = re.compile(r"(?<![\d.\-])((?:19[5-9]|20\d)\d)\s*年")
-_YEAR_RANGE = re.compile(r"(?:19|20)\d\d\s*年?\s*[-—–~～至到]\s*(?:19|20)?\d\d")
 _QUOTED = re.compile(r"《[^》\n]{0,80}》|“[^”\n]{0,40}”")
 _QUANTITY = re.compile(
     r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:余|多)?\s*(?:万)?(人次|个百分点|万元|次|人|件|个|名|场|户|家|项|条|期|篇|份|所|批|支|元|%|起|场次|册|份次)"
 )
-_DATE = re.compile(
-    r"((?:19|20)\d\d|[二][〇○零O][一二三四五六七八九〇○零O]{2})\s*[年\-./]\s*"
-    r"(\d{1,2}|[一二三四五六七八九十]{1,3})\s*[月\-./]\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日?"
-)
-_PUB_CUE = re.compile(r"(发布(日期|时间)|公开日期|发文日期|日期|时间)[\]】\s]*[:：]?\s*$")
-_ISSUE_CUE = re.compile(r"(成文日期|公文生成日期|印发日期)[\]】\s]*[:：]?\s*$")
-
-
-# Zero as typed in dates: the circle ○ and a Latin O stand for 〇.
-_ZERO_FORMS = str.maketrans({"○": "〇", "O": "〇"})
-
-
-def _cn_number(s: str) -> int | None:
-    """Digits or a Chinese numeral of a date (月/日 values, 二〇二四 years); None when not a number."""
-    try:
-        value = parse_number(s.translate(_ZERO_FORMS))
-    except ValueError:
-        return None
-    return int(value) if value == int(value) else None
 
 
 @dataclass
@@ -514,17 +493,17 @@ def _find_title(report: Report, norm: str) -> tuple[str | None, tuple[int, int] 
 
 
 def _year_of(text: str) -> int | None:
-    m = _YEAR.search(text)
+    m = YEAR_IN_TEXT.search(text)
     return int(m.group(1)) if m else None
 
 
 def _masked_years(text: str) -> list[tuple[int, int, int]]:
     """(year, start, end) of every year mention outside ranges and quoted names."""
-    blocked = [(m.start(), m.end()) for m in _YEAR_RANGE.finditer(text)] + [
+    blocked = [(m.start(), m.end()) for m in YEAR_SPAN.finditer(text)] + [
         (m.start(), m.end()) for m in _QUOTED.finditer(text)
     ]
     out = []
-    for m in _YEAR.finditer(text):
+    for m in YEAR_IN_TEXT.finditer(text):
         if any(s <= m.start() < e for s, e in blocked):
             continue
         out.append((int(m.group(1)), m.start(1), m.end(1)))
@@ -1048,25 +1027,25 @@ def _find_dates(doc: Doc) -> tuple[tuple[date, int] | None, tuple[date, int] | N
     norm = doc.norm
 
     def parse(m: re.Match[str]) -> date | None:
-        y, mo, d = (_cn_number(g) for g in m.groups())
+        y, mo, d = (date_number(g) for g in m.groups())
         try:
             return date(y, mo, d) if y and mo and d else None  # type: ignore[arg-type]
         except ValueError:
             return None
 
-    for m in _DATE.finditer(norm):
+    for m in FULL_DATE.finditer(norm):
         lead = norm[max(0, m.start() - 12) : m.start()].split("\n")[-1]
         dt = parse(m)
         if dt is None:
             continue
-        if _ISSUE_CUE.search(lead) and issue is None:
+        if ISSUE_CUE.search(lead) and issue is None:
             issue = (dt, m.start())
-        elif _PUB_CUE.search(lead) and pub is None and m.start() < doc.body_start + 400:
+        elif PUBLICATION_CUE.search(lead) and pub is None and m.start() < doc.body_start + 400:
             pub = (dt, m.start())
     if issue is None:
         # The signature date: a line of its own near the end.
         tail_start = max(0, len(norm) - 400)
-        for m in _DATE.finditer(norm, tail_start):
+        for m in FULL_DATE.finditer(norm, tail_start):
             line_start = norm.rfind("\n", 0, m.start()) + 1
             line_end = norm.find("\n", m.end())
             line = norm[line_start : line_end if line_end >= 0 else len(norm)].strip()
@@ -1406,7 +1385,7 @@ def _check_sign_off(doc: Doc, spec: RuleSpec) -> CheckItem:
     if first_heading == len(norm):
         last = _tail_lines(doc, int(spec.opts.get("signature_lines", 6)))
     for s, line in last:
-        m = _DATE.search(line)
+        m = FULL_DATE.search(line)
         if m and dated is None and len(line) <= 40:
             dated = (s + m.start(), s + m.end())
             line = line[: m.start()]

@@ -24,6 +24,12 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from pipeline.dates import CHINESE_DATE as _CN_DATE
+from pipeline.dates import DATE_FIELD as _DATE_FIELD
+from pipeline.dates import NUMERIC_DATE as _DATE
+from pipeline.dates import REPORT_YEAR as _YEAR
+from pipeline.dates import REPORT_YEAR_RANGE as _YEAR_RANGE
+from pipeline.dates import SIGNATURE_DATE as _SIG_DATE
 from pipeline.quantities import parse_number
 from pipeline.structure import split_lines
 from pipeline.types import Provenance, Report
@@ -96,12 +102,7 @@ _FIRST_PERSON: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"我(?:局|委|厅|办|部)"), "department"),
 )
 
-_YEAR = re.compile(r"(20\d\d)(?:年|(?=法治|年度))(?!\d)")
-_YEAR_RANGE = re.compile(r"20\d\d\s*(?:年)?\s*[-—–~至到]+\s*20\d\d")
 _REPORT_SENT = re.compile(r"现(?:将|就)([^。：:]{0,60}?)(?:报告|汇报|总结|通报)如下")
-_DATE = re.compile(r"(20\d\d)\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})")
-_CN_DATE = re.compile(r"(二〇|二零)([〇零一二三四五六七八九]{2})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
-_DATE_FIELD = re.compile(r"(成文日期|成文时间|公文生成日期|发文时间|发文日期|发布日期|发布时间|日期|时间)[:：\]】|\s]*(20\d\d[-年./]\d{1,2}[-月./]\d{1,2})")
 _PUBLISHER_FIELD = re.compile(r"(?:发布机构|发文机关|发文机构|发布单位|信息来源|来源)[:：\]】|\s]*([\u4e00-\u9fff、]{2,40})")
 _LEADERSHIP = re.compile(r"在(" + _NAME_CHARS + r"{1,10}?(?:县|区|旗|市))(?:委|党委)")
 _ADDRESSEE = re.compile(r"(?:^|\n)(?:中共)?(" + _NAME_CHARS + r"{1,10}?(?:县|区|旗|市))(?:县|区|市)?(?:委|委员会)")
@@ -420,10 +421,6 @@ def _from_body(report: Report, body_start: int) -> tuple[_Found | None, str]:
     return f, head
 
 
-# The closing date of a signature block: the whole line, or the end of the organ's line.
-_SIG_DATE = re.compile(
-    r"(?:20\d\d[-年./]\d{1,2}[-月./]\d{1,2}日?|(?:二〇|二零)[〇零一二三四五六七八九]{2}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)$"
-)
 _SIG_SPAN = 1500  # how far from the end the signature is searched (a page footer may follow it)
 _PARTY_AFTER = re.compile(r"委员会|党工委|党委|委")
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.dates import DATE_LINE_START
 from pipeline.markers import BARE_NUMBER, CN_DIGITS, ENCLOSED_BASE, ENUMERATOR, HEADING_MARKERS, MARKER_NUMBER
 from pipeline.types import Block, Heading, Paragraph, Report, Section
 
@@ -50,7 +51,6 @@ _HEADING_WORDS = re.compile(
     r"第一责任人|职责|履职|其他|其它|基本情况|工作情况|开展情况|总体情况|推进情况|主要工作|有关情况"
 )
 _NOT_HEADING_START = re.compile(r"^(?:[一二三四五六七八九十]是|首先|其次|再次|最后|同时|另外|此外)")
-_DATE_LINE = re.compile(r"^(?:\d{4}|[〇零一二三四五六七八九十]{4})年\d{0,2}[一二三四五六七八九十]{0,3}月")
 
 # Title: a line ending with a document-type word (optionally followed by a
 # parenthetical such as a date or a plan period).
@@ -267,7 +267,7 @@ def _heading_span(line: Line, mlen: int) -> tuple[int, bool] | None:
 def _unnumbered_ok(text: str) -> bool:
     if len(text) > 30 or len(text) < 4 or text[-1] in "。，,、；;：:！？!?.…" or "。" in text:
         return False
-    if _NOT_HEADING_START.match(text) or _DATE_LINE.match(text) or _FURNITURE.search(text):
+    if _NOT_HEADING_START.match(text) or DATE_LINE_START.match(text) or _FURNITURE.search(text):
         return False
     if len(_CJK.findall(text)) < 4 or "：" in text or ":" in text:
         return False
@@ -331,7 +331,7 @@ def _find_headings(lines: list[Line], body_from: int) -> list[_Cand]:
             and len(text) <= 40 and text[-1] not in "。，,；;"
         ):
             hinted = 1
-        if hinted is not None and not _DATE_LINE.match(text) and not _FURNITURE.search(text):
+        if hinted is not None and not DATE_LINE_START.match(text) and not _FURNITURE.search(text):
             cands.append(_Cand(idx, hinted, line.start, line.end, None, False))
             seen_l1 = seen_l1 or hinted == 1
             continue
@@ -351,7 +351,7 @@ def _fragment_ok(text: str) -> bool:
     """A line that can be the first part of a title broken over lines."""
     if len(text) > 45 or _FURNITURE.search(text) or _FIELD_LINE.match(text):
         return False
-    return not any(ch in text for ch in "。，,；;：:|") and not _DATE_LINE.match(text)
+    return not any(ch in text for ch in "。，,；;：:|") and not DATE_LINE_START.match(text)
 
 
 # A title glued to the first sentence by a reader that re-joined wrapped lines:

@@ -643,13 +643,3 @@ def test_header_fields_of_a_web_copy_are_no_sign_off(mode: str, resources: Resou
     )
     item = items(run(mode, text, resources))["R13"]
     assert item.status == "info" and "落款机关" in item.message and "主送机关" in item.message
-
-
-@pytest.mark.parametrize(
-    ("written", "value"),
-    [("2025", 2025), ("05", 5), ("二〇二四", 2024), ("二○二四", 2024), ("二O二五", 2025), ("十二", 12), ("三十一", 31), ("号", None)],
-)
-def test_date_numbers_are_read_by_the_shared_parser(written: str, value: int | None) -> None:
-    from pipeline.completeness import _cn_number
-
-    assert _cn_number(written) == value

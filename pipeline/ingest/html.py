@@ -30,6 +30,7 @@ from pathlib import Path
 
 from lxml import etree, html
 
+from pipeline.dates import YEAR_MONTH
 from pipeline.errors import EmptyDocument, EncodingError
 from pipeline.ingest.base import Extracted, join_blocks
 from pipeline.ingest.txt import decode_text
@@ -97,7 +98,6 @@ _INDEX_LABEL = re.compile(
     r"^[\[【]?\s*(?:索引号|发文字号|主题分类|体裁分类|发布机构|有效性|成文日期|发布日期|主题词|公开方式|公开范围|"
     r"公开时限|信息分类|组配分类|生成日期|所属机构|文号)\s*(?:[\]】:：\s]|$)"
 )
-_DATE = re.compile(r"\d{4}\s*[-年/.]\s*\d{1,2}")
 _BLOCK_TAGS = frozenset({
     "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "table",
     "tr", "tbody", "thead", "tfoot", "section", "article", "blockquote", "pre", "center", "hr", "main",
@@ -296,7 +296,7 @@ def _is_noise_line(line: str) -> bool:
     if len(compact) <= 120 and "。" not in compact:
         labels = len(_INFO_LABEL.findall(line))
         lead = _INFO_LABEL.match(compact.lstrip("[【"))
-        if lead and (labels >= 2 or _DATE.search(compact)):
+        if lead and (labels >= 2 or YEAR_MONTH.search(compact)):
             return True
     return False
 

@@ -59,6 +59,7 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import CorruptDocument, EncryptedDocument, NoTextLayer
 from pipeline.ingest.base import Extracted, join_blocks
+from pipeline.dates import OCR_DATE_LINE
 from pipeline.markers import OCR_LINE_MARKER
 from pipeline.types import Block, Metric
 
@@ -113,7 +114,6 @@ _SEAL_LEGEND = re.compile(
 )
 # Punctuation that ends a sentence (or a heading clause) at the end of a line.
 _ENDS_SENTENCE = tuple("。！？；：!?;:…”’」』）)")
-_DATE_LINE = re.compile(r"^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
 
 
 # -- data ------------------------------------------------------------------
@@ -557,7 +557,7 @@ def _starts_paragraph(prev: OcrLine, ln: OcrLine, frame: _Frame) -> bool:
         # A title (or a centred heading) broken over two lines is one paragraph.
         return not (
             same_size and gap < 1.2 * tall and not prev.text.endswith(_ENDS_SENTENCE)
-            and not _DATE_LINE.match(ln.text) and not OCR_LINE_MARKER.match(ln.text)
+            and not OCR_DATE_LINE.match(ln.text) and not OCR_LINE_MARKER.match(ln.text)
         )
     if _centred(prev, frame) or _centred(ln, frame):
         return True
@@ -567,7 +567,7 @@ def _starts_paragraph(prev: OcrLine, ln: OcrLine, frame: _Frame) -> bool:
         return False
     if (ln.box[0] - frame.left) / cw >= 1.2:
         return True  # the two-character first-line indent
-    if OCR_LINE_MARKER.match(ln.text) or _DATE_LINE.match(ln.text):
+    if OCR_LINE_MARKER.match(ln.text) or OCR_DATE_LINE.match(ln.text):
         return True
     short_by = (frame.right - prev.box[2]) / cw
     # A short line ends its paragraph when it ends a sentence, or when it is clearly short
