@@ -48,6 +48,7 @@ from pipeline.dates import CLOSING_DATE_LINE as _DATE_RE
 from pipeline.dates import YEAR_LEAD_IN as _LEAD_IN_RE
 from pipeline.dates import YEAR_MENTION as _YEAR_RE
 from pipeline.markers import MARKER_PREFIX
+from pipeline.sentences import SENTENCE_ENDS as _SENTENCE_END
 from pipeline.normalise import normalise, to_simplified
 from pipeline.types import CATEGORIES, Heading, Paragraph, Report
 
@@ -66,7 +67,6 @@ _INTRO_RE = re.compile(r"(报告|汇报|总结|说明)如下[:：]?\s*$|现将.{
 # Closing lines: a date, the issuing organ, 特此报告.
 _ORGAN_RE = re.compile(r"(人民政府|委员会|办事处|党委|党工委|政府|局|办公室|司法所)\s*$")
 _CLOSING_RE = re.compile(r"^\s*特此(报告|汇报)[。.]?\s*$")
-_SENTENCE_END = "。；;！？!?"
 # Words that mark what a sentence does: reports a result, admits a gap, promises, names the leader's duty.
 _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("short", re.compile(r"有待|不够|不足|滞后|欠缺|薄弱|短板|差距|不强|不高|不到位|不完善|不健全|不规范|不精准|不及时|不平衡|缺乏|亟待|亟需|还存在|仍存在|单一|较少|较弱|偏少|偏弱")),

@@ -31,6 +31,7 @@ from pipeline.errors import ConfigError
 from pipeline.dates import FULL_DATE, ISSUE_CUE, PUBLICATION_CUE, YEAR_IN_TEXT, YEAR_SPAN, date_number
 from pipeline.markers import GBT_EXAMPLE, L1_HALF_BRACKET, numbered_heading
 from pipeline.normalise import normalise
+from pipeline.sentences import SENTENCE_END_RE
 from pipeline.types import CheckItem, Completeness, Report
 
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
@@ -343,7 +344,6 @@ def load_checklist(path: Path | None = None) -> Checklist:
 # A light reading of the document
 # ---------------------------------------------------------------------------
 
-_SENT_END = re.compile(r"[。！？；!?;\n]")
 _QUOTED = re.compile(r"《[^》\n]{0,80}》|“[^”\n]{0,40}”")
 _QUANTITY = re.compile(
     r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:余|多)?\s*(?:万)?(人次|个百分点|万元|次|人|件|个|名|场|户|家|项|条|期|篇|份|所|批|支|元|%|起|场次|册|份次)"
@@ -641,7 +641,7 @@ def build_doc(report: Report, checklist: Checklist) -> Doc:
 def _sentences(u: Unit) -> list[tuple[int, int]]:
     """Norm spans of the sentences of a unit."""
     out, s = [], 0
-    for m in _SENT_END.finditer(u.text):
+    for m in SENTENCE_END_RE.finditer(u.text):
         if m.end() - s > 1:
             out.append((u.start + s, u.start + m.end()))
         s = m.end()

@@ -37,7 +37,8 @@ from typing import Any, Protocol
 from pipeline.config import parse_toml, read_toml
 from pipeline.errors import ConfigError
 from pipeline.normalise import to_simplified
-from pipeline.quantities import CLAUSE_BOUNDARY, SENTENCE_END, Quantity, find_placeholders, find_quantities
+from pipeline.quantities import Quantity, find_placeholders, find_quantities
+from pipeline.sentences import CLAUSE_BOUNDARY, SENTENCE_END, STOP_RE, STOPS_OR_BREAK
 from pipeline.types import Metric, Report
 
 INDICATOR_IDS: tuple[str, ...] = (
@@ -78,7 +79,6 @@ _AFTER_STOP_RE = re.compile(
 )
 _PEOPLE_UNITS = frozenset({"人次", "人", "名", "位"})
 _DIGIT_RE = re.compile(r"\d")
-_SENTENCE_STOP = "。！？!?\n"
 # Words that start a predicate, not a noun, right after a measure word ("4件正在办理").
 _VERBISH_START = frozenset("已正在均全未尚待获被得经由予办完")
 _ATTEND_RE = re.compile(r"(?:参加|参与|参训|出席|到场)")
@@ -96,13 +96,12 @@ _FURNITURE_RE = re.compile(
     r"(?:浏览|访问|访客|阅读|点击)(?:量|数|次数|人次)?[:：]?\d|附件(?:下载)?[:：（(\d]|[第共]\d+页|"
     r"字号[:：]|分享到|版权所有|技术支持[:：]|联系电话[:：]|发布(?:时间|日期)[:：]|来源[:：]|【?打印本页|关闭窗口"
 )
-_LINE_SENTENCE_END = re.compile(r"[。！？!?]")
 
 
 def _furniture_line(norm: str, pos: int, bounds: _Bounds) -> bool:
     """Is the line around ``pos`` page furniture rather than report text?"""
     line = norm[bounds.last(pos, "\n", 400) : bounds.next(pos, "\n", 400)]
-    return not _LINE_SENTENCE_END.search(line) and _FURNITURE_RE.search(line) is not None
+    return not STOP_RE.search(line) and _FURNITURE_RE.search(line) is not None
 
 
 class Tokenizer(Protocol):
@@ -486,7 +485,7 @@ def _unit_as_written(report: Report, q: Quantity, norm: str) -> str:
 
 
 def _sentence_span(bounds: _Bounds, start: int, end: int) -> tuple[int, int]:
-    return bounds.last(start, SENTENCE_END, 300), bounds.next(end, _SENTENCE_STOP, 300)
+    return bounds.last(start, SENTENCE_END, 300), bounds.next(end, STOPS_OR_BREAK, 300)
 
 
 class _Categories:

@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from pipeline.sentences import CLAUSE_BOUNDARY
+
 # --- numbers -------------------------------------------------------------
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -195,8 +197,6 @@ _PREFIX_RE = re.compile("(?:" + "|".join(sorted((re.escape(p) for p, _ in QUALIF
 _PREFIX_MAP = dict(QUALIFIER_PREFIXES)
 
 # Clause boundaries (for windows) and sentence ends.
-CLAUSE_BOUNDARY = "，,；;。！？!?\n：:"
-SENTENCE_END = "。！？!?\n；;"
 
 _UNIT_ALT = "|".join(re.escape(u) for u in UNITS)
 

@@ -25,9 +25,9 @@ import numpy as np
 
 from pipeline.completeness import CheckItem, Checklist, finish, guess_entity, load_checklist
 from pipeline.normalise import normalise
+from pipeline.sentences import SENTENCE
 from pipeline.types import Report
 
-_SENT = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
 _STRIP = re.compile(r"[\W_]+")
 _DIGITS = re.compile(r"\d+(\.\d+)?")
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d\d)\s*年")
@@ -129,7 +129,7 @@ def _prepare(report: Report, k: int, min_sentence: int) -> _Prepared:
     norm = report.norm or normalise(report.text).text
     sents = []
     shingles: set[int] = set()
-    for m in _SENT.finditer(norm):
+    for m in SENTENCE.finditer(norm):
         c = _clean(m.group(0), entity)
         sh = _shingle_set(c, k)
         shingles |= sh

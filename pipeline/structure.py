@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.dates import DATE_LINE_START
+from pipeline.sentences import SENTENCE_ENDS
 from pipeline.markers import BARE_NUMBER, CN_DIGITS, ENCLOSED_BASE, ENUMERATOR, HEADING_MARKERS, MARKER_NUMBER
 from pipeline.types import Block, Heading, Paragraph, Report, Section
 
@@ -31,7 +32,6 @@ __all__ = ["Line", "build_structure", "split_lines", "TITLE_FIELD"]
 # "• 索引号", "- 日期").
 _LEAD_JUNK = re.compile(r"[?？•·\-–—*#>|\u25cf\u25a0\u25c6\u2022\ufffd]+")
 
-_SENT_END = "。！？!?；;"
 # A quantity inside a would-be heading: "开展学法12次" / "不少于四次" reads as a
 # list item. A Chinese numeral counts only where it cannot be a name: not a lone
 # 一 (an article: "一件事一次办"), not an ordinal (第三次, 十届六次全会), not
@@ -236,7 +236,7 @@ def _heading_span(line: Line, mlen: int) -> tuple[int, bool] | None:
     # The first sentence; a 一是 enumeration starting inside it ends the heading.
     cut = None
     for i, ch in enumerate(rest):
-        if ch in _SENT_END:
+        if ch in SENTENCE_ENDS:
             cut = i + 1
             break
     enum = ENUMERATOR.search(rest, 2)
@@ -310,7 +310,7 @@ def _find_headings(lines: list[Line], body_from: int) -> list[_Cand]:
             if span is None:
                 continue
             end, run_in = span
-            if idx == len(lines) - 1 and not run_in and line.text[-1] not in _SENT_END:
+            if idx == len(lines) - 1 and not run_in and line.text[-1] not in SENTENCE_ENDS:
                 continue  # the document stops inside this line: a cut-off, not a section
             marker = line.text[:mlen]
             num = _number(marker)

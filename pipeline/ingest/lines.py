@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from pipeline.markers import LINE_MARKER
+from pipeline.sentences import CLOSERS, LINE_ENDS
 
 __all__ = ["Geometry", "Line", "continues", "ends_sentence", "join_lines", "page_geometry", "starts_with_marker"]
 
@@ -36,9 +37,6 @@ class Line:
 
 
 
-# A line ending with these ends a sentence (or introduces a list).
-_TERMINAL = tuple("。！？!?；;：:")
-_CLOSERS = "”’」』）)】"
 
 
 def starts_with_marker(text: str) -> bool:
@@ -48,7 +46,7 @@ def starts_with_marker(text: str) -> bool:
 
 def ends_sentence(text: str) -> bool:
     """Does the line end a sentence (or introduce a list), closing quotes and brackets aside?"""
-    return text.rstrip(_CLOSERS + " ").endswith(_TERMINAL)
+    return text.rstrip(CLOSERS + " ").endswith(LINE_ENDS)
 
 
 def _is_ascii_word(ch: str) -> bool:

@@ -61,6 +61,7 @@ from pipeline.errors import CorruptDocument, EncryptedDocument, NoTextLayer
 from pipeline.ingest.base import Extracted, join_blocks
 from pipeline.dates import OCR_DATE_LINE
 from pipeline.markers import OCR_LINE_MARKER
+from pipeline.sentences import OCR_LINE_ENDS
 from pipeline.types import Block, Metric
 
 if TYPE_CHECKING:
@@ -112,8 +113,6 @@ _SEAL_LEGEND = re.compile(
     r"^(?:[\u4e00-\u9fff（）()]{0,24}(?:政府|委员会|办公室|办事处|司法所|局|所|中心|法院|院|委|队|站|室|部|会|社区|村|公司)"
     r"[\u4e00-\u9fff]{0,4})?(?:专用章|公章|印章|合同章|财务章|业务章)$"
 )
-# Punctuation that ends a sentence (or a heading clause) at the end of a line.
-_ENDS_SENTENCE = tuple("。！？；：!?;:…”’」』）)")
 
 
 # -- data ------------------------------------------------------------------
@@ -556,7 +555,7 @@ def _starts_paragraph(prev: OcrLine, ln: OcrLine, frame: _Frame) -> bool:
     if _centred(prev, frame) and _centred(ln, frame):
         # A title (or a centred heading) broken over two lines is one paragraph.
         return not (
-            same_size and gap < 1.2 * tall and not prev.text.endswith(_ENDS_SENTENCE)
+            same_size and gap < 1.2 * tall and not prev.text.endswith(OCR_LINE_ENDS)
             and not OCR_DATE_LINE.match(ln.text) and not OCR_LINE_MARKER.match(ln.text)
         )
     if _centred(prev, frame) or _centred(ln, frame):
@@ -572,7 +571,7 @@ def _starts_paragraph(prev: OcrLine, ln: OcrLine, frame: _Frame) -> bool:
     short_by = (frame.right - prev.box[2]) / cw
     # A short line ends its paragraph when it ends a sentence, or when it is clearly short
     # (not just a number or a word pushed to the next line).
-    return short_by > 1.5 and (prev.text.endswith(_ENDS_SENTENCE) or short_by > 4)
+    return short_by > 1.5 and (prev.text.endswith(OCR_LINE_ENDS) or short_by > 4)
 
 
 def _size_ratio(ln: OcrLine, frame: _Frame) -> float:
