@@ -48,8 +48,8 @@ from pipeline.dates import CLOSING_DATE_LINE as _DATE_RE
 from pipeline.dates import YEAR_LEAD_IN as _LEAD_IN_RE
 from pipeline.dates import YEAR_MENTION as _YEAR_RE
 from pipeline.markers import MARKER_PREFIX
-from pipeline.sentences import SENTENCE_ENDS as _SENTENCE_END
 from pipeline.normalise import normalise, to_simplified
+from pipeline.sentences import SENTENCE_ENDS as _SENTENCE_END
 from pipeline.types import CATEGORIES, Heading, Paragraph, Report
 
 if TYPE_CHECKING:

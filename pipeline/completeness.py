@@ -27,10 +27,18 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.config import read_toml, tomllib
+from pipeline.dates import (
+    FULL_DATE,
+    ISSUE_CUE,
+    PUBLICATION_CUE,
+    YEAR_IN_TEXT,
+    YEAR_SPAN,
+    date_number,
+)
 from pipeline.errors import ConfigError
-from pipeline.dates import FULL_DATE, ISSUE_CUE, PUBLICATION_CUE, YEAR_IN_TEXT, YEAR_SPAN, date_number
 from pipeline.markers import GBT_EXAMPLE, L1_HALF_BRACKET, numbered_heading
 from pipeline.normalise import normalise
+from pipeline.quantities import COUNTED_QUANTITY
 from pipeline.sentences import SENTENCE_END_RE
 from pipeline.types import CheckItem, Completeness, Report
 
@@ -345,9 +353,7 @@ def load_checklist(path: Path | None = None) -> Checklist:
 # ---------------------------------------------------------------------------
 
 _QUOTED = re.compile(r"《[^》\n]{0,80}》|“[^”\n]{0,40}”")
-_QUANTITY = re.compile(
-    r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:余|多)?\s*(?:万)?(人次|个百分点|万元|次|人|件|个|名|场|户|家|项|条|期|篇|份|所|批|支|元|%|起|场次|册|份次)"
-)
+
 
 
 @dataclass
@@ -1161,7 +1167,7 @@ def _check_quantities(doc: Doc, spec: RuleSpec, present: bool) -> CheckItem:
     in_region = [m for m in doc.report.metrics if lo <= _text_to_norm(doc.report, m.start, m.end)[0] < hi]
     found: list[tuple[int, int]] = []
     for u in units:
-        for m in _QUANTITY.finditer(u.text):
+        for m in COUNTED_QUANTITY.finditer(u.text):
             found.append((u.start + m.start(), u.start + m.end()))
     n = max(len({id(m) for m in n_metrics + in_region}), len(found))
     need = int(spec.opts.get("min_quantities", 1))

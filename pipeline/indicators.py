@@ -36,6 +36,7 @@ from typing import Any, Protocol
 
 from pipeline.config import parse_toml, read_toml
 from pipeline.errors import ConfigError
+from pipeline.furniture import COUNTER_FURNITURE
 from pipeline.normalise import to_simplified
 from pipeline.quantities import Quantity, find_placeholders, find_quantities
 from pipeline.sentences import CLAUSE_BOUNDARY, SENTENCE_END, STOP_RE, STOPS_OR_BREAK
@@ -86,22 +87,12 @@ _ATTEND_RE = re.compile(r"(?:参加|参与|参训|出席|到场)")
 _LIST_LEAD_RE = re.compile(r"(?:其中|另有|另|此外|以及|和|及|共计|合计|累计|共)?[^，。；]{0,4}")
 
 
-# Web-page furniture around a saved report: visit counters, attachment and page
-# counts, bylines ("浏览次数：326次", "附件（1个）", "访问量：1288人次"). A
-# quantity on a line with one of these words and no sentence end is not a figure
-# of the report; a body sentence ends with 。 and keeps "阅读量达2.3万人次".
-# A counter is its word right before the number ("浏览次数：326", "阅读1,024次"),
-# so "网站浏览量达5万人次" in a heading keeps its figure.
-_FURNITURE_RE = re.compile(
-    r"(?:浏览|访问|访客|阅读|点击)(?:量|数|次数|人次)?[:：]?\d|附件(?:下载)?[:：（(\d]|[第共]\d+页|"
-    r"字号[:：]|分享到|版权所有|技术支持[:：]|联系电话[:：]|发布(?:时间|日期)[:：]|来源[:：]|【?打印本页|关闭窗口"
-)
 
 
 def _furniture_line(norm: str, pos: int, bounds: _Bounds) -> bool:
     """Is the line around ``pos`` page furniture rather than report text?"""
     line = norm[bounds.last(pos, "\n", 400) : bounds.next(pos, "\n", 400)]
-    return not STOP_RE.search(line) and _FURNITURE_RE.search(line) is not None
+    return not STOP_RE.search(line) and COUNTER_FURNITURE.search(line) is not None
 
 
 class Tokenizer(Protocol):

@@ -113,6 +113,24 @@ def format_number(value: int | float) -> str:
     return str(value)
 
 
+# --- quantity patterns of other readers --------------------------------------
+# A quantity inside a would-be heading: "开展学法12次" / "不少于四次" reads as a
+# list item. A Chinese numeral counts only where it cannot be a name: not a lone
+# 一 (an article: "一件事一次办"), not an ordinal (第三次, 十届六次全会), not
+# before 个/项 ("四个意识", "三项制度"), not starting with 百/千/万 ("千家万户"),
+# and 期 only at a clause end ("培训三期以上。", not the phase in "二期工程").
+HEADING_QUANTITY = re.compile(
+    r"\d+(?:\.\d+)?(?:余|多)?(?:次|件|人|名|个|场|项|万|%|户|份|条|期|篇|家|起|元|亿|批)"
+    r"|(?<![第届一二三四五六七八九十百千万两零〇])"
+    r"(?:[二三四五六七八九十两][一二三四五六七八九十百千万两零〇]*|一[十百千万][一二三四五六七八九十百千万零〇]*)"
+    r"(?:余|多)?(?:次|件|人|名|场|户|份|条|篇|家|起|元|批|期(?=以上|以下|左右|[^\u4e00-\u9fff]|$))"
+)
+# The completeness checker (R11): a counted figure ("12次", "3.5万人次", "80%") in an achievement passage.
+COUNTED_QUANTITY = re.compile(
+    r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:余|多)?\s*(?:万)?(人次|个百分点|万元|次|人|件|个|名|场|户|家|项|条|期|篇|份|所|批|支|元|%|起|场次|册|份次)"
+)
+
+
 # --- vocabulary ----------------------------------------------------------
 
 # Measure words, longest first so 人次 wins over 人. Bracketed variants as written.

@@ -22,27 +22,16 @@ import re
 from dataclasses import dataclass
 
 from pipeline.dates import DATE_LINE_START
-from pipeline.sentences import SENTENCE_ENDS
+from pipeline.furniture import LEAD_JUNK
+from pipeline.furniture import WEB_FURNITURE as _FURNITURE  # the title code reads it under this name
 from pipeline.markers import BARE_NUMBER, CN_DIGITS, ENCLOSED_BASE, ENUMERATOR, HEADING_MARKERS, MARKER_NUMBER
+from pipeline.quantities import HEADING_QUANTITY
+from pipeline.sentences import SENTENCE_ENDS
 from pipeline.types import Block, Heading, Paragraph, Report, Section
 
 __all__ = ["Line", "build_structure", "split_lines", "TITLE_FIELD"]
 
-# Junk that precedes a line's first real character in web copies ("??一、",
-# "• 索引号", "- 日期").
-_LEAD_JUNK = re.compile(r"[?？•·\-–—*#>|\u25cf\u25a0\u25c6\u2022\ufffd]+")
 
-# A quantity inside a would-be heading: "开展学法12次" / "不少于四次" reads as a
-# list item. A Chinese numeral counts only where it cannot be a name: not a lone
-# 一 (an article: "一件事一次办"), not an ordinal (第三次, 十届六次全会), not
-# before 个/项 ("四个意识", "三项制度"), not starting with 百/千/万 ("千家万户"),
-# and 期 only at a clause end ("培训三期以上。", not the phase in "二期工程").
-_QUANTITY = re.compile(
-    r"\d+(?:\.\d+)?(?:余|多)?(?:次|件|人|名|个|场|项|万|%|户|份|条|期|篇|家|起|元|亿|批)"
-    r"|(?<![第届一二三四五六七八九十百千万两零〇])"
-    r"(?:[二三四五六七八九十两][一二三四五六七八九十百千万两零〇]*|一[十百千万][一二三四五六七八九十百千万零〇]*)"
-    r"(?:余|多)?(?:次|件|人|名|场|户|份|条|篇|家|起|元|批|期(?=以上|以下|左右|[^\u4e00-\u9fff]|$))"
-)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 # Words that make a short unnumbered line a section heading (domain.md 2.3).
@@ -62,10 +51,6 @@ _TITLE_TOPIC = re.compile(r"法治|依法|政府|报告|总结")
 _TITLE_CONT = re.compile(r"^(?:关于|建设|工作|年度|情况|的|报告|总结|20\d\d|[（(])")
 _PARTY_LINE = re.compile(r"^中共|(?:委员会|党委|党工委|党组)$")
 _ORG_END = re.compile(r"(?:委员会|人民政府|政府|办事处|党委|党工委|管委会|局|委|厅|办公室|办|乡|镇|街道|县|区|市|省|部|署|院|中心)$")
-_FURNITURE = re.compile(
-    r"[|>＞]|首页|当前位置|所在位置|您的位置|发布时间|发布日期|日期[:：]|来源[:：]|浏览|点击|字号|字体|打印|分享|"
-    r"索引号|主题分类|发文字号|发布机构|成文日期|体裁分类|有效性|语音播报|无障碍"
-)
 TITLE_FIELD = re.compile(r"^(?:标\s*题|名\s*称|文件名称|标题名称)[:：]\s*([^|]+?)\s*(?:\||$)")
 _FIELD_LINE = re.compile(r"^[\[【]?\s*[\u4e00-\u9fff\s]{1,8}\s*[\]】]?\s*[:：|]")
 _ADDRESSEE = re.compile(r"^(?:中共)?[\u4e00-\u9fff、,，\s]{2,40}(?:委|政府|委员会|办|常委会|工委|党组)[:：]$")
@@ -101,7 +86,7 @@ def split_lines(report: Report, stop: int | None = None) -> list[Line]:
         s, e = pos, nl
         while s < e and norm[s] in " \t\r":
             s += 1
-        m = _LEAD_JUNK.match(norm, s, e)
+        m = LEAD_JUNK.match(norm, s, e)
         if m and m.end() < e:
             s = m.end()
         while e > s and norm[e - 1] in " \t\r":
@@ -256,10 +241,10 @@ def _heading_span(line: Line, mlen: int) -> tuple[int, bool] | None:
     head = rest[:cut]
     if cut >= len(rest.rstrip()):
         # The whole line is one sentence.
-        if len(head) > 100 or _QUANTITY.search(head):
+        if len(head) > 100 or HEADING_QUANTITY.search(head):
             return None
         return line.end, False
-    if len(head) > 90 or _QUANTITY.search(head) or len(head) < 3:
+    if len(head) > 90 or HEADING_QUANTITY.search(head) or len(head) < 3:
         return None
     return line.start + mlen + cut, True
 

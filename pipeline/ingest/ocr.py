@@ -57,9 +57,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline.errors import CorruptDocument, EncryptedDocument, NoTextLayer
-from pipeline.ingest.base import Extracted, join_blocks
 from pipeline.dates import OCR_DATE_LINE
+from pipeline.errors import CorruptDocument, EncryptedDocument, NoTextLayer
+from pipeline.furniture import OCR_PAGE_NUMBER
+from pipeline.ingest.base import Extracted, join_blocks
 from pipeline.markers import OCR_LINE_MARKER
 from pipeline.sentences import OCR_LINE_ENDS
 from pipeline.types import Block, Metric
@@ -104,8 +105,6 @@ NEEDS_OCR_ADVICE = "install govreport[ocr] (pip install 'govreport[ocr]')"
 # (pages done, pages total): called after every page.
 Progress = Callable[[int, int], None]
 
-# Page furniture: "— 3 —", "-3-", "3", "第3页", "第 3 页 共 9 页".
-_PAGE_NUMBER = re.compile(r"^[\s\-—–－_~·]*(?:\d{1,3}|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?)[\s\-—–－_~·]*$")
 # The legend of a stamp (also read from black-and-white copies of a seal).
 # Only an organisation's name followed by the kind of seal, or the bare word: a body line
 # that happens to end in "…规范使用公章" must stay.
@@ -658,7 +657,7 @@ def layout_page(
     kept: list[OcrLine] = []
     for ln in lines:
         in_margin = ln.box[1] > 0.88 * height or ln.box[3] < 0.08 * height
-        if in_margin and _PAGE_NUMBER.match(ln.text):
+        if in_margin and OCR_PAGE_NUMBER.match(ln.text):
             dropped.append(ln.text)
             continue
         kept.append(ln)

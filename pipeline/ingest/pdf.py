@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import CorruptDocument, EncryptedDocument, GarbledText, NoTextLayer
+from pipeline.furniture import BARE_PAGE_NUMBER, PAGE_NUMBER
 from pipeline.ingest.base import Extracted, join_blocks
 from pipeline.ingest.lines import Geometry, Line, join_lines, page_geometry
 from pipeline.types import Block
@@ -72,27 +73,14 @@ def is_garbled(text: str) -> bool:
 
 
 # --- page furniture ----------------------------------------------------------------
-_DASHES = "-－—–─~～·•"
-_PAGE_NUMBER = re.compile(
-    rf"""^(?:
-        [{_DASHES}]+\d{{1,4}}[{_DASHES}]+            # - 3 -, — 3 —
-      | 第\d{{1,4}}页(?:[,，/／]?共\d{{1,4}}页)?     # 第3页, 第3页共10页
-      | 共\d{{1,4}}页[,，/／]?第\d{{1,4}}页
-      | \d{{1,4}}[/／]\d{{1,4}}                     # 3/10
-      | (?:page|p\.?)\d{{1,4}}(?:of\d{{1,4}})?      # Page 3 of 10
-      | [{_DASHES}]*[一二三四五六七八九十百]{{1,4}}[{_DASHES}]+  # — 三 —
-    )$""",
-    re.VERBOSE | re.IGNORECASE,
-)
-_BARE_NUMBER = re.compile(r"^\d{1,4}$")
 
 
 def is_page_number(line: Line, page_width: float | None) -> bool:
     """A page number line: "- 3 -", "— 3 —", "第3页", "3/10", or a bare number centred / at a margin."""
     compact = "".join(line.text.split())
-    if _PAGE_NUMBER.match(compact):
+    if PAGE_NUMBER.match(compact):
         return True
-    if _BARE_NUMBER.match(compact):
+    if BARE_PAGE_NUMBER.match(compact):
         if page_width is None or line.x0 is None or line.x1 is None:
             return True
         mid = (line.x0 + line.x1) / 2
@@ -437,7 +425,9 @@ def read_pdf(data: bytes, path: Path, *, prefer: str = "pdfium",
     page_conf: list[float | None] = []
     low_spans: list[tuple[int, int]] = []
     if ocr_conf is not None and ocr_pages:
-        from pipeline.ingest import ocr  # the OCR hook (any module with this contract; tests pass a fake)
+        from pipeline.ingest import (
+            ocr,  # the OCR hook (any module with this contract; tests pass a fake)
+        )
 
         used = {i: op for i, op in ocr_pages.items() if 0 <= i < len(pages) and pages[i].source == "ocr"}
         page_conf = [round(float(used[i].confidence), 4) if i in used else None for i in range(n_pages)]
