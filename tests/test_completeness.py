@@ -643,3 +643,24 @@ def test_header_fields_of_a_web_copy_are_no_sign_off(mode: str, resources: Resou
     )
     item = items(run(mode, text, resources))["R13"]
     assert item.status == "info" and "落款机关" in item.message and "主送机关" in item.message
+
+
+def test_every_rule_in_the_registry_has_a_declared_schema() -> None:
+    from pipeline.completeness.rules import RULES
+    from pipeline.completeness.schema import RULE_SCHEMA
+
+    ids = [rid for rid, _check in RULES]
+    assert len(ids) == len(set(ids))
+    assert set(ids) <= set(RULE_SCHEMA)
+    # R06/R07 are read by the similarity pass, not by a per-report rule.
+    assert set(RULE_SCHEMA) - set(ids) == {"R06", "R07"}
+
+
+def test_loaded_checklist_is_read_only() -> None:
+    checklist = load_checklist()
+    with pytest.raises(TypeError):
+        checklist.rules["R99"] = checklist.rules["R02"]  # type: ignore[index]
+    with pytest.raises(TypeError):
+        checklist.scoring["error"] = 0.0  # type: ignore[index]
+    with pytest.raises(TypeError):
+        checklist.rules["R02"].opts["cues"] = ()  # type: ignore[index]
