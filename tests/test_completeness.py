@@ -19,13 +19,14 @@ import pytest
 from pipeline.completeness import (
     check_report,
     format_verdict,
-    guess_entity,
     load_checklist,
     valid_citizen_id,
 )
 from pipeline.errors import ConfigError
+from pipeline.metadata import extract_metadata
 from pipeline.normalise import normalise
 from pipeline.run import Resources, analyze_text
+from pipeline.structure import build_structure
 from pipeline.types import CheckItem, Heading, Paragraph, Report
 
 DATA = Path(__file__).resolve().parent / "data" / "completeness"
@@ -34,9 +35,13 @@ MODES = ("direct", "pipeline")
 
 
 def direct(text: str, checklist_path: Path | None = None, **meta: Any) -> Report:
-    """A report with only normalisation done: the checker's fallback reading."""
+    """The checker alone, on what the structure and metadata stages set (``meta`` overrides them)."""
     n = normalise(text)
-    report = Report(source="<test>", text=text, norm=n.text, norm_map=n.offsets, **meta)
+    report = Report(source="<test>", text=text, norm=n.text, norm_map=n.offsets)
+    build_structure(report)
+    extract_metadata(report)
+    for key, value in meta.items():
+        setattr(report, key, value)
     check_report(report, load_checklist(checklist_path))
     return report
 
@@ -361,8 +366,10 @@ def test_verdict_table_lists_every_item() -> None:
         ("明川县人民政府关于2023年度法治政府建设情况的报告", "明川县"),
     ],
 )
-def test_guess_entity_from_title(title: str, entity: str) -> None:
-    assert guess_entity(title) == entity
+def test_verdict_names_the_entity_metadata_read_from_the_title(title: str, entity: str, resources: Resources) -> None:
+    r = analyze_text(title + "\n2023年，我们认真贯彻落实法治政府建设要求，全年开展学法6次。\n", resources=resources)
+    assert r.entity == entity
+    assert r.completeness is not None and r.completeness.summary.startswith(f"{entity}2023年")
 
 
 def test_error_report_gets_no_verdict() -> None:

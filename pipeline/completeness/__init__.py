@@ -6,11 +6,11 @@ runs last in the pipeline and sets ``report.completeness``: one
 :class:`~pipeline.types.CheckItem` per part and per rule, with the quote that
 shows it, a score and a one-line Chinese summary.
 
-The checker reads whatever the earlier stages set (headings, paragraphs and
-their categories, metrics, metadata) and falls back on its own light reading
-of the text where they are missing, so a verdict never depends on one stage
-being perfect: a part counts as present when a heading *or* a substantive
-passage says it, anywhere in the report.
+The checker reads what the earlier stages set (title, headings, paragraphs and
+their categories, metrics, and the metadata's entity, year and level); it does
+not re-derive them: where a check needs a better answer, the earlier stage is
+the place to improve. A part counts as present when a heading *or* a
+substantive passage says it, anywhere in the report.
 
 Modules: :mod:`.schema` (the checklist), :mod:`.document` (the checker's view
 of a report), :mod:`.rules` (one function per rule, in a registry),
@@ -20,7 +20,6 @@ of a report), :mod:`.rules` (one function per rule, in a registry),
 from __future__ import annotations
 
 from pipeline.completeness.document import Doc, Unit, build_doc
-from pipeline.completeness.rules.form import guess_entity
 from pipeline.completeness.rules.privacy import mask_digits, valid_citizen_id
 from pipeline.completeness.schema import (
     PART_IDS,
@@ -36,6 +35,6 @@ from pipeline.types import CheckItem
 
 __all__ = [
     "PART_IDS", "SEVERITIES", "CheckItem", "Checklist", "Doc", "ExtraSpec", "PartSpec", "RuleSpec", "Unit",
-    "build_doc", "check_report", "finish", "format_verdict", "guess_entity", "load_checklist", "mask_digits",
+    "build_doc", "check_report", "finish", "format_verdict", "load_checklist", "mask_digits",
     "valid_citizen_id",
 ]

@@ -78,34 +78,6 @@ def text_to_norm(report: Report, start: int, end: int) -> tuple[int, int]:
     return bisect_left(report.norm_map, start), bisect_left(report.norm_map, end)
 
 
-def _fallback_units(norm: str, body_start: int) -> list[Unit]:
-    """Headings and paragraphs from the lines of ``norm`` when the structure stage set none."""
-    units: list[Unit] = []
-    pos = 0
-    for line in norm.split("\n"):
-        start, end = pos, pos + len(line)
-        pos = end + 1
-        s = line.strip()
-        if not s or start < body_start:
-            continue
-        start += len(line) - len(line.lstrip())
-        end = start + len(s)
-        lv = numbered_heading(s)
-        if lv is not None:
-            level, marker = lv
-            stop = re.search(r"[。！？]", s)
-            if stop is None and len(s) <= 60:
-                units.append(Unit("heading", start, end, s, level=level, marker=marker))
-                continue
-            if stop is not None and stop.start() <= 45 and stop.end() < len(s):
-                # A run-in heading: up to the first full stop.
-                units.append(Unit("heading", start, start + stop.end(), s[: stop.end()], level=level, marker=marker))
-                units.append(Unit("paragraph", start + stop.end(), end, s[stop.end() :]))
-                continue
-        units.append(Unit("paragraph", start, end, s))
-    return units
-
-
 def _units_from_report(report: Report) -> list[Unit]:
     units: list[Unit] = []
     for h in report.headings:
@@ -133,7 +105,7 @@ _CJK_GAP = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])\s+(?=[\u3
 
 
 def _find_title(report: Report, norm: str) -> tuple[str | None, tuple[int, int] | None]:
-    """The title from the structure stage, or the first report-like line(s)."""
+    """The title the structure stage set, as a norm span."""
     if report.title_span:
         s, e = text_to_norm(report, *report.title_span)
         # A title broken over lines spans a line break: quote the joined title, not the raw span.
@@ -142,26 +114,6 @@ def _find_title(report: Report, norm: str) -> tuple[str | None, tuple[int, int] 
         t = normalise(report.title).text
         i = norm.find(t)
         return t, ((i, i + len(t)) if i >= 0 else None)
-    lines: list[tuple[int, str]] = []
-    pos = 0
-    for line in norm.split("\n"):
-        if line.strip():
-            lines.append((pos, line.strip()))
-        pos += len(line) + 1
-        if len(lines) >= 25:
-            break
-    for i, (start, s) in enumerate(lines):
-        if len(s) > 80 or re.search(r"[。]", s) or s.startswith(("-", "•", "[", "【", "名称", "名 称")):
-            continue
-        if not re.search(r"法治|依法行政|依法治|报告|总结", s) or not re.search(r"\d{4}|关于|年度|报告", s):
-            continue
-        if re.search(r"(报告|总结|汇报|通知|方案|规划|意见|解读|要点)$", s) or i + 1 >= len(lines):
-            return s, (start, start + len(s))
-        nstart, nxt = lines[i + 1]
-        if len(s) + len(nxt) <= 80 and re.search(r"(报告|总结|汇报)$", nxt) and "。" not in nxt:
-            return s + nxt, (start, nstart + len(nxt))
-        if re.search(r"(报告|总结)", s):
-            return s, (start, start + len(s))
     return None, None
 
 
@@ -251,11 +203,8 @@ def _infer_year(doc: Doc) -> None:
         second = rest[0][1]
         if n >= 2 and n >= 1.5 * second:
             doc.body_year = best
-    if doc.title_year is not None and doc.title_year == doc.body_year:
-        # Title and body agree: that is the year, whatever metadata guessed.
-        doc.year = doc.title_year
-    else:
-        doc.year = r.year or doc.body_year or doc.title_year
+    # The reported year is the metadata stage's; title and body years are kept for R04.
+    doc.year = r.year
 
 
 def _assign_regions(doc: Doc, checklist: Checklist) -> None:
@@ -300,7 +249,7 @@ def build_doc(report: Report, checklist: Checklist) -> Doc:
     norm = report.norm or normalise(report.text).text
     title, tspan = _find_title(report, norm)
     body_start = tspan[1] if tspan else 0
-    units = _units_from_report(report) if (report.headings or report.paragraphs) else _fallback_units(norm, body_start)
+    units = _units_from_report(report)
     for u in units:
         u.heading_like = _is_heading_like(u)
         if u.heading_like:

@@ -8,9 +8,6 @@ from pipeline.completeness.rules.content import (
     check_extra,
     check_part,
 )
-from pipeline.completeness.rules.form import (
-    guess_entity,
-)
 from pipeline.completeness.schema import Checklist
 from pipeline.types import CheckItem, Completeness, Report
 
@@ -23,11 +20,8 @@ _SHORT_LABEL = {
 }
 
 
-def finish(report: Report, checklist: Checklist, *, guess: str | None = None, guess_year: int | None = None) -> None:
-    """Recompute score, missing, warnings and summary from ``report.completeness.items``.
-
-    ``guess``/``guess_year`` name the report in the summary when metadata did not.
-    """
+def finish(report: Report, checklist: Checklist) -> None:
+    """Recompute score, missing, warnings and summary from ``report.completeness.items``."""
     comp = report.completeness
     if comp is None:
         return
@@ -50,7 +44,7 @@ def finish(report: Report, checklist: Checklist, *, guess: str | None = None, gu
                 else f"{_SHORT_LABEL.get(i.id, i.label)}{i.message.split('；')[-1]}"
             )
     comp.score = round(max(0.0, score), 2)
-    entity, year = report.entity or guess, report.year or guess_year
+    entity, year = report.entity, report.year
     who = "".join(x for x in (entity or "", f"{year}年" if year else "") if x) or "本"
     n_req = len(required)
     missing_labels = "、".join(_SHORT_LABEL.get(m, m) for m in comp.missing)
@@ -83,7 +77,7 @@ def check_report(report: Report, checklist: Checklist) -> None:
     for extra in checklist.extras:
         items.append(check_extra(doc, extra))
     report.completeness = Completeness(items=items)
-    finish(report, checklist, guess=guess_entity(doc.title), guess_year=doc.year)
+    finish(report, checklist)
 
 
 _MARK = {"ok": "✓", "missing": "✗", "error": "✗", "warning": "!", "info": "·"}

@@ -118,34 +118,8 @@ def check_placeholders(doc: Doc, spec: RuleSpec) -> CheckItem:
     )
 
 
-def guess_entity(title: str | None) -> str | None:
-    """The reporting body's short name from a title, when the metadata stage set none."""
-    if not title:
-        return None
-    head = re.split(r"关于|(?:19|20)\d\d|法治", title.replace(" ", ""))[0]
-    head = head.split("人民政府")[0]
-    head = re.sub(r"(办事处|党工委|党委|委员会|政府)$", "", head)
-    head = re.sub(r"^中共.*?(委员会|党委|党工委)", "", head) or head
-    m = re.search(r"(?:.*(?:省|自治区|市|州|盟|地区|县|区|旗))?(.{1,10}?(?:乡|镇|街道|苏木))$", head)
-    if m:
-        return m.group(1)
-    m = re.search(r"(?:.*(?:省|自治区|州|盟))?(.{1,10}?(?:县|区|市|旗))$", head)
-    return m.group(1) if m else None
-
-
-def _township_like(doc: Doc) -> str | None:
-    r = doc.report
-    if r.level:
-        return r.level
-    head = (doc.title or "")[:40]
-    head = re.split(r"关于|\d{4}", head)[0]
-    if re.search(r"(乡|镇|街道|苏木)(人民政府|办事处|党委|委员会|党工委)?$", head):
-        return "township"
-    return None
-
-
 def check_level(doc: Doc, spec: RuleSpec) -> CheckItem:
-    level = _township_like(doc)
+    level = doc.report.level
     levels = tuple(spec.opts.get("levels", ("township",)))
     if level not in levels:
         return skipped_item(spec, f"只检查{'、'.join(levels)}层级的报告")
