@@ -13,12 +13,9 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import Annotated, Optional
 
 import typer
-
-if TYPE_CHECKING:
-    from pipeline.types import Report
 
 app = typer.Typer(
     name="govreport",
@@ -57,37 +54,6 @@ def _resources(checklist: Path | None = None, lexicon: Path | None = None, model
     return res
 
 
-def _table_row(report: Report) -> str:
-    if report.status != "ok":
-        err = report.error or {}
-        return f"✗ {report.source}\n    error [{err.get('code')}]: {err.get('message')}"
-    comp = report.completeness
-    lines = [
-        f"✓ {report.source}",
-        f"    title:    {report.title or '—'}",
-        f"    entity:   {report.entity or '—'} ({report.level or '?'}), county {report.county or '—'}, year {report.year or '—'}"
-        + ("" if report.is_report in (True, None) else f"   ⚠ not an annual rule-of-law report ({report.doc_type})"),
-        f"    format:   {report.format} via {report.extractor}"
-        + (f", encoding {report.encoding}" if report.encoding else "")
-        + f", {len(report.text)} characters"
-        + (f", OCR confidence {report.ocr_confidence:.0%}" if report.ocr_confidence is not None else ""),
-        f"    headings: {len(report.headings)}   paragraphs: {len(report.paragraphs)}   metrics: {len(report.metrics)}",
-    ]
-    if comp is not None:
-        lines.append(f"    completeness: {comp.score:.0%}" + (f"  missing: {', '.join(comp.missing)}" if comp.missing else ""))
-        if comp.summary:
-            lines.append(f"    {comp.summary}")
-    for m in report.metrics[:50]:
-        q = "" if m.qualifier == "exact" else f" ({m.qualifier})"
-        per = f" per {m.per}" if m.per else ""
-        lines.append(f"      · {m.indicator:<28} {m.value:>10g} {m.unit}{q}{per}   「{m.quote}」")
-    if len(report.metrics) > 50:
-        lines.append(f"      … {len(report.metrics) - 50} more metrics (use --format json)")
-    for w in report.warnings:
-        lines.append(f"    warning: {w}")
-    return "\n".join(lines)
-
-
 def _ocr_progress(path: Path):  # type: ignore[no-untyped-def]
     """A callback that shows OCR of a scan page by page (seconds a page) on standard error."""
 
@@ -97,6 +63,9 @@ def _ocr_progress(path: Path):  # type: ignore[no-untyped-def]
         sys.stderr.flush()
 
     return show
+
+
+# ==== analyse and check documents: analyze, check ====
 
 
 @app.command()
@@ -112,6 +81,7 @@ def analyze(
 ) -> None:
     """Analyse reports: title, metadata, headings, metrics and completeness, one JSON object per document."""
     from pipeline.ingest import describe_skipped, iter_files
+    from pipeline.present import table_row
     from pipeline.run import analyze_path, report_record
 
     missing = [p for p in paths if not p.exists()]
@@ -132,7 +102,7 @@ def analyze(
             if format is OutputFormat.json:
                 out.write(json.dumps(report_record(report, include_text=not no_text), ensure_ascii=False) + "\n")
             else:
-                out.write(_table_row(report) + "\n\n")
+                out.write(table_row(report) + "\n\n")
             out.flush()
     finally:
         if output:
@@ -144,70 +114,43 @@ def analyze(
 
 
 @app.command()
-def evaluate(
-    corpus_dir: Annotated[Path, typer.Argument(help="Folder of gold JSON files (gold-format.md).")],
-    render: Annotated[str, typer.Option(help="Feed the texts as txt (default), docx or pdf renderings.")] = "txt",
-    errors: Annotated[bool, typer.Option("--errors/--no-errors", help="List every error, not only the totals.")] = True,
-    json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the scorecard as JSON here.")] = None,
-    lexicon: Annotated[Optional[Path], typer.Option(help="Score an edited indicator lexicon instead of the packaged one.")] = None,
+def check(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (folders are searched recursively).")],
+    checklist: Annotated[Optional[Path], typer.Option(help="County checklist TOML (default: the packaged one).")] = None,
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="table: readable verdicts; json: one JSON object per document.")] = OutputFormat.table,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of standard output.")] = None,
+    similarity: Annotated[bool, typer.Option("--similarity/--no-similarity", help="Compare the reports with each other (copied and template text).")] = True,
 ) -> None:
-    """Score the pipeline against gold annotations and list its errors."""
-    from pipeline.errors import GoldFormatError
-    from pipeline.evaluate import evaluate_dir, format_scorecard
+    """Check reports: the five required parts, quality rules and copied text, with a verdict per report."""
+    from pipeline.ingest import iter_files
+    from pipeline.present import check_record, format_verdict
+    from pipeline.run import analyze_path
+    from pipeline.similarity import check_batch
 
-    if not corpus_dir.is_dir():
-        raise _usage_error(f"{corpus_dir} is not a folder")
-    res = _resources(lexicon=lexicon)
+    missing = [p for p in paths if not p.exists()]
+    files = list(iter_files(p for p in paths if p.exists()))
+    if not files and not missing:
+        raise _usage_error("no supported files found in " + ", ".join(map(str, paths)))
+    res = _resources(checklist)
+    reports = [analyze_path(path, res) for path in missing + files]
+    findings = check_batch(reports, res.checklist) if similarity else []
+    out = output.open("w", encoding="utf-8") if output else sys.stdout
     try:
-        card = evaluate_dir(corpus_dir, render=render, resources=res)
-    except GoldFormatError as exc:
-        raise _usage_error(str(exc)) from exc
-    typer.echo(format_scorecard(card, show_errors=errors))
-    if json_out:
-        json_out.write_text(json.dumps(card, ensure_ascii=False, indent=1), encoding="utf-8")
+        for report in reports:
+            if format is OutputFormat.json:
+                out.write(json.dumps(check_record(report, findings), ensure_ascii=False) + "\n")
+            else:
+                out.write(format_verdict(report) + "\n\n")
+    finally:
+        if output:
+            out.close()
+    failed = sum(r.status != "ok" for r in reports)
+    if format is OutputFormat.table:
+        typer.echo(f"{len(reports)} documents checked, {failed} failed", err=True)
+    raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)
 
 
-# ---- commands added by stage owners go below, one delimited block each ----
-
-# ==== train (issue 3: the section classifier) ====
-def _default_corpus(part: str) -> Path:
-    """../shared/corpus/PART beside the checkout, or under $GOVREPORT_SHARED."""
-    import os
-
-    root = Path(os.environ.get("GOVREPORT_SHARED", Path(__file__).resolve().parent.parent / "shared"))
-    return root / "corpus" / part
-
-
-@app.command()
-def train(
-    dev: Annotated[Optional[Path], typer.Option(help="Gold JSON folder (default: ../shared/corpus/dev).")] = None,
-    ext: Annotated[Optional[Path], typer.Option(help="Extra full texts, folder with text/ (default: ../shared/corpus/ext).")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Model file (default: models/section_classifier.pkl.gz).")] = None,
-    folds: Annotated[int, typer.Option(min=2, help="Document-held-out folds for the scores in the model card.")] = 5,
-) -> None:
-    """Train the section classifier, score it held out by document, save it with its model card."""
-    from pipeline.classify import default_model_path, train_classifier
-    from pipeline.errors import GovReportError
-
-    dev = dev or _default_corpus("dev")
-    ext = ext if ext is not None else _default_corpus("ext")
-    if not dev.is_dir():
-        raise _usage_error(f"{dev} is not a folder of gold files")
-    out = out or default_model_path()
-    try:
-        _, card = train_classifier(dev, ext if ext.is_dir() else None, out, folds=folds, progress=lambda m: typer.echo(m, err=True))
-    except GovReportError as exc:
-        raise _usage_error(str(exc)) from exc
-    s = card["held_out_scores"]
-    ctx = s["headings_dev_in_context"]
-    typer.echo(f"saved {out} ({out.stat().st_size / 1e6:.1f} MB) and its card; trained in {card['train_seconds']} s")
-    typer.echo(f"held out by document: top-level headings {ctx['top_level'].get('accuracy')}, all headings {ctx['all'].get('accuracy')} (rules + model in context)")
-    for key in ("paragraphs_dev", "paragraphs_ext", "paragraphs_without_headings_dev", "headings_dev_model_only"):
-        typer.echo(f"  {key}: accuracy {s[key].get('accuracy')}, macro-F1 {s[key].get('macro_f1')} (n={s[key].get('n')})")
-# ==== end train ====
-
-
-# ==== batch / export / compare / review (issue 6: the county workflow) ====
+# ==== the county workflow: batch, export, compare, review ====
 # Exit codes of `batch`: 0 every file ok, 1 some files failed (they are in the
 # store and the review), 2 usage error, 130 interrupted by Ctrl-C (what was
 # done is kept; the next run goes on from there).
@@ -240,7 +183,8 @@ def batch(
     Exit codes: 0 every file ok; 1 some files failed (recorded, the batch went on);
     2 usage error; 130 interrupted by Ctrl-C (what was done is kept: run it again to finish).
     """
-    from pipeline.batch import ProgressPrinter, run_batch
+    from pipeline.batch import run_batch
+    from pipeline.present import ProgressPrinter
     from pipeline.store import default_db_path
 
     if not folder.is_dir():
@@ -339,56 +283,68 @@ def review(
     typer.echo(str(output))
 
 
-# ==== end of batch / export / compare / review ====
+# ==== development: evaluate against gold files, train the section classifier ====
 
 
-# ==== check (issue 5: completeness and quality verdicts) ====
 @app.command()
-def check(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (folders are searched recursively).")],
-    checklist: Annotated[Optional[Path], typer.Option(help="County checklist TOML (default: the packaged one).")] = None,
-    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="table: readable verdicts; json: one JSON object per document.")] = OutputFormat.table,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of standard output.")] = None,
-    similarity: Annotated[bool, typer.Option("--similarity/--no-similarity", help="Compare the reports with each other (copied and template text).")] = True,
+def evaluate(
+    corpus_dir: Annotated[Path, typer.Argument(help="Folder of gold JSON files (gold-format.md).")],
+    render: Annotated[str, typer.Option(help="Feed the texts as txt (default), docx or pdf renderings.")] = "txt",
+    errors: Annotated[bool, typer.Option("--errors/--no-errors", help="List every error, not only the totals.")] = True,
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the scorecard as JSON here.")] = None,
+    lexicon: Annotated[Optional[Path], typer.Option(help="Score an edited indicator lexicon instead of the packaged one.")] = None,
 ) -> None:
-    """Check reports: the five required parts, quality rules and copied text, with a verdict per report."""
-    from dataclasses import asdict
+    """Score the pipeline against gold annotations and list its errors."""
+    from pipeline.errors import GoldFormatError
+    from pipeline.evaluate import evaluate_dir, format_scorecard
 
-    from pipeline.completeness import format_verdict
-    from pipeline.ingest import iter_files
-    from pipeline.run import analyze_path
-    from pipeline.similarity import check_batch
-
-    missing = [p for p in paths if not p.exists()]
-    files = list(iter_files(p for p in paths if p.exists()))
-    if not files and not missing:
-        raise _usage_error("no supported files found in " + ", ".join(map(str, paths)))
-    res = _resources(checklist)
-    reports = [analyze_path(path, res) for path in missing + files]
-    findings = check_batch(reports, res.checklist) if similarity else []
-    out = output.open("w", encoding="utf-8") if output else sys.stdout
+    if not corpus_dir.is_dir():
+        raise _usage_error(f"{corpus_dir} is not a folder")
+    res = _resources(lexicon=lexicon)
     try:
-        for report in reports:
-            if format is OutputFormat.json:
-                record = {
-                    "source": report.source, "status": report.status, "error": report.error,
-                    "title": report.title, "entity": report.entity, "year": report.year,
-                    "completeness": asdict(report.completeness) if report.completeness else None,
-                    "similar": [asdict(f) for f in findings if f.source == report.source],
-                }
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
-            else:
-                out.write(format_verdict(report) + "\n\n")
-    finally:
-        if output:
-            out.close()
-    failed = sum(r.status != "ok" for r in reports)
-    if format is OutputFormat.table:
-        typer.echo(f"{len(reports)} documents checked, {failed} failed", err=True)
-    raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)
+        card = evaluate_dir(corpus_dir, render=render, resources=res)
+    except GoldFormatError as exc:
+        raise _usage_error(str(exc)) from exc
+    typer.echo(format_scorecard(card, show_errors=errors))
+    if json_out:
+        json_out.write_text(json.dumps(card, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
-# ==== end of check ====
+def _default_corpus(part: str) -> Path:
+    """../shared/corpus/PART beside the checkout, or under $GOVREPORT_SHARED."""
+    import os
+
+    root = Path(os.environ.get("GOVREPORT_SHARED", Path(__file__).resolve().parent.parent / "shared"))
+    return root / "corpus" / part
+
+
+@app.command()
+def train(
+    dev: Annotated[Optional[Path], typer.Option(help="Gold JSON folder (default: ../shared/corpus/dev).")] = None,
+    ext: Annotated[Optional[Path], typer.Option(help="Extra full texts, folder with text/ (default: ../shared/corpus/ext).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Model file (default: models/section_classifier.pkl.gz).")] = None,
+    folds: Annotated[int, typer.Option(min=2, help="Document-held-out folds for the scores in the model card.")] = 5,
+) -> None:
+    """Train the section classifier, score it held out by document, save it with its model card."""
+    from pipeline.classify import default_model_path, train_classifier
+    from pipeline.errors import GovReportError
+
+    dev = dev or _default_corpus("dev")
+    ext = ext if ext is not None else _default_corpus("ext")
+    if not dev.is_dir():
+        raise _usage_error(f"{dev} is not a folder of gold files")
+    out = out or default_model_path()
+    try:
+        _, card = train_classifier(dev, ext if ext.is_dir() else None, out, folds=folds, progress=lambda m: typer.echo(m, err=True))
+    except GovReportError as exc:
+        raise _usage_error(str(exc)) from exc
+    s = card["held_out_scores"]
+    ctx = s["headings_dev_in_context"]
+    typer.echo(f"saved {out} ({out.stat().st_size / 1e6:.1f} MB) and its card; trained in {card['train_seconds']} s")
+    typer.echo(f"held out by document: top-level headings {ctx['top_level'].get('accuracy')}, all headings {ctx['all'].get('accuracy')} (rules + model in context)")
+    for key in ("paragraphs_dev", "paragraphs_ext", "paragraphs_without_headings_dev", "headings_dev_model_only"):
+        typer.echo(f"  {key}: accuracy {s[key].get('accuracy')}, macro-F1 {s[key].get('macro_f1')} (n={s[key].get('n')})")
+
 
 def main() -> None:  # pragma: no cover - console entry for `python cli.py`
     app()

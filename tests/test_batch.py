@@ -21,7 +21,8 @@ from typing import Any
 
 import pytest
 
-from pipeline.batch import Progress, ProgressPrinter, analysis_version, run_batch
+from pipeline.batch import Progress, analysis_version, run_batch
+from pipeline.present import ProgressPrinter
 from pipeline.run import PIPELINE_VERSION
 from pipeline.store import Store
 

@@ -18,13 +18,13 @@ import pytest
 
 from pipeline.completeness import (
     check_report,
-    format_verdict,
     load_checklist,
     valid_citizen_id,
 )
 from pipeline.errors import ConfigError
 from pipeline.metadata import extract_metadata
 from pipeline.normalise import normalise
+from pipeline.present import format_verdict
 from pipeline.run import Resources, analyze_text
 from pipeline.structure import build_structure
 from pipeline.types import CheckItem, Heading, Paragraph, Report

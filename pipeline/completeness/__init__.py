@@ -30,11 +30,11 @@ from pipeline.completeness.schema import (
     RuleSpec,
     load_checklist,
 )
-from pipeline.completeness.verdict import check_report, finish, format_verdict
+from pipeline.completeness.verdict import check_report, finish
 from pipeline.types import CheckItem
 
 __all__ = [
     "PART_IDS", "SEVERITIES", "CheckItem", "Checklist", "Doc", "ExtraSpec", "PartSpec", "RuleSpec", "Unit",
-    "build_doc", "check_report", "finish", "format_verdict", "load_checklist", "mask_digits",
+    "build_doc", "check_report", "finish", "load_checklist", "mask_digits",
     "valid_citizen_id",
 ]

@@ -78,24 +78,3 @@ def check_report(report: Report, checklist: Checklist) -> None:
         items.append(check_extra(doc, extra))
     report.completeness = Completeness(items=items)
     finish(report, checklist)
-
-
-_MARK = {"ok": "✓", "missing": "✗", "error": "✗", "warning": "!", "info": "·"}
-
-
-def format_verdict(report: Report, *, width: int = 60) -> str:
-    """A report's verdict as readable lines (the ``govreport check`` table)."""
-    if report.status != "ok":
-        err = report.error or {}
-        return f"✗ {report.source}\n    error [{err.get('code')}]: {err.get('message')}"
-    comp = report.completeness
-    if comp is None:
-        return f"· {report.source}\n    (not checked)"
-    lines = [f"{report.source}  score {comp.score:.2f}", f"  {comp.summary}"]
-    for i in comp.items:
-        ev = f"「{i.evidence if len(i.evidence) <= width else i.evidence[: width - 1] + '…'}」" if i.evidence else ""
-        where = f" [{i.where}]" if i.where else ""
-        lines.append(
-            f"  {_MARK.get(i.status, '?')} {i.id:<14} {i.status:<8} {i.label}：{i.message}{where} {ev}".rstrip()
-        )
-    return "\n".join(lines)
