@@ -28,10 +28,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Protocol
 
 from pipeline.config import parse_toml, read_toml
@@ -119,18 +121,18 @@ class CueSet:
     """Strong and weak cue regexes of the indicators that accept one measure word."""
 
     strong_re: re.Pattern[str]
-    strong_map: dict[str, tuple[str, ...]]
+    strong_map: Mapping[str, tuple[str, ...]]
     weak_re: re.Pattern[str]
-    weak_map: dict[str, tuple[str, ...]]
+    weak_map: Mapping[str, tuple[str, ...]]
 
 
 @dataclass(frozen=True)
 class Lexicon:
-    """The indicator lexicon with its cue regexes compiled once."""
+    """The indicator lexicon with its cue regexes compiled once (read-only: the loaded one is shared)."""
 
-    indicators: dict[str, Indicator]
+    indicators: Mapping[str, Indicator]
     source: str = "<lexicon>"
-    by_unit: dict[str, CueSet] = field(default_factory=dict, repr=False)
+    by_unit: Mapping[str, CueSet] = field(default_factory=lambda: MappingProxyType({}), repr=False)
 
     def cues_for(self, unit: str) -> CueSet | None:
         """The cues of the indicators counted in ``unit`` (simplified), compiled once."""
@@ -204,7 +206,8 @@ def build_lexicon(data: dict[str, Any], source: str = "<lexicon>") -> Lexicon:
             raise ConfigError(f"{where}: 'priority' must be an integer", source)
         indicators[iid] = Indicator(iid, name, frozenset(units), direction, cues, weak, negative, people, priority)
     units = {u for ind in indicators.values() for u in ind.units} | set(_UNIT_ALIASES)
-    lex = Lexicon(indicators=indicators, source=source)
+    lex = Lexicon(indicators=MappingProxyType(indicators), source=source)
+    by_unit: dict[str, CueSet] = {}
     for unit in units:
         ok = [ind for ind in indicators.values() if lex.accepts(ind.id, unit)]
         strong: dict[str, list[str]] = {}
@@ -214,13 +217,13 @@ def build_lexicon(data: dict[str, Any], source: str = "<lexicon>") -> Lexicon:
                 strong.setdefault(c, []).append(ind.id)
             for c in ind.weak_cues:
                 weak.setdefault(c, []).append(ind.id)
-        lex.by_unit[unit] = CueSet(
+        by_unit[unit] = CueSet(
             _alternation(list(strong)),
-            {k: tuple(v) for k, v in strong.items()},
+            MappingProxyType({k: tuple(v) for k, v in strong.items()}),
             _alternation(list(weak)),
-            {k: tuple(v) for k, v in weak.items()},
+            MappingProxyType({k: tuple(v) for k, v in weak.items()}),
         )
-    return lex
+    return replace(lex, by_unit=MappingProxyType(by_unit))
 
 
 @lru_cache(maxsize=8)

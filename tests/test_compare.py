@@ -172,3 +172,11 @@ def test_format_tables(tmp_path: Path) -> None:
     assert "law_study_sessions  会前学法、集体学法、专题学法  ↑  [次]  — 明川县 township" in text
     assert "12 (+2, +20%) #2/2" in text and "— not stated" in text and "· no report" in text
     assert format_tables([]).startswith("no comparable metrics")
+
+
+def test_indicator_catalogue_is_read_only() -> None:
+    from pipeline.compare import indicator_catalogue
+
+    catalogue = indicator_catalogue()
+    with pytest.raises(TypeError):
+        catalogue["legal_aid_cases"] = catalogue["petitions_handled"]  # type: ignore[index]
