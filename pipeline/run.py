@@ -163,12 +163,15 @@ def process(report: Report, extracted: Extracted, resources: Resources, *, stage
     norm = normalise(report.text)
     report.norm, report.norm_map = norm.text, norm.offsets
     report.timings["normalise"] = time.perf_counter() - t0
-    for name, stage in STAGES:
-        if stages is not None and name not in stages:
-            continue
-        t0 = time.perf_counter()
-        stage(report, resources)
-        report.timings[name] = time.perf_counter() - t0
+    # Township names the tokenizer learns from this report are forgotten after it:
+    # a report's analysis never depends on the reports analysed before it.
+    with resources.tokenizer.document():
+        for name, stage in STAGES:
+            if stages is not None and name not in stages:
+                continue
+            t0 = time.perf_counter()
+            stage(report, resources)
+            report.timings[name] = time.perf_counter() - t0
     if report.low_confidence_spans and report.metrics:
         from pipeline.ingest.ocr import mark_low_confidence  # only scans pay for the OCR module
 

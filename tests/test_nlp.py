@@ -120,3 +120,21 @@ def test_default_cache_is_the_user_cache_dir() -> None:
     t = JiebaTokenizer()
     t.warm()
     assert Path(t.tokenizer.tmp_dir).is_relative_to(Path(user_cache_dir("govreport")))
+
+
+def test_names_learnt_in_a_document_are_forgotten_after_it() -> None:
+    tok = JiebaTokenizer()
+    other = "县司法局走访东柏乡群众开展普法宣传。"
+    fresh = tok.cut(other)
+    with tok.document():
+        tok.cut("东柏乡人民政府2024年法治政府建设情况报告")
+        assert "东柏乡" in tok.cut(other)  # learnt inside the document
+    assert tok.cut(other) == fresh  # and forgotten after it
+
+
+def test_document_scope_forgets_names_learnt_before_the_dictionary_loads() -> None:
+    tok = JiebaTokenizer()
+    with tok.document():
+        tok.add_words(["东柏乡"])  # waits for the load
+        assert "东柏乡" in tok.cut("走访东柏乡群众")
+    assert "东柏乡" not in tok.cut("走访东柏乡群众")
