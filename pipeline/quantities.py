@@ -336,6 +336,22 @@ _BAD_BEFORE_CJK = frozenset("·〔[第届")
 _BAD_BEFORE_CN_NUMERAL = frozenset("数几第初周星礼每逐统唯万前")
 
 
+def _counts_in_chinese(text: str, num_text: str, unit: str, unit_end: int, before: str, mid: str | None) -> bool:
+    """Is a Chinese numeral before a measure word a count (not an article, a name or a slogan)?"""
+    # Bare 一 is an article (一个, 一次, 一起), not a count; leading 百/千 only with 余/多 (百余人).
+    if num_text in ("一", "〇", "零") or num_text[0] in "万亿" or (num_text[0] in "百千" and not mid):
+        return False
+    if before in _BAD_BEFORE_CN_NUMERAL:
+        return False
+    if text[unit_end : unit_end + 1] == "一":
+        return False  # paired slogans: 一村一顾问, 两室一厅
+    if unit in ("项", "类") or _ENUM_AFTER_RE.match(text, unit_end):
+        return False  # 三项制度, 四个方面, 四个“最”: the names of a list, not a count
+    if unit != "个" and text[unit_end : unit_end + 1] in ("镇", "乡"):
+        return False  # a place name (三张镇, 五里乡)
+    return True
+
+
 def _to_quantity(text: str, m: re.Match[str]) -> Quantity | None:
     start = m.start()
     before = text[start - 1] if start else ""
@@ -369,18 +385,8 @@ def _to_quantity(text: str, m: re.Match[str]) -> Quantity | None:
             return None  # 2025年 is a date; only "连续5年" counts years
         if unit in _NOUN_UNITS and (mid or num_text in ("一", "两")):
             return None
-    if is_cn:
-        # Bare 一 is an article (一个, 一次, 一起), not a count; leading 百/千 only with 余/多 (百余人).
-        if num_text in ("一", "〇", "零") or num_text[0] in "万亿" or (num_text[0] in "百千" and not mid):
-            return None
-        if before in _BAD_BEFORE_CN_NUMERAL:
-            return None
-        if text[unit_end : unit_end + 1] == "一":
-            return None  # paired slogans: 一村一顾问, 两室一厅
-        if unit in ("项", "类") or _ENUM_AFTER_RE.match(text, unit_end):
-            return None  # 三项制度, 四个方面, 四个“最”: the names of a list, not a count
-        if unit != "个" and text[unit_end : unit_end + 1] in ("镇", "乡"):
-            return None  # a place name (三张镇, 五里乡)
+    if is_cn and not _counts_in_chinese(text, num_text, unit, unit_end, before, mid):
+        return None
     if _LIST_ORDINAL_RE.search(text, max(0, start - 8), start):
         return None  # 第二、三批 / 十三届三次、四次: ordinals continued in a list
     try:
