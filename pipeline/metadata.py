@@ -543,7 +543,7 @@ def _complete_place(report: Report, found: _Found | None, head: str, level_hint:
             unit = m.group(1)
             names = names_with_unit(head, unit)
             if names:
-                top = max(set(names), key=names.count)
+                top = max(dict.fromkeys(names), key=names.count)  # a tie goes to the first seen, not to hash order
                 found.entity = top[:-1] + found.entity
                 found.bare = True
                 if unit in "县区":
@@ -616,7 +616,7 @@ def _county_from_text(report: Report, header: str, head: str) -> tuple[str | Non
     # "照明川县" (from "按照明川县") is 明川县 with a verb's tail: count it as the shorter name.
     names = [next((m for m in names if m != n and n.endswith(m)), n) for n in names]
     if names:
-        ranked = sorted(set(names), key=names.count, reverse=True)
+        ranked = sorted(dict.fromkeys(names), key=names.count, reverse=True)  # stable: ties keep text order
         if len(ranked) == 1 or names.count(ranked[0]) >= 2 * names.count(ranked[1]):
             return ranked[0], "body"
     return None, None
