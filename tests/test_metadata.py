@@ -335,7 +335,7 @@ def test_a_stated_year_wins_over_the_date() -> None:
     [("二〇二五年一月十六日", "2025-01-16"), ("二零二四年十二月三十一日", "2024-12-31"), ("二〇二五年十三月一日", None)],  # no 13th month
 )
 def test_dates_in_chinese_numerals(written: str, iso: str | None) -> None:
-    from pipeline.metadata import _CN_DATE, _cn_iso
+    from pipeline.dates import CN_DATE, cn_iso
 
-    m = _CN_DATE.match(written)
-    assert m is not None and _cn_iso(m) == iso
+    m = CN_DATE.match(written)
+    assert m is not None and cn_iso(m) == iso
