@@ -90,11 +90,14 @@ _PARTY_LINE = re.compile(r"^中共|(?:委员会|党委|党工委|党组)$")
 _ORG_END = re.compile(r"(?:委员会|人民政府|政府|办事处|党委|党工委|管委会|局|委|厅|办公室|办|乡|镇|街道|县|区|市|省|部|署|院|中心)$")
 _FURNITURE = re.compile(
     r"[|>＞]|首页|当前位置|所在位置|您的位置|发布时间|发布日期|日期[:：]|来源[:：]|浏览|点击|字号|字体|打印|分享|"
-    r"索引号|主题分类|发文字号|发布机构|成文日期|体裁分类|有效性|语音播报|无障碍"
+    r"索引号|主题分类|发文字号|发布机构|成文日期|体裁分类|有效性|语音播报|无障碍|"
+    # The open-government page's record fields (政府信息公开 catalogue), printed as a table.
+    r"生成日期|公开方式|公开范围|组配分类|公开时限"
 )
 TITLE_FIELD = re.compile(r"^(?:标\s*题|名\s*称|文件名称|标题名称)[:：]\s*([^|]+?)\s*(?:\||$)")
 _FIELD_LINE = re.compile(r"^[\[【]?\s*[\u4e00-\u9fff\s]{1,8}\s*[\]】]?\s*[:：|]")
-_ADDRESSEE = re.compile(r"^(?:中共)?[\u4e00-\u9fff、,，\s]{2,40}(?:委|政府|委员会|办|常委会|工委|党组)[:：]$")
+_ADDRESSEE_TEXT = r"(?:中共)?[\u4e00-\u9fff、,，\s]{2,40}(?:委|政府|委员会|办|常委会|工委|党组)[:：]"
+_ADDRESSEE = re.compile("^" + _ADDRESSEE_TEXT + "$")
 
 
 @dataclass
@@ -389,8 +392,28 @@ def _fragment_ok(text: str) -> bool:
 
 
 # A title glued to the first sentence by a reader that re-joined wrapped lines:
-# "…法治政府建设工作报告2025年，在区委…".
-_GLUED_TITLE = re.compile(r"(.{6,60}?(?:报告|总结))(?=20\d\d年|根据|按照|今年|一年来|在[^，,。]{1,20}领导)")
+# "…法治政府建设工作报告2025年，在区委…", or to the addressee ("…报告 中共明川县委：").
+_GLUED_TITLE = re.compile(
+    r"(.{6,60}?(?:报告|总结))\s*(?=20\d\d年|根据|按照|今年|一年来|在[^，,。]{1,20}领导|" + _ADDRESSEE_TEXT + ")"
+)
+# What a web page puts on the title's own line: table bars after it ("…报告 | ||") and
+# the document number before it ("明政发〔2024〕3号明川县…报告"): the register, not the title.
+_TITLE_TAIL_JUNK = re.compile(r"[\s|｜]+$")
+_DOC_NUMBER = re.compile(
+    r"^[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（﹝]\s*(?:19|20)\d\d\s*[〕\]］】)）﹞]\s*第?\s*\d{1,5}\s*号\s*"
+)
+
+
+def _title_line(line: Line) -> Line:
+    """``line`` without the furniture a title line may carry (table bars, a leading document number)."""
+    s, e, t = line.start, line.end, line.text
+    m = _TITLE_TAIL_JUNK.search(t)
+    if m and m.start() > 0:
+        e, t = s + m.start(), t[: m.start()]
+    m = _DOC_NUMBER.match(t)
+    if m and m.end() < len(t):
+        s, t = s + m.end(), t[m.end() :]
+    return Line(s, e, t, line.block)
 
 
 def _glued_title(lines: list[Line], limit: int) -> tuple[int, int] | None:
@@ -409,6 +432,7 @@ def _find_title(lines: list[Line], limit: int) -> tuple[int, int] | None:
     is the document's own (often the fullest, joined from broken lines).
     """
     best: tuple[int, int] | None = None
+    lines = [_title_line(ln) for ln in lines[:limit]]
     for i in range(limit):
         text = lines[i].text
         if not _is_title_end(text) or _FIELD_LINE.match(text) or TITLE_FIELD.match(text):
@@ -491,6 +515,8 @@ def build_structure(report: Report) -> None:
     body_from = body
     if title is not None:
         first, last = title
+        for k in range(first, last + 1):
+            lines[k] = _title_line(lines[k])
         report.title = "".join(report.text_of(lines[k].start, lines[k].end) for k in range(first, last + 1))
         s, _ = report.to_text_span(lines[first].start, lines[first].end)
         _, e = report.to_text_span(lines[last].start, lines[last].end)
