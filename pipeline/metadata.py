@@ -26,6 +26,7 @@ from pathlib import PurePath
 
 from pipeline.dates import CLOSING_DATE, CN_DATE, DATE, DATE_FIELD, cn_iso, iso_date
 from pipeline.doctype import REPORT_SENTENCE, detect_doc_type
+from pipeline.gazetteer import Gazetteer, load_gazetteer
 from pipeline.orgnames import (
     BAD_IN_NAME,
     GOV_SUFFIX,
@@ -517,8 +518,13 @@ def _dates(report: Report, header: str, sig_date: str | None = None) -> tuple[st
 
 
 
-def extract_metadata(report: Report) -> None:
-    """Set is_report, doc_type, entity, entity_full, county, level, year, issue_date and provenance."""
+def extract_metadata(report: Report, gazetteer: Gazetteer | None = None) -> None:
+    """Set is_report, doc_type, entity, entity_full, county, level, year, issue_date and provenance.
+
+    ``gazetteer`` (default: the bundled divisions) is evidence for names: it repairs
+    a name that swallowed a word before it and finds the county the text names.
+    """
+    gaz = gazetteer or load_gazetteer()
     report.provenance = []
     if not report.norm:
         return
@@ -570,7 +576,9 @@ def extract_metadata(report: Report) -> None:
         if org is not None:
             found = _Found(report.html_title[org.entity[0] : org.entity[1]], None, org.level, None, "html_title", report.html_title)
 
-    # County-level city: "明川市" under "在江州市委…领导下".
+    # County-level city: "明川市" under "在江州市委…领导下", or one the gazetteer lists as such.
+    if found is not None and found.level == "city" and _county_level_city(gaz, to_simple(found.entity)):
+        found.level = "county"
     if found is not None and found.level == "city" and to_simple(found.entity).endswith("市"):
         for m in _LEADERSHIP.finditer(clean_head[:800]):
             sup = parse_org(m.group(1))
@@ -601,6 +609,11 @@ def extract_metadata(report: Report) -> None:
             csrc = "body"
         if county is None and found.level == "township":
             county, csrc = _county_from_text(report, header, clean_head)
+            county = county and _repair_name(gaz, county)
+        if county is None and found.level == "township":
+            # The text names the county somewhere (a footer, a publisher line below the title).
+            county = _named_county(gaz, to_simple(found.entity), report.norm[:_OWN_CHARS_SPAN])
+            csrc = "body"
         if county is None and found.level == "township":
             # Last: the county of the publisher ("明川县人民政府办公室" publishes its township's report).
             county, csrc = _publisher_county(header)
@@ -647,6 +660,37 @@ def extract_metadata(report: Report) -> None:
             if val is not None:
                 report.provenance.append(Provenance(fld, "not_report", str(val)))
                 setattr(report, fld, None)
+
+
+def _county_level_city(gaz: Gazetteer, name: str) -> bool:
+    """A 市 the divisions list only as a county-level area (县级市), never as a city."""
+    return name.endswith("市") and name in gaz.counties and name not in gaz.cities
+
+
+def _named_county(gaz: Gazetteer, township: str, text: str) -> str | None:
+    """The one county-level area that has a township of this name and that the text names.
+
+    Only a county the text states counts (the county field's rule): narrowing by the
+    city or province named would fill counties no reader of the text could see.
+    """
+    named = {c for c in gaz.counties_of(township) if len(c) >= 3 and c in text}
+    return named.pop() if len(named) == 1 else None
+
+
+# What a clause puts before a name ("2021年明川县…", "按照明川县…"): function characters and
+# time words; a name that starts with them is the real name with a word glued before it.
+_GLUED_BEFORE = re.compile(r"[年月日照据于在和与及对为将把从向以由经的是了]+")
+
+
+def _repair_name(gaz: Gazetteer, name: str) -> str:
+    """``name`` without a glued word before it when the divisions know the rest ("年明川县" → 明川县)."""
+    key = to_simple(name)
+    if gaz.is_place(key) or len(key) != len(name):
+        return name
+    for k in range(1, len(key) - 1):
+        if _GLUED_BEFORE.fullmatch(key[:k]) and gaz.is_place(key[k:]):
+            return name[k:]
+    return name
 
 
 def _publisher_county(header: str) -> tuple[str | None, str | None]:
