@@ -7,7 +7,7 @@ import re
 
 from pipeline.quantities import parse_number
 
-__all__ = ["CLOSING_DATE", "CN_DATE", "DATE", "DATE_FIELD", "cn_iso", "iso_date"]
+__all__ = ["CLOSING_DATE", "CN_DATE", "CN_YEAR", "DATE", "DATE_FIELD", "cn_iso", "cn_years_as_digits", "iso_date"]
 
 DATE = re.compile(r"(20\d\d)\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})")
 
@@ -38,3 +38,13 @@ def cn_iso(m: re.Match[str]) -> str | None:
     except ValueError:
         return None
     return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
+
+
+# A year in Chinese numerals, as official documents write it (二〇二四年; 〇 also typed 零 or ○).
+CN_YEAR = re.compile(r"二[〇零○]([〇零○一二三四五六七八九]{2})年")
+_CN_DIGIT = str.maketrans("〇零○一二三四五六七八九", "000123456789")
+
+
+def cn_years_as_digits(text: str) -> str:
+    """``text`` with each Chinese-numeral year written in digits (二〇二四年 → 2024年); same length."""
+    return CN_YEAR.sub(lambda m: "20" + m.group(1).translate(_CN_DIGIT) + "年", text)

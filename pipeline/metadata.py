@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from pipeline.dates import CLOSING_DATE, CN_DATE, DATE, DATE_FIELD, cn_iso, iso_date
+from pipeline.dates import CLOSING_DATE, CN_DATE, DATE, DATE_FIELD, cn_iso, cn_years_as_digits, iso_date
 from pipeline.doctype import REPORT_SENTENCE, detect_doc_type
 from pipeline.gazetteer import Gazetteer, load_gazetteer
 from pipeline.orgnames import (
@@ -62,6 +62,9 @@ _SUBJECT_STOP = re.compile(
     r"大力|结合|通过|进一步|全力|牢牢|注重|依法|主动|根据|贯彻|落实|统筹|推进|领导班子|各项|全体|上下|法治|"
     r"工作|按|得益|2\d{3}|一年|今年|本年|年度|$"
 )
+_TITLE_LEAD = re.compile(r"(?:关于)?(?:20\d\d年度?)?")
+# The party committee and the government named together as the subject ("柳溪乡党委、政府坚持…").
+_JOINT_ORGAN = re.compile(r"[、和与及]\s*(?:乡|镇|街道|县|区|市)?(?:人民政府|政府|办事处)")
 _SELF_LEVEL: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?:我|全|本)(?:乡|镇)|(?:乡|镇)(?:党委|政府|人民政府)|街道(?:党工委|办事处)|我街道|全街道?|本街道"), "township"),
     (re.compile(r"(?:我|全|本)(?:县|区)(?!域外)|(?:县|区)(?:委|政府|人民政府)(?!办)"), "county"),
@@ -204,11 +207,14 @@ def _from_title(report: Report) -> tuple[_Found | None, str]:
     ne = _norm_pos(report, report.title_span[1])
     t, idx = _clean_pinyin(report.norm[ns:ne], drop_space=True)
     # Two issuers ("中共X委员会 X人民政府关于…"): the government is the reporting body.
-    pos = 0
+    # "关于明川县…的报告", "2024年明川县…报告": the organ follows the preposition or the year.
+    pos = m0.end() if (m0 := _TITLE_LEAD.match(t)) else 0
     m = re.match(r"中共" + NAME_CHARS + r"{2,20}?(?:委员会|党委|党工委|委(?!员会))(?=" + NAME_CHARS + ")", t)
     if m and (parse_org(t, m.end()) is not None):
         pos = m.end()
     org = parse_org(t, pos)
+    if org is None and pos:
+        org = parse_org(t, 0)
     if org is None:
         return None, t
     # A bare unit ("州民宗局") names no place: leave it to the body.
@@ -250,7 +256,7 @@ def _from_body(report: Report, body_start: int) -> tuple[_Found | None, str]:
             continue
         # The subject must be followed by what a subject is followed by.
         after = head[org.full[1] : org.full[1] + 6]
-        if prio > 0 and not _SUBJECT_STOP.match(after) and not GOV_SUFFIX.match(after):
+        if prio > 0 and not _SUBJECT_STOP.match(after) and not GOV_SUFFIX.match(after) and not _JOINT_ORGAN.match(after):
             continue
         # A bare department ("司法部", "区司法局") is kept; a place may be added later.
         best = (prio, org)
@@ -449,6 +455,9 @@ def _year(
     """The year reported on: the title, the "现将…报告如下" sentence, the opening; then weaker
     mentions (headings, any year in the head), which must not be later than ``latest``
     (the year the issue/publication date implies): a later year is a plan or a page link."""
+    title_norm, head = cn_years_as_digits(title_norm), cn_years_as_digits(head)
+    headings_norm = [cn_years_as_digits(h) for h in headings_norm]
+
     def first_year(s: str) -> int | None:
         for rng in _YEAR_RANGE.finditer(s):
             s = s[: rng.start()] + " " * (rng.end() - rng.start()) + s[rng.end():]

@@ -85,7 +85,7 @@ _TITLE_END = re.compile(
     r"(?:[（(][^（()）]{0,20}[）)])?$"
 )
 _TITLE_TOPIC = re.compile(r"法治|依法|政府|报告|总结")
-_TITLE_CONT = re.compile(r"^(?:关于|建设|工作|年度|情况|的|报告|总结|20\d\d|[（(])")
+_TITLE_CONT = re.compile(r"^(?:关于|法治|依法|建设|工作|年度|情况|的|报告|总结|20\d\d|[（(])")
 _PARTY_LINE = re.compile(r"^中共|(?:委员会|党委|党工委|党组)$")
 _ORG_END = re.compile(r"(?:委员会|人民政府|政府|办事处|党委|党工委|管委会|局|委|厅|办公室|办|乡|镇|街道|县|区|市|省|部|署|院|中心)$")
 _FURNITURE = re.compile(
@@ -396,9 +396,13 @@ def _fragment_ok(text: str) -> bool:
 _GLUED_TITLE = re.compile(
     r"(.{6,60}?(?:报告|总结))\s*(?=20\d\d年|根据|按照|今年|一年来|在[^，,。]{1,20}领导|" + _ADDRESSEE_TEXT + ")"
 )
-# What a web page puts on the title's own line: table bars after it ("…报告 | ||") and
+# What a web page puts on the title's own line: table bars, the publication date or the
+# page's record fields after it ("…报告 | ||", "…报告 2025-01-10", "…报告 来源：…"), and
 # the document number before it ("明政发〔2024〕3号明川县…报告"): the register, not the title.
-_TITLE_TAIL_JUNK = re.compile(r"[\s|｜]+$")
+_TITLE_TAIL_JUNK = re.compile(
+    r"(?:\s*[|｜]|\s*20\d\d[-./]\d{1,2}[-./]\d{1,2}(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
+    r"|\s*(?:发布时间|发布日期|信息来源|来源|作者|浏览次数|点击数|日期|时间)\s*[:：].*)+\s*$"
+)
 _DOC_NUMBER = re.compile(
     r"^[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（﹝]\s*(?:19|20)\d\d\s*[〕\]］】)）﹞]\s*第?\s*\d{1,5}\s*号\s*"
 )
