@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
-__all__ = ["Gazetteer", "build_divisions_file", "load_gazetteer"]
+__all__ = ["Gazetteer", "build_divisions_file", "load_gazetteer", "parse_divisions"]
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "divisions.tsv.gz"
 
@@ -51,7 +51,8 @@ class Gazetteer:
         return name in self.townships or name in self.counties or name in self.cities or name in self.provinces
 
 
-def _parse(text: str) -> Gazetteer:
+def parse_divisions(text: str) -> Gazetteer:
+    """The gazetteer written in the nested form above (P/C/A/T lines)."""
     townships: dict[str, list[Chain]] = {}
     counties: dict[str, list[Chain]] = {}
     cities: dict[str, list[str]] = {}
@@ -83,7 +84,7 @@ def _parse(text: str) -> Gazetteer:
 def load_gazetteer(path: Path | None = None) -> Gazetteer:
     """The gazetteer at ``path`` (default: the bundled one), read once per process; read-only."""
     data = (path or DEFAULT_PATH).read_bytes()
-    return _parse(gzip.decompress(data).decode("utf-8"))
+    return parse_divisions(gzip.decompress(data).decode("utf-8"))
 
 
 def build_divisions_file(src: Path, out: Path) -> None:

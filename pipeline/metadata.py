@@ -256,7 +256,8 @@ def _from_body(report: Report, body_start: int) -> tuple[_Found | None, str]:
             continue
         # The subject must be followed by what a subject is followed by.
         after = head[org.full[1] : org.full[1] + 6]
-        if prio > 0 and not _SUBJECT_STOP.match(after) and not GOV_SUFFIX.match(after) and not _JOINT_ORGAN.match(after):
+        joint = PARTY_TAIL.search(head, org.full[0], org.full[1]) and _JOINT_ORGAN.match(after)
+        if prio > 0 and not _SUBJECT_STOP.match(after) and not GOV_SUFFIX.match(after) and not joint:
             continue
         # A bare department ("司法部", "区司法局") is kept; a place may be added later.
         best = (prio, org)
