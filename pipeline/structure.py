@@ -429,11 +429,14 @@ def _glued_title(lines: list[Line], limit: int) -> tuple[int, int] | None:
     return None
 
 
-def _find_title(lines: list[Line], limit: int) -> tuple[int, int] | None:
-    """Line range [first, last] of the report's own title among lines[:limit]: the last candidate wins.
+def _find_title(lines: list[Line], limit: int, body: int) -> tuple[int, int] | None:
+    """Line range [first, last] of the report's own title among lines[:limit].
 
     Web copies repeat the title in the page header; the copy nearest the body
-    is the document's own (often the fullest, joined from broken lines).
+    (``lines[body]``, the first running sentence) is the document's own, often the
+    fullest, joined from broken lines: the last candidate above the body wins.
+    Below the body a title-like line is an unnumbered heading ("法治政府建设工作情况"),
+    unless nothing above is a title (a banner sentence stood above it): then the first.
     """
     best: tuple[int, int] | None = None
     lines = [_title_line(ln) for ln in lines[:limit]]
@@ -457,7 +460,11 @@ def _find_title(lines: list[Line], limit: int) -> tuple[int, int] | None:
             joined += lines[last].text
         if not _TITLE_TOPIC.search(joined) or len(joined) < 6:
             continue
+        if last >= body and best is not None:
+            break
         best = (first, last)
+        if last >= body:
+            break
     return best
 
 
@@ -504,7 +511,7 @@ def build_structure(report: Report) -> None:
     if not lines:
         return
     body = _body_start(lines)
-    title = _find_title(lines, _title_limit(lines, body))
+    title = _find_title(lines, _title_limit(lines, body), body)
     docx_title = next((i for i, ln in enumerate(lines[:body]) if ln.block is not None and ln.block.kind == "title"), None)
     if title is None and docx_title is not None:
         title = (docx_title, docx_title)

@@ -175,6 +175,16 @@ TITLES = [
     # table bars left on the title's line
     ("索引号 | 001/2025-3 | ||\n生成日期 | 2025-03-01 | 公开方式 | 主动公开 |\n柳溪乡2024年度法治政府建设报告 | ||\n"
      "发布时间: 2025-03-04 信息来源: 柳溪乡 | ||\n" + INTRO, "柳溪乡2024年度法治政府建设报告"),
+    # a title-like unnumbered heading below the opening is a heading, not the title
+    ("青石镇2024年法治政府建设情况报告\n" + INTRO + "\n法治政府建设主要工作情况\n" + BODY, "青石镇2024年法治政府建设情况报告"),
+    # a banner sentence above the title does not hide it
+    ("深入学习贯彻法治思想，奋力推进法治政府建设。\n柳溪乡2024年法治政府建设情况报告\n" + INTRO + "\n一、主要举措和成效\n" + BODY,
+     "柳溪乡2024年法治政府建设情况报告"),
+    # broken before 法治…
+    ("柳溪乡2024年\n法治政府建设年度报告\n" + INTRO, "柳溪乡2024年法治政府建设年度报告"),
+    # the publication date or the page's record fields on the title's line
+    ("柳溪乡2024年法治政府建设情况报告 2025-01-10 09:30\n" + INTRO, "柳溪乡2024年法治政府建设情况报告"),
+    ("青石镇2024年法治政府建设情况报告 发布时间：2025-01-10 来源：青石镇\n" + INTRO, "青石镇2024年法治政府建设情况报告"),
     # lines lost: the title runs into the addressee
     ("中共柳溪乡委员会柳溪乡人民政府关于2024年度法治政府建设情况的报告 中共明川县委、明川县人民政府: 2024年，柳溪乡推进依法行政。"
      "\n一、主要举措和成效\n" + BODY, "中共柳溪乡委员会柳溪乡人民政府关于2024年度法治政府建设情况的报告"),
