@@ -399,3 +399,20 @@ def test_county_level_city_from_the_gazetteer() -> None:
     text = "青川市2024年法治政府建设情况报告\n2024年，青川市坚持依法行政。" + BODY
     assert analyse(text, gazetteer=GAZ).level == "county"
     assert analyse(text, gazetteer=NO_GAZ).level == "city"
+
+
+@pytest.mark.parametrize(
+    ("opening", "entity"),
+    [
+        # it speaks as 我镇 and names a township the divisions know, twice
+        ("今年以来，我镇坚持依法行政。青石镇综合行政执法队规范执法，青石镇司法所开展普法12场。", "青石镇"),
+        # named once: not enough to say it is the writer
+        ("今年以来，我镇坚持依法行政。青石镇司法所开展普法12场。", None),
+        # two townships named as often: no answer
+        ("今年以来，我镇坚持依法行政。与青石镇、柳溪乡联合执法，青石镇、柳溪乡各开展普法3场。", None),
+    ],
+)
+def test_township_named_in_the_opening(opening: str, entity: str | None) -> None:
+    r = analyse(opening + BODY, gazetteer=GAZ)
+    assert (r.entity, r.level) == (entity, "township")
+    assert analyse(opening + BODY, gazetteer=NO_GAZ).entity is None
