@@ -386,7 +386,7 @@ def _is_title_end(text: str) -> bool:
 
 def _fragment_ok(text: str) -> bool:
     """A line that can be the first part of a title broken over lines."""
-    if len(text) > 45 or _FURNITURE.search(text) or _FIELD_LINE.match(text):
+    if len(text) > 45 or _FURNITURE.search(text) or _FIELD_LINE.match(text) or _SITE_NAME.search(text):
         return False
     return not any(ch in text for ch in "。，,；;：:|") and not _DATE_LINE.match(text)
 
@@ -408,9 +408,16 @@ _DOC_NUMBER = re.compile(
 )
 
 
+# A site's name above the title ("明川县人民政府门户网站"): never the first part of a broken title.
+_SITE_NAME = re.compile(r"(?:网|网站|门户|平台|客户端|公众号)$")
+
+
 def _title_line(line: Line) -> Line:
-    """``line`` without the furniture a title line may carry (table bars, a leading document number)."""
+    """``line`` without the furniture a title line may carry (table bars, a leading document
+    number, the book-title marks a page sets it in: 《…报告》)."""
     s, e, t = line.start, line.end, line.text
+    if len(t) > 2 and t[0] == "《" and t[-1] == "》" and "《" not in t[1:]:
+        s, e, t = s + 1, e - 1, t[1:-1]
     m = _TITLE_TAIL_JUNK.search(t)
     if m and m.start() > 0:
         e, t = s + m.start(), t[: m.start()]

@@ -185,6 +185,11 @@ TITLES = [
     # the publication date or the page's record fields on the title's line
     ("柳溪乡2024年法治政府建设情况报告 2025-01-10 09:30\n" + INTRO, "柳溪乡2024年法治政府建设情况报告"),
     ("青石镇2024年法治政府建设情况报告 发布时间：2025-01-10 来源：青石镇\n" + INTRO, "青石镇2024年法治政府建设情况报告"),
+    # a site's name above the title is not its first part
+    ("明川县人民政府门户网站\n2024年度法治政府建设情况报告\n" + INTRO, "2024年度法治政府建设情况报告"),
+    ("青石镇人民政府网\n2024年法治政府建设情况报告\n" + INTRO, "2024年法治政府建设情况报告"),
+    # set in book-title marks
+    ("《柳溪乡2024年法治政府建设情况报告》\n" + INTRO, "柳溪乡2024年法治政府建设情况报告"),
     # lines lost: the title runs into the addressee
     ("中共柳溪乡委员会柳溪乡人民政府关于2024年度法治政府建设情况的报告 中共明川县委、明川县人民政府: 2024年，柳溪乡推进依法行政。"
      "\n一、主要举措和成效\n" + BODY, "中共柳溪乡委员会柳溪乡人民政府关于2024年度法治政府建设情况的报告"),
