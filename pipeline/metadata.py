@@ -62,6 +62,9 @@ _SUBJECT_STOP = re.compile(
     r"大力|结合|通过|进一步|全力|牢牢|注重|依法|主动|根据|贯彻|落实|统筹|推进|领导班子|各项|全体|上下|法治|"
     r"工作|按|得益|2\d{3}|一年|今年|本年|年度|$"
 )
+# What else opens the predicate of the opening sentence's subject ("2024年，柳溪乡将…"): trusted
+# in the first sentence only, where the writer names itself; later a district so named is an example.
+_OPENING_VERB = re.compile(r"将|把|对|从|强化|加强|采取|健全|完善|建立|全年|先后|多措并举")
 _TITLE_LEAD = re.compile(r"(?:关于)?(?:20\d\d年度?)?")
 # The party committee and the government named together as the subject ("柳溪乡党委、政府坚持…").
 _JOINT_ORGAN = re.compile(r"[、和与及]\s*(?:乡|镇|街道|县|区|市)?(?:人民政府|政府|办事处)")
@@ -257,7 +260,8 @@ def _from_body(report: Report, body_start: int) -> tuple[_Found | None, str]:
         # The subject must be followed by what a subject is followed by.
         after = head[org.full[1] : org.full[1] + 6]
         joint = PARTY_TAIL.search(head, org.full[0], org.full[1]) and _JOINT_ORGAN.match(after)
-        if prio > 0 and not _SUBJECT_STOP.match(after) and not GOV_SUFFIX.match(after) and not joint:
+        opening = _OPENING_VERB.match(after) and "。" not in head[:st]
+        if prio > 0 and not (_SUBJECT_STOP.match(after) or GOV_SUFFIX.match(after) or joint or opening):
             continue
         # A bare department ("司法部", "区司法局") is kept; a place may be added later.
         best = (prio, org)

@@ -366,6 +366,9 @@ FORMS = [
     # 苏木 and a 民族乡 are townships even under a named district
     ("2024年，在云山区委的领导下，白沙苏木全面推进依法行政。" + BODY, "白沙苏木", "township", 2024),
     ("云山区白沙彝族乡2024年法治政府建设情况报告\n2024年，我乡坚持依法行政。" + BODY, "白沙彝族乡", "township", 2024),
+    # the opening sentence's subject, whatever verb follows it
+    ("2024年，青石镇将法治政府建设摆在突出位置。" + BODY, "青石镇", "township", 2024),
+    ("2024年，为进一步推进依法行政，柳溪乡采取多项措施。" + BODY, "柳溪乡", "township", 2024),
     # a verb phrase before the name is not part of it
     ("按照明川县委统一部署，青石镇扎实推进法治政府建设。现将2024年工作情况报告如下：" + BODY, "青石镇", "township", 2024),
 ]
@@ -416,3 +419,8 @@ def test_township_named_in_the_opening(opening: str, entity: str | None) -> None
     r = analyse(opening + BODY, gazetteer=GAZ)
     assert (r.entity, r.level) == (entity, "township")
     assert analyse(opening + BODY, gazetteer=NO_GAZ).entity is None
+
+
+def test_a_district_named_as_an_example_is_not_the_writer() -> None:
+    text = "2024年，全市各区、各部门坚持依法行政，推进法治政府建设。各区相继举办专题学习，云山区对领导干部加强培训。" + BODY
+    assert analyse(text, gazetteer=NO_GAZ).entity is None
