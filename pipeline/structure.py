@@ -399,10 +399,7 @@ _GLUED_TITLE = re.compile(
 # What a web page puts on the title's own line: table bars, the publication date or the
 # page's record fields after it ("…报告 | ||", "…报告 2025-01-10", "…报告 来源：…"), and
 # the document number before it ("明政发〔2024〕3号明川县…报告"): the register, not the title.
-_TITLE_TAIL_JUNK = re.compile(
-    r"(?:\s*[|｜]|\s*20\d\d[-./]\d{1,2}[-./]\d{1,2}(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
-    r"|\s*(?:发布时间|发布日期|信息来源|来源|作者|浏览次数|点击数|日期|时间)\s*[:：].*)+\s*$"
-)
+_TITLE_TAIL_DATE = re.compile(r"\s*20\d\d[-./]\d{1,2}[-./]\d{1,2}(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
 _DOC_NUMBER = re.compile(
     r"^[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（﹝]\s*(?:19|20)\d\d\s*[〕\]］】)）﹞]\s*第?\s*\d{1,5}\s*号\s*"
 )
@@ -418,9 +415,12 @@ def _title_line(line: Line) -> Line:
     s, e, t = line.start, line.end, line.text
     if len(t) > 2 and t[0] == "《" and t[-1] == "》" and "《" not in t[1:]:
         s, e, t = s + 1, e - 1, t[1:-1]
-    m = _TITLE_TAIL_JUNK.search(t)
-    if m and m.start() > 0:
-        e, t = s + m.start(), t[: m.start()]
+    for pat in (_FURNITURE, _TITLE_TAIL_DATE):  # what follows the title on its line
+        m = pat.search(t)
+        if m and m.start() > 0:
+            cut = len(t[: m.start()].rstrip(" \t|｜"))
+            if cut:
+                e, t = s + cut, t[:cut]
     m = _DOC_NUMBER.match(t)
     if m and m.end() < len(t):
         s, t = s + m.end(), t[m.end() :]
