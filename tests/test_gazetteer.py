@@ -81,3 +81,11 @@ def test_bundled_file_covers_every_province() -> None:
     gaz = load_gazetteer()
     assert len(gaz.provinces) == 31 and len(gaz.townships) > 30000
     assert parse_divisions("").townships == {}
+
+
+def test_resources_load_it_once_on_first_use() -> None:
+    from pipeline.run import Resources
+
+    res = Resources()
+    assert res._gazetteer is None
+    assert res.gazetteer is res.gazetteer is load_gazetteer()
