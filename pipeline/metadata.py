@@ -643,6 +643,11 @@ def extract_metadata(report: Report, gazetteer: Gazetteer | None = None) -> None
         if county is not None:
             report.county = county
             report.provenance.append(Provenance("county", csrc or "body", county))
+        elif found.level == "township":
+            # Not stated, so not set; the reviewer still sees where the divisions put it.
+            note = _inferred_county(gaz, to_simple(found.entity), report.norm[:_OWN_CHARS_SPAN])
+            if note is not None:
+                report.provenance.append(Provenance("county", "gazetteer", note))
 
     if found is None and level_hint is not None:
         # The body is never named, but it speaks of itself ("我乡", "镇党委", "我局").
@@ -711,11 +716,25 @@ def _county_level_city(gaz: Gazetteer, name: str) -> bool:
 def _named_county(gaz: Gazetteer, township: str, text: str) -> str | None:
     """The one county-level area that has a township of this name and that the text names.
 
-    Only a county the text states counts (the county field's rule): narrowing by the
-    city or province named would fill counties no reader of the text could see.
+    Only a county the text states counts (the county field's rule); see ``_inferred_county``
+    for the one the divisions imply.
     """
     named = {c for c in gaz.counties_of(township) if len(c) >= 3 and c in text}
     return named.pop() if len(named) == 1 else None
+
+
+def _inferred_county(gaz: Gazetteer, township: str, text: str) -> str | None:
+    """A note naming the county the divisions give a township when the text does not: the
+    township's name is unique in the country, or in the city or province the text names."""
+    chains = gaz.townships.get(township, ())
+    if len({ch[2] for ch in chains}) == 1:
+        return f"{chains[0][2]}（推断：区划名录中唯一的{township}，文中未写明县区）"
+    for level, what in ((1, "市"), (0, "省")):
+        inside = {ch[2] for ch in chains if len(ch[level]) >= 3 and ch[level] in text}
+        if len(inside) == 1:
+            where = next(ch[level] for ch in chains if ch[2] in inside)
+            return f"{inside.pop()}（推断：文中所写{where}内唯一的{township}，文中未写明县区）"
+    return None
 
 
 # What a clause puts before a name ("2021年明川县…", "按照明川县…"): function characters and

@@ -424,3 +424,27 @@ def test_township_named_in_the_opening(opening: str, entity: str | None) -> None
 def test_a_district_named_as_an_example_is_not_the_writer() -> None:
     text = "2024年，全市各区、各部门坚持依法行政，推进法治政府建设。各区相继举办专题学习，云山区对领导干部加强培训。" + BODY
     assert analyse(text, gazetteer=NO_GAZ).entity is None
+
+
+@pytest.mark.parametrize(
+    ("text", "note"),
+    [
+        # the township is the only one of its name: noted, not set
+        ("2024年，青石镇坚持依法行政，推进法治政府建设。" + BODY, "明川县（推断：区划名录中唯一的青石镇，文中未写明县区）"),
+        # two 柳溪乡 in the country; the text names neither county: no note
+        ("2024年，柳溪乡坚持依法行政，推进法治政府建设。" + BODY, None),
+    ],
+)
+def test_county_the_divisions_imply_is_a_note(text: str, note: str | None) -> None:
+    r = analyse(text, gazetteer=GAZ)
+    assert r.county is None
+    assert [p.evidence for p in r.provenance if p.source == "gazetteer"] == ([note] if note else [])
+
+
+def test_county_implied_by_the_city_the_text_names() -> None:
+    gaz = parse_divisions("P\tN省\nC\t江州市\nA\t明川县\nT\t柳溪乡\nC\t海州市\nA\t云山区\nT\t柳溪乡\n")
+    r = analyse("2024年，柳溪乡坚持依法行政，认真落实江州市部署要求。" + BODY, gazetteer=gaz)
+    assert r.county is None
+    assert [p.evidence for p in r.provenance if p.source == "gazetteer"] == [
+        "明川县（推断：文中所写江州市内唯一的柳溪乡，文中未写明县区）"
+    ]
