@@ -337,17 +337,6 @@ def test_a_stated_year_wins_over_the_date() -> None:
     assert [p.source for p in r.provenance if p.field == "year"] == ["body"]
 
 
-@pytest.mark.parametrize(
-    ("written", "iso"),
-    [("二〇二五年一月十六日", "2025-01-16"), ("二零二四年十二月三十一日", "2024-12-31"), ("二〇二五年十三月一日", None)],  # no 13th month
-)
-def test_dates_in_chinese_numerals(written: str, iso: str | None) -> None:
-    from pipeline.dates import CN_DATE, cn_iso
-
-    m = CN_DATE.match(written)
-    assert m is not None and cn_iso(m) == iso
-
-
 # A fictional gazetteer: 明川县 has 柳溪乡 and 青石镇; 青川市 is a county-level city with 云岭街道.
 GAZ = parse_divisions("P\t南岭省\nC\t江州市\nA\t明川县\nT\t柳溪乡,青石镇\nA\t青川市\nT\t云岭街道\nA\t云山区\nT\t柳溪乡\n")
 NO_GAZ = parse_divisions("")
