@@ -573,8 +573,8 @@ def extract_metadata(report: Report, gazetteer: Gazetteer | None = None) -> None
             found = None  # "明川县…" in a sentence of a report that speaks as 我镇
         if found is not None and found.level != "department" and not _org_has_place(found):
             found = None
-        if found is None and own_level == "township":
-            found = _mentioned_township(report, gaz, clean_head)
+        if found is None and own_level in ("township", "county"):
+            found = _mentioned_place(gaz, clean_head, own_level)
         found = _complete_place(report, found, clean_head, level_hint)
     elif found.level == "department" and not re.match(NAME_CHARS + r"{2,}(?:" + UNIT_RE + ")", to_simple(found.entity)):
         found = _complete_place(report, found, clean_head, level_hint)
@@ -688,24 +688,26 @@ def extract_metadata(report: Report, gazetteer: Gazetteer | None = None) -> None
                 setattr(report, fld, None)
 
 
-_TOWNSHIP_UNIT = re.compile(r"街道|苏木|乡|镇")
+# The unit words of the levels a report names itself by in the first person (我镇, 我县).
+_LEVEL_UNIT = {"township": re.compile(r"街道|苏木|乡|镇"), "county": re.compile(r"自治县|自治旗|县|区|旗|市")}
 
 
-def _mentioned_township(report: Report, gaz: Gazetteer, head: str) -> _Found | None:
-    """A report that speaks as 我镇 but never names itself as a subject: the township the
-    divisions know that its opening names most, at least twice and more than any other."""
+def _mentioned_place(gaz: Gazetteer, head: str, level: str) -> _Found | None:
+    """A report that speaks as 我镇/我县 but never names itself as a subject: the place of
+    that level the divisions know that its opening names most, at least twice and more
+    than any other."""
+    known = gaz.townships if level == "township" else gaz.counties
     counts: dict[str, int] = {}
-    for m in _TOWNSHIP_UNIT.finditer(head[:_HEAD_CHARS]):
+    for m in _LEVEL_UNIT[level].finditer(head[:_HEAD_CHARS]):
         for n in range(5, 1, -1):  # the longest known name ending here
             a = m.start() - n
-            if a >= 0 and (name := head[a : m.end()]) in gaz.townships:
+            if a >= 0 and (name := head[a : m.end()]) in known:
                 counts[name] = counts.get(name, 0) + 1
                 break
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])
     if not ranked or ranked[0][1] < 2 or len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]:
         return None
-    name = ranked[0][0]
-    return _Found(name, None, "township", None, "body", name)
+    return _Found(ranked[0][0], None, level, None, "body", ranked[0][0])
 
 
 def _county_level_city(gaz: Gazetteer, name: str) -> bool:

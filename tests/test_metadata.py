@@ -199,7 +199,7 @@ def test_dev_corpus_metadata(dev_docs: list[dict[str, Any]]) -> None:
 
     Entity and year stay below the targets (0.95, 0.99): a few dev reports never name
     the body or the year in their text (the gold took them from the web page), so
-    these check the measured level (entity 0.939, year 0.988 on 164 reports) minus a
+    these check the measured level (entity 0.945, year 0.988 on 164 reports) minus a
     small margin. is_report belongs to the report-type classifier (issue 11, item 6).
     """
     ok = {"is_report": 0, "year": 0, "level": 0, "entity": 0, "title": 0}
@@ -219,7 +219,7 @@ def test_dev_corpus_metadata(dev_docs: list[dict[str, Any]]) -> None:
     assert ok["level"] / reports >= 0.98
     assert ok["title"] / reports >= 0.97
     assert ok["year"] / reports >= 0.98
-    assert ok["entity"] / reports >= 0.93
+    assert ok["entity"] / reports >= 0.935
 
 
 @pytest.mark.parametrize(
@@ -396,6 +396,8 @@ def test_county_level_city_from_the_gazetteer() -> None:
 @pytest.mark.parametrize(
     ("opening", "entity"),
     [
+        # it speaks as 我县 and names a county the divisions know, twice
+        ("今年以来，我县坚持依法行政。明川县综合行政执法局规范执法，明川县司法局开展普法12场。", "明川县"),
         # it speaks as 我镇 and names a township the divisions know, twice
         ("今年以来，我镇坚持依法行政。青石镇综合行政执法队规范执法，青石镇司法所开展普法12场。", "青石镇"),
         # named once: not enough to say it is the writer
@@ -404,9 +406,9 @@ def test_county_level_city_from_the_gazetteer() -> None:
         ("今年以来，我镇坚持依法行政。与青石镇、柳溪乡联合执法，青石镇、柳溪乡各开展普法3场。", None),
     ],
 )
-def test_township_named_in_the_opening(opening: str, entity: str | None) -> None:
+def test_place_named_in_the_opening(opening: str, entity: str | None) -> None:
     r = analyse(opening + BODY, gazetteer=GAZ)
-    assert (r.entity, r.level) == (entity, "township")
+    assert (r.entity, r.level) == (entity, "county" if "我县" in opening else "township")
     assert analyse(opening + BODY, gazetteer=NO_GAZ).entity is None
 
 
