@@ -457,7 +457,9 @@ def _find_title(lines: list[Line], limit: int, body: int) -> tuple[int, int] | N
             prev = lines[first - 1].text
             if not _fragment_ok(prev):
                 break
-            if not (_TITLE_CONT.match(joined) or _PARTY_LINE.search(prev) and not _PARTY_LINE.search(joined)):
+            # A short tail ("况的报告") is a title cut mid-word by the page width (PDF, narrow columns).
+            cut_short = first == i and len(text) <= 12 and _TITLE_TOPIC.search(prev) and not _is_title_end(prev)
+            if not (_TITLE_CONT.match(joined) or _PARTY_LINE.search(prev) and not _PARTY_LINE.search(joined) or cut_short):
                 break
             first -= 1
             joined = prev + joined

@@ -185,6 +185,12 @@ TITLES = [
     # the publication date or the page's record fields on the title's line
     ("柳溪乡2024年法治政府建设情况报告 2025-01-10 09:30\n" + INTRO, "柳溪乡2024年法治政府建设情况报告"),
     ("青石镇2024年法治政府建设情况报告 发布时间：2025-01-10 来源：青石镇\n" + INTRO, "青石镇2024年法治政府建设情况报告"),
+    # cut mid-word by the page width
+    ("柳溪乡人民政府关于2024年法治政府建设情\n况的报告\n" + INTRO, "柳溪乡人民政府关于2024年法治政府建设情况的报告"),
+    ("中共青石镇委员会青石镇人民政府关于2024年度法治政\n府建设情况的报告\n" + INTRO,
+     "中共青石镇委员会青石镇人民政府关于2024年度法治政府建设情况的报告"),
+    # a column's name above the title is not its first part
+    ("法治政府建设专栏\n青石镇2024年法治政府建设情况报告\n" + INTRO, "青石镇2024年法治政府建设情况报告"),
     # a site's name above the title is not its first part
     ("明川县人民政府门户网站\n2024年度法治政府建设情况报告\n" + INTRO, "2024年度法治政府建设情况报告"),
     ("青石镇人民政府网\n2024年法治政府建设情况报告\n" + INTRO, "2024年法治政府建设情况报告"),
