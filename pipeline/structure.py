@@ -400,6 +400,8 @@ _GLUED_TITLE = re.compile(
 # page's record fields after it ("…报告 | ||", "…报告 2025-01-10", "…报告 来源：…"), and
 # the document number before it ("明政发〔2024〕3号明川县…报告"): the register, not the title.
 _TITLE_TAIL_DATE = re.compile(r"\s*20\d\d[-./]\d{1,2}[-./]\d{1,2}(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
+# A page title's site suffix ("…报告 - 明川县人民政府门户网站", "…报告_青石镇人民政府").
+_TITLE_TAIL_SITE = re.compile(r"\s*[-_—–]+\s*[\u4e00-\u9fff]{2,20}(?:人民政府|政府|网|网站|门户|平台)$")
 _DOC_NUMBER = re.compile(
     r"^[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（﹝]\s*(?:19|20)\d\d\s*[〕\]］】)）﹞]\s*第?\s*\d{1,5}\s*号\s*"
 )
@@ -415,10 +417,10 @@ def _title_line(line: Line) -> Line:
     s, e, t = line.start, line.end, line.text
     if len(t) > 2 and t[0] == "《" and t[-1] == "》" and "《" not in t[1:]:
         s, e, t = s + 1, e - 1, t[1:-1]
-    for pat in (_FURNITURE, _TITLE_TAIL_DATE):  # what follows the title on its line
+    for pat in (_FURNITURE, _TITLE_TAIL_DATE, _TITLE_TAIL_SITE):  # what follows the title on its line
         m = pat.search(t)
         if m and m.start() > 0:
-            cut = len(t[: m.start()].rstrip(" \t|｜"))
+            cut = len(t[: m.start()].rstrip(" \t|｜【[［"))
             if cut:
                 e, t = s + cut, t[:cut]
     m = _DOC_NUMBER.match(t)
