@@ -70,6 +70,8 @@ _SUBJECT_STOP = re.compile(
 # What else opens the predicate of the opening sentence's subject ("2024年，柳溪乡将…"): trusted
 # in the first sentence only, where the writer names itself; later a district so named is an example.
 _OPENING_VERB = re.compile(r"将|把|对|从|强化|加强|采取|健全|完善|建立|全年|先后|多措并举")
+# Time words that open a clause before its subject ("今年青石镇…", "近年来，…").
+_TIME_WORD = r"(?:今年|去年|全年|当年|本年|近年)"
 _TITLE_LEAD = re.compile(r"(?:关于)?(?:20\d\d年度?)?")
 # The party committee and the government named together as the subject ("柳溪乡党委、政府坚持…").
 _JOINT_ORGAN = re.compile(r"[、和与及]\s*(?:乡|镇|街道|县|区|市)?(?:人民政府|政府|办事处)")
@@ -234,7 +236,7 @@ def _from_title(report: Report) -> tuple[_Found | None, str]:
 def _subjects(head: str) -> list[int]:
     """Offsets in ``head`` where a clause begins (candidate subjects)."""
     starts = [0]
-    for m in re.finditer(r"[，,。；;：:\n]|20\d\d年(?:以来|度)?[，,]?|一年来[，,]?|今年以来[，,]?", head):
+    for m in re.finditer(r"[，,。；;：:\n]|20\d\d年(?:以来|度)?[，,]?|一年来[，,]?|" + _TIME_WORD + r"(?:以来|来)?[，,]?", head):
         starts.append(m.end())
     return starts
 
@@ -609,6 +611,8 @@ def extract_metadata(report: Report, gazetteer: Gazetteer | None = None) -> None
                 found.level = "county"
                 break
 
+    if found is not None and found.source == "body" and found.level != "department":
+        found.entity = _repair_name(gaz, found.entity)  # never a phrase's tail glued to the name
     if found is not None:
         report.entity, report.level = found.entity, found.level
         report.entity_full = _fullest(report, found, header, clean_head)
@@ -741,7 +745,7 @@ def _inferred_county(gaz: Gazetteer, township: str, text: str) -> str | None:
 
 # What a clause puts before a name ("2021年明川县…", "按照明川县…"): function characters and
 # time words; a name that starts with them is the real name with a word glued before it.
-_GLUED_BEFORE = re.compile(r"[年月日照据于在和与及对为将把从向以由经的是了]+")
+_GLUED_BEFORE = re.compile(r"(?:" + _TIME_WORD + r"|[年月日照据于在和与及对为将把从向以由经的是了])+")
 
 
 def _repair_name(gaz: Gazetteer, name: str) -> str:

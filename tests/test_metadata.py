@@ -439,3 +439,11 @@ def test_county_implied_by_the_city_the_text_names() -> None:
     assert [p.evidence for p in r.provenance if p.source == "gazetteer"] == [
         "明川县（推断：文中所写江州市内唯一的柳溪乡，文中未写明县区）"
     ]
+
+
+@pytest.mark.parametrize(
+    "opening",
+    ["今年青石镇坚持依法行政，推进法治政府建设。", "近年来，青石镇坚持依法行政。", "去年以来青石镇坚持依法行政。"],
+)
+def test_a_time_word_is_not_part_of_the_name(opening: str) -> None:
+    assert analyse(opening + BODY, gazetteer=NO_GAZ).entity == "青石镇"
