@@ -72,6 +72,7 @@ _SUBJECT_STOP = re.compile(
 _OPENING_VERB = re.compile(r"将|把|对|从|强化|加强|采取|健全|完善|建立|全年|先后|多措并举")
 # Time words that open a clause before its subject ("今年青石镇…", "近年来，…").
 _TIME_WORD = r"(?:今年|去年|全年|当年|本年|近年)"
+_TIME_LEAD = re.compile(_TIME_WORD + r"(?:以来|来)?[，,]?")
 _TITLE_LEAD = re.compile(r"(?:关于)?(?:20\d\d年度?)?")
 # The party committee and the government named together as the subject ("柳溪乡党委、政府坚持…").
 _JOINT_ORGAN = re.compile(r"[、和与及]\s*(?:乡|镇|街道|县|区|市)?(?:人民政府|政府|办事处)")
@@ -236,7 +237,7 @@ def _from_title(report: Report) -> tuple[_Found | None, str]:
 def _subjects(head: str) -> list[int]:
     """Offsets in ``head`` where a clause begins (candidate subjects)."""
     starts = [0]
-    for m in re.finditer(r"[，,。；;：:\n]|20\d\d年(?:以来|度)?[，,]?|一年来[，,]?|" + _TIME_WORD + r"(?:以来|来)?[，,]?", head):
+    for m in re.finditer(r"[，,。；;：:\n]|20\d\d年(?:以来|度)?[，,]?|一年来[，,]?|今年以来[，,]?", head):
         starts.append(m.end())
     return starts
 
@@ -257,6 +258,8 @@ def _from_body(report: Report, body_start: int) -> tuple[_Found | None, str]:
         cands.append((k + 1, st))
     for prio, st in cands:
         p = st
+        if t := _TIME_LEAD.match(head, p):
+            p = t.end()
         if head.startswith(("原", "我", "全"), p) and not head.startswith(("全国",), p):
             p += 1
         org = parse_org(head, p, max_name=5)
