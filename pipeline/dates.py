@@ -1,5 +1,8 @@
 """Dates and years: the one home of the date and year patterns every stage reads.
 
+How a report writes a date (2024年3月1日, 2024-03-01, 二〇二四年三月一日), the fields that carry
+one (成文日期, 发布日期 …), and the years of titles, bodies and closing lines.
+
 Each pattern is named for what it finds and used by the stage its comment
 names; they differ on purpose (a title's year is 20xx; a body may cite 1990s
 laws; a closing date may be written in Chinese numerals). A new date reader
@@ -13,10 +16,10 @@ import re
 from pipeline.quantities import parse_number
 
 __all__ = [
-    "CHINESE_DATE", "CLOSING_DATE_LINE", "DATE_FIELD", "DATE_LINE_START", "FULL_DATE", "ISSUE_CUE",
-    "NUMERIC_DATE", "OCR_DATE_LINE", "PUBLICATION_CUE", "REPORT_YEAR", "REPORT_YEAR_RANGE",
-    "SIGNATURE_DATE", "YEAR_IN_TEXT", "YEAR_LEAD_IN", "YEAR_MENTION", "YEAR_MONTH", "YEAR_SPAN",
-    "ZERO_FORMS", "date_number",
+    "CLOSING_DATE", "CLOSING_DATE_LINE", "CN_DATE", "CN_YEAR", "DATE", "DATE_FIELD",
+    "DATE_LINE_START", "FULL_DATE", "ISSUE_CUE", "OCR_DATE_LINE", "PUBLICATION_CUE", "REPORT_YEAR",
+    "REPORT_YEAR_RANGE", "YEAR_IN_TEXT", "YEAR_LEAD_IN", "YEAR_MENTION", "YEAR_MONTH", "YEAR_SPAN",
+    "ZERO_FORMS", "cn_iso", "cn_years_as_digits", "date_number", "iso_date",
 ]
 
 # structure: a line that opens with a year and month ("2024年3月…") is a date line, never a heading or title.
@@ -43,20 +46,53 @@ ISSUE_CUE = re.compile(r"(成文日期|公文生成日期|印发日期)[\]】\s]
 REPORT_YEAR = re.compile(r"(20\d\d)(?:年|(?=法治|年度))(?!\d)")
 # metadata: a span of years in a title ("2021-2025").
 REPORT_YEAR_RANGE = re.compile(r"20\d\d\s*(?:年)?\s*[-—–~至到]+\s*20\d\d")
-# metadata: a date in digits ("2024-03-01", "2024年3月1日").
-NUMERIC_DATE = re.compile(r"(20\d\d)\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})")
-# metadata: a date in Chinese numerals ("二〇二四年三月一日").
-CHINESE_DATE = re.compile(r"(二〇|二零)([〇零一二三四五六七八九]{2})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
-# metadata: a dated field of a web page ("成文日期：2024-03-01").
-DATE_FIELD = re.compile(r"(成文日期|成文时间|公文生成日期|发文时间|发文日期|发布日期|发布时间|日期|时间)[:：\]】|\s]*(20\d\d[-年./]\d{1,2}[-月./]\d{1,2})")
-# metadata: the closing date of a signature block (the whole line, or the end of the organ's line).
-SIGNATURE_DATE = re.compile(
-    r"(?:20\d\d[-年./]\d{1,2}[-月./]\d{1,2}日?|(?:二〇|二零)[〇零一二三四五六七八九]{2}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)$"
-)
 # OCR: a line that is only a date (a signature date under a seal).
 OCR_DATE_LINE = re.compile(r"^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
 # HTML: a year and month on a CMS info line ("2024-03", "2024年3").
 YEAR_MONTH = re.compile(r"\d{4}\s*[-年/.]\s*\d{1,2}")
+
+
+# metadata: a date in digits ("2024-03-01", "2024年3月1日"); a date in Chinese numerals; a dated
+# field of a web page ("成文日期：2024-03-01"); the closing date of a signature block.
+DATE = re.compile(r"(20\d\d)\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})")
+
+CN_DATE = re.compile(r"(二〇|二零)([〇零一二三四五六七八九]{2})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+
+DATE_FIELD = re.compile(r"(成文日期|成文时间|公文生成日期|发文时间|发文日期|发布日期|发布时间|日期|时间)[:：\]】|\s]*(20\d\d[-年./]\d{1,2}[-月./]\d{1,2})")
+
+# The closing date of a signature block: the whole line, or the end of the organ's line.
+CLOSING_DATE = re.compile(
+    r"(?:20\d\d[-年./]\d{1,2}[-月./]\d{1,2}日?|(?:二〇|二零)[〇零一二三四五六七八九]{2}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)$"
+)
+
+
+def iso_date(s: str) -> str | None:
+    m = DATE.search(s)
+    if not m:
+        return None
+    y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def cn_iso(m: re.Match[str]) -> str | None:
+    """ISO date of a date in Chinese numerals (二〇二五年一月十六日); groups 2-4: year tail, month, day."""
+    try:
+        y, mo, d = 2000 + int(parse_number(m.group(2))), int(parse_number(m.group(3))), int(parse_number(m.group(4)))
+    except ValueError:
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
+
+
+# A year in Chinese numerals, as official documents write it (二〇二四年; 〇 also typed 零 or ○).
+CN_YEAR = re.compile(r"二[〇零○]([〇零○一二三四五六七八九]{2})年")
+_CN_DIGIT = str.maketrans("〇零○一二三四五六七八九", "000123456789")
+
+
+def cn_years_as_digits(text: str) -> str:
+    """``text`` with each Chinese-numeral year written in digits (二〇二四年 → 2024年); same length."""
+    return CN_YEAR.sub(lambda m: "20" + m.group(1).translate(_CN_DIGIT) + "年", text)
 
 
 # Zero as typed in dates: the circle ○ and a Latin O stand for 〇.

@@ -25,8 +25,10 @@ __all__ = [
 LEAD_JUNK = re.compile(r"[?？•·\-–—*#>|\u25cf\u25a0\u25c6\u2022\ufffd]+")
 # Words of web-page furniture: a line with one of them is never a title or heading.
 WEB_FURNITURE = re.compile(
-    r"[|>＞]|首页|当前位置|所在位置|您的位置|发布时间|发布日期|日期[:：]|来源[:：]|浏览|点击|字号|字体|打印|分享|"
-    r"索引号|主题分类|发文字号|发布机构|成文日期|体裁分类|有效性|语音播报|无障碍"
+    r"[|>＞»›]|首页|当前位置|所在位置|您的位置|位置[:：]|发布时间|发布日期|日期[:：]|来源[:：]|浏览|点击|字号|字体|打印|分享|"
+    r"索引号|主题分类|发文字号|发布机构|成文日期|体裁分类|有效性|语音播报|无障碍|"
+    # The open-government page's record fields (政府信息公开 catalogue), printed as a table.
+    r"生成日期|公开方式|公开范围|组配分类|公开时限"
 )
 
 
