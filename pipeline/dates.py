@@ -17,13 +17,15 @@ from pipeline.quantities import parse_number
 
 __all__ = [
     "CLOSING_DATE", "CLOSING_DATE_LINE", "CN_DATE", "CN_YEAR", "DATE", "DATE_FIELD",
-    "DATE_LINE_START", "FULL_DATE", "ISSUE_CUE", "OCR_DATE_LINE", "PUBLICATION_CUE", "REPORT_YEAR",
+    "DATE_LINE_START", "FULL_DATE", "ISSUE_CUE", "OCR_DATE_LINE", "PUBLICATION_CUE", "PUBLICATION_STAMP", "REPORT_YEAR",
     "REPORT_YEAR_RANGE", "YEAR_IN_TEXT", "YEAR_LEAD_IN", "YEAR_MENTION", "YEAR_MONTH", "YEAR_SPAN",
     "ZERO_FORMS", "cn_iso", "cn_years_as_digits", "date_number", "iso_date",
 ]
 
 # structure: a line that opens with a year and month ("2024年3月…") is a date line, never a heading or title.
 DATE_LINE_START = re.compile(r"^(?:\d{4}|[〇零一二三四五六七八九十]{4})年\d{0,2}[一二三四五六七八九十]{0,3}月")
+# structure: a publication date (and time) a web page prints after the title on its line.
+PUBLICATION_STAMP = re.compile(r"\s*20\d\d[-./]\d{1,2}[-./]\d{1,2}(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
 # classify: a year in a heading or sentence ("2024年").
 YEAR_MENTION = re.compile(r"((?:19|20)\d\d)\s*年")
 # classify: a closing date line ("2024年12月30日", "二〇二四年…").

@@ -15,7 +15,8 @@ import re
 from pipeline.dates import YEAR_MONTH
 
 __all__ = [
-    "BARE_PAGE_NUMBER", "COUNTER_FURNITURE", "DASHES", "LEAD_JUNK", "OCR_PAGE_NUMBER", "PAGE_NUMBER", "WEB_FURNITURE",
+    "BARE_PAGE_NUMBER", "COUNTER_FURNITURE", "DASHES", "LEAD_JUNK", "OCR_PAGE_NUMBER", "PAGE_NUMBER", "SITE_NAME",
+    "SITE_SUFFIX", "WEB_FURNITURE",
     "is_web_tool_line",
 ]
 
@@ -30,6 +31,11 @@ WEB_FURNITURE = re.compile(
     # The open-government page's record fields (政府信息公开 catalogue), printed as a table.
     r"生成日期|公开方式|公开范围|组配分类|公开时限"
 )
+
+# A page title's site suffix ("…报告 - 明川县人民政府门户网站", "…报告_青石镇人民政府").
+SITE_SUFFIX = re.compile(r"\s*[-_—–]+\s*[\u4e00-\u9fff]{2,20}(?:人民政府|政府|网|网站|门户|平台)$")
+# A site's name above the title ("明川县人民政府门户网站"): never the first part of a broken title.
+SITE_NAME = re.compile(r"(?:网|网站|门户|平台|客户端|公众号)$")
 
 
 # --- figures (metrics) -----------------------------------------------------------

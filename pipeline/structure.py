@@ -22,7 +22,10 @@ import re
 from dataclasses import dataclass
 
 from pipeline.dates import DATE_LINE_START
+from pipeline.dates import PUBLICATION_STAMP as _TITLE_TAIL_DATE
 from pipeline.furniture import LEAD_JUNK
+from pipeline.furniture import SITE_NAME as _SITE_NAME
+from pipeline.furniture import SITE_SUFFIX as _TITLE_TAIL_SITE
 from pipeline.furniture import WEB_FURNITURE as _FURNITURE  # the title code reads it under this name
 from pipeline.markers import BARE_NUMBER, CN_DIGITS, ENCLOSED_BASE, ENUMERATOR, HEADING_MARKERS, MARKER_NUMBER
 from pipeline.quantities import HEADING_QUANTITY
@@ -348,16 +351,10 @@ _GLUED_TITLE = re.compile(
 # What a web page puts on the title's own line: table bars, the publication date or the
 # page's record fields after it ("…报告 | ||", "…报告 2025-01-10", "…报告 来源：…"), and
 # the document number before it ("明政发〔2024〕3号明川县…报告"): the register, not the title.
-_TITLE_TAIL_DATE = re.compile(r"\s*20\d\d[-./]\d{1,2}[-./]\d{1,2}(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
-# A page title's site suffix ("…报告 - 明川县人民政府门户网站", "…报告_青石镇人民政府").
-_TITLE_TAIL_SITE = re.compile(r"\s*[-_—–]+\s*[\u4e00-\u9fff]{2,20}(?:人民政府|政府|网|网站|门户|平台)$")
+# (The date and the site suffix are pipeline.dates.PUBLICATION_STAMP and furniture.SITE_SUFFIX.)
 _DOC_NUMBER = re.compile(
     r"^[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（﹝]\s*(?:19|20)\d\d\s*[〕\]］】)）﹞]\s*第?\s*\d{1,5}\s*号\s*"
 )
-
-
-# A site's name above the title ("明川县人民政府门户网站"): never the first part of a broken title.
-_SITE_NAME = re.compile(r"(?:网|网站|门户|平台|客户端|公众号)$")
 
 
 def _title_line(line: Line) -> Line:
