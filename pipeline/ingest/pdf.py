@@ -425,9 +425,7 @@ def read_pdf(data: bytes, path: Path, *, prefer: str = "pdfium",
     page_conf: list[float | None] = []
     low_spans: list[tuple[int, int]] = []
     if ocr_conf is not None and ocr_pages:
-        from pipeline.ingest import (
-            ocr,  # the OCR hook (any module with this contract; tests pass a fake)
-        )
+        from pipeline.ingest import ocr  # the OCR hook (any module with this contract; tests pass a fake)
 
         used = {i: op for i, op in ocr_pages.items() if 0 <= i < len(pages) and pages[i].source == "ocr"}
         page_conf = [round(float(used[i].confidence), 4) if i in used else None for i in range(n_pages)]
