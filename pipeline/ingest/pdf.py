@@ -335,12 +335,8 @@ def _page_list(indices: list[int]) -> str:
     return ", ".join(str(i + 1) for i in indices)
 
 
-def read_pdf(data: bytes, path: Path, *, prefer: str = "pdfium",
-             progress: Callable[[int, int], None] | None = None) -> Extracted:
-    """Read a PDF's text layer (``prefer="pdfplumber"`` runs pdfplumber on every page, for its layout).
-
-    ``progress(done, total)`` is called for each page that goes to OCR.
-    """
+def _extract_pages(data: bytes, path: Path, prefer: str) -> tuple[list[_Page], int]:
+    """Every page's lines from the preferred extractor, the other one retried on garbled or empty pages."""
     pdf = _open_pdfium(data, path)
     plumber: Any = None
     try:
@@ -371,10 +367,16 @@ def read_pdf(data: bytes, path: Path, *, prefer: str = "pdfium",
         if plumber is not None:
             plumber.close()
         pdf.close()
+    return pages, n_pages
 
-    warnings: list[str] = []
-    extractors = {p.source for p in pages if p.status == "ok"}
-    missing = [p.index for p in pages if p.status in ("empty", "garbled")]
+
+
+def _ocr_missing(
+    data: bytes, path: Path, pages: list[_Page], missing: list[int], extractors: set[str],
+    progress: Callable[[int, int], None] | None,
+) -> tuple[float | None, dict[int, Any] | None, list[int]]:
+    """OCR the pages without usable text (when the extra is installed): their mean confidence,
+    the OCR pages, and the pages still missing."""
     ocr_conf: float | None = None
     ocr_pages: dict[int, Any] | None = None
     if missing:
@@ -389,20 +391,11 @@ def read_pdf(data: bytes, path: Path, *, prefer: str = "pdfium",
                 ocr_conf = sum(confidences) / len(confidences)
                 extractors.add("ocr")
             missing = [i for i in missing if pages[i].source != "ocr"]
-    garbled = [i for i in missing if pages[i].status == "garbled"]
-    empty = [i for i in missing if pages[i].status == "empty"]
-    if not any(p.lines for i, p in enumerate(pages) if i not in missing):
-        if garbled:
-            raise GarbledText(
-                f"has a text layer that extracts only as garbage (fonts without a Unicode map) on every page; {_OCR_ADVICE}", path)
-        raise NoTextLayer(f"has no text layer (a scanned or image-only PDF, {n_pages} page(s)); {_OCR_ADVICE}", path)
-    if empty:
-        warnings.append(f"pages without a text layer were skipped (page {_page_list(empty)}); {_OCR_ADVICE}")
-    if garbled:
-        warnings.append(f"pages whose text extracts as garbage were skipped (page {_page_list(garbled)}); {_OCR_ADVICE}")
-    for i in missing:
-        pages[i].lines = []
+    return ocr_conf, ocr_pages, missing
 
+
+def _paragraphs(pages: list[_Page]) -> list[tuple[str, Block]]:
+    """Page furniture dropped, lines re-joined into paragraphs across line and page breaks."""
     page_lines, _ = drop_furniture([p.lines for p in pages], [p.width for p in pages])
     geometries: dict[int, Geometry | None] = {}
     by_width: dict[int, list[Line]] = {}
@@ -418,10 +411,14 @@ def read_pdf(data: bytes, path: Path, *, prefer: str = "pdfium",
         (text, Block(start=0, end=0, kind=first.kind, page=first.page, font_size=first.size, bold=first.bold))
         for text, first in paragraphs
     ]
-    text, blocks = join_blocks(parts)
-    order = ["pdfium", "pdfplumber", "ocr"] if prefer != "pdfplumber" else ["pdfplumber", "pdfium", "ocr"]
-    extractors.add(order[0])  # the primary is named even when OCR did all the work ("pdfium+ocr")
-    extractor = "+".join(e for e in order if e in extractors)
+    return parts
+
+
+def _ocr_confidence(
+    text: str, pages: list[_Page], n_pages: int, ocr_conf: float | None, ocr_pages: dict[int, Any] | None,
+    warnings: list[str],
+) -> tuple[list[float | None], list[tuple[int, int]]]:
+    """Per-page OCR confidence and the spans of low-confidence lines (a warning names them)."""
     page_conf: list[float | None] = []
     low_spans: list[tuple[int, int]] = []
     if ocr_conf is not None and ocr_pages:
@@ -434,6 +431,40 @@ def read_pdf(data: bytes, path: Path, *, prefer: str = "pdfium",
         if low_spans:
             warnings.append(f"OCR: {len(low_spans)} line(s) read with low confidence "
                             f"(below {getattr(ocr, 'LOW_CONFIDENCE', 0.8):.2f}); metrics from them are marked low_confidence")
+    return page_conf, low_spans
+
+
+def read_pdf(data: bytes, path: Path, *, prefer: str = "pdfium",
+             progress: Callable[[int, int], None] | None = None) -> Extracted:
+    """Read a PDF's text layer (``prefer="pdfplumber"`` runs pdfplumber on every page, for its layout).
+
+    ``progress(done, total)`` is called for each page that goes to OCR.
+    """
+    pages, n_pages = _extract_pages(data, path, prefer)
+    warnings: list[str] = []
+    extractors = {p.source for p in pages if p.status == "ok"}
+    missing = [p.index for p in pages if p.status in ("empty", "garbled")]
+    ocr_conf, ocr_pages, missing = _ocr_missing(data, path, pages, missing, extractors, progress)
+    garbled = [i for i in missing if pages[i].status == "garbled"]
+    empty = [i for i in missing if pages[i].status == "empty"]
+    if not any(p.lines for i, p in enumerate(pages) if i not in missing):
+        if garbled:
+            raise GarbledText(
+                f"has a text layer that extracts only as garbage (fonts without a Unicode map) on every page; {_OCR_ADVICE}", path)
+        raise NoTextLayer(f"has no text layer (a scanned or image-only PDF, {n_pages} page(s)); {_OCR_ADVICE}", path)
+    if empty:
+        warnings.append(f"pages without a text layer were skipped (page {_page_list(empty)}); {_OCR_ADVICE}")
+    if garbled:
+        warnings.append(f"pages whose text extracts as garbage were skipped (page {_page_list(garbled)}); {_OCR_ADVICE}")
+    for i in missing:
+        pages[i].lines = []
+
+    parts = _paragraphs(pages)
+    text, blocks = join_blocks(parts)
+    order = ["pdfium", "pdfplumber", "ocr"] if prefer != "pdfplumber" else ["pdfplumber", "pdfium", "ocr"]
+    extractors.add(order[0])  # the primary is named even when OCR did all the work ("pdfium+ocr")
+    extractor = "+".join(e for e in order if e in extractors)
+    page_conf, low_spans = _ocr_confidence(text, pages, n_pages, ocr_conf, ocr_pages, warnings)
     return Extracted(
         text=text, format="pdf", blocks=blocks, extractor=extractor, pages=n_pages,
         warnings=warnings, ocr_confidence=ocr_conf, page_confidence=page_conf, low_confidence_spans=low_spans,
