@@ -147,6 +147,14 @@ def test_placeholders(text: str, found: list[str]) -> None:
         ("2.5亿", 250000000),
         ("百分之八十五", 85),
         ("二〇二五", 2025),
+        # the spoken short form: a last digit after a unit counts in the unit below it
+        ("两万五", 25000),
+        ("三千五", 3500),
+        ("一万二", 12000),
+        ("三万六千", 36000),
+        ("两百五", 250),
+        ("一万零五", 10005),
+        ("十五", 15),
     ],
 )
 def test_parse_number(written: str, value: int | float) -> None:

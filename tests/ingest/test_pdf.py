@@ -169,6 +169,9 @@ def _g() -> pdf_mod._Geometry:
         ((90, 300, "干部法治素养明显提升。"), (90, 505, "下一行顶格但上一行没有写满"), False),  # short line ends a paragraph
         ((90, 470, "全镇农村居民人均可支配收入增长"), (90, 505, "5.4%，高于全县平均水平。"), True),  # a number did not fit
         ((90, 505, "第一行写满了但下一行是标题"), (90, 250, "一、存在的不足和原因"), False),
+        # A full lead-in line ending with a colon, then an unnumbered heading (LibreOffice's PDF of a report).
+        ((90, 505, "根据县委依法治县办的要求，现将有关情况报告如下："), (90, 200, "主要举措和成效"), False),
+        ((90, 505, "全年重点做了以下几项工作，具体情况如下所述："), (90, 300, "一是健全制度，二是规范执法。"), True),
     ],
 )
 def test_continues_with_geometry(cur: tuple[float, float, str], nxt: tuple[float, float, str], expected: bool) -> None:
