@@ -244,6 +244,11 @@ def batch(
 
     if not folder.is_dir():
         raise _usage_error(f"{folder} is not a folder")
+    from pipeline.ingest import iter_files
+
+    if next(iter_files([folder]), None) is None:
+        # As `analyze` does: nothing to read is a usage error, and no store is created.
+        raise _usage_error(f"no supported files found in {folder}")
     if checklist or lexicon:
         _resources(checklist, lexicon)  # a malformed county file is a usage error, before any work
     options = {k: v for k, v in (("checklist_path", checklist), ("lexicon_path", lexicon)) if v is not None}

@@ -320,6 +320,16 @@ def test_cli_usage_errors(tmp_path: Path) -> None:
     assert govreport("review", "--db", str(tmp_path / "none.db")).returncode == 2
 
 
+def test_an_empty_folder_is_a_usage_error_for_batch_as_for_analyze(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    (empty / "sub").mkdir(parents=True)
+    (empty / "notes.md").write_text("not a report", "utf-8")
+    a, b = govreport("analyze", str(empty)), govreport("batch", str(empty), "--db", str(tmp_path / "g.db"))
+    assert a.returncode == b.returncode == 2
+    assert "no supported files found" in a.stderr and "no supported files found" in b.stderr
+    assert not (tmp_path / "g.db").exists()  # no store for nothing
+
+
 # -- a real kill, a real Ctrl-C ------------------------------------------------------------
 
 
