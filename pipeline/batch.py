@@ -344,10 +344,14 @@ def similarity_pass(store: Store, options: tuple[tuple[str, Any], ...] = (), *, 
     from pipeline.similarity import apply_findings, check_batch
     from pipeline.types import CheckItem, Completeness, Report
 
+    from pipeline.completeness import finish
+    from pipeline.submissions import RESUBMITTED_ID, SEVERAL_ID, Candidate, group, is_scored, verdict_items
+
     item_keys = {f.name for f in fields(CheckItem)}
     name_counts = Counter(d["name"] for d in inputs)
     reports: list[Report] = []
     records: dict[str, dict[str, Any]] = {}
+    candidates: list[Candidate] = []
     for d in inputs:
         text = store.text(d["sha256"]) if d["has_text"] else None
         record = store.record(d["sha256"])
@@ -369,7 +373,22 @@ def similarity_pass(store: Store, options: tuple[tuple[str, Any], ...] = (), *, 
             ),
         ))
         records[d["sha256"]] = record
+        candidates.append(Candidate(d["sha256"], norm.text, d["entity"], d["year"], is_scored(record),
+                                    float((comp or {}).get("score") or 0.0), len(record.get("metrics") or []),
+                                    record.get("format"), name))
+    # One submission per report: copies (the same report in another file) are neither
+    # scored again nor compared with their primary; non-reports are compared with nothing.
+    grouping = group(candidates)
+    names = {r.sha256: r.source for r in reports}
+    extra = verdict_items(grouping, names, {c.sha256: c.format for c in candidates},
+                          {r.sha256: f"{r.entity or ''}{f'{r.year}年' if r.year else ''}" for r in reports})
     checklist = Resources(**dict(options)).checklist
+    reports = [r for r in reports if r.sha256 not in grouping.copies and is_scored(records[r.sha256])]
+    for r in reports:
+        if r.completeness is not None:
+            r.completeness.items = [i for i in r.completeness.items if i.id not in (RESUBMITTED_ID, SEVERAL_ID)]
+            r.completeness.items += [CheckItem(**it) for it in extra.get(r.sha256, [])]
+            finish(r, checklist)
     findings = check_batch(reports, checklist)
     if all(checklist.rule(rid) is None for rid in ("R06", "R07")):
         apply_findings(reports, [], checklist)  # both rules switched off: drop the verdicts of earlier passes
@@ -391,7 +410,7 @@ def similarity_pass(store: Store, options: tuple[tuple[str, Any], ...] = (), *, 
         # Only verdicts that moved are rewritten (a JSON round trip keeps these values equal).
         if comp != record.get("completeness") or mine != record.get("similar", []):
             changed[r.sha256] = {**record, "completeness": comp, "similar": mine}
-    store.save_similarity(rows, changed, fingerprint)
+    store.save_similarity(rows, changed, fingerprint, copies=grouping.copies)
     return len(rows)
 
 
