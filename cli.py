@@ -263,11 +263,14 @@ def batch(
             typer.echo("interrupted", err=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None
     progress.close()
-    typer.echo(
-        f"{result.files} files: {result.analysed} analysed, {result.cached} unchanged, {result.duplicates} duplicate"
-        f"{'' if result.duplicates == 1 else 's'}, {len(result.failures)} failed, {result.seconds:.1f}s → {db}",
-        err=True,
-    )
+    c = result.counts
+    if c:
+        typer.echo(
+            f"{c['files']}个文件：{c['submissions']}份报告，{c['non_reports']}份非年度报告，"
+            f"{c['duplicate_files']}个重复报送文件，{c['failed_files']}个处理失败"
+            f"（本次分析{result.analysed}个，未变化{result.cached}个，{result.seconds:.1f}秒）→ {db}",
+            err=True,
+        )
     if result.similar:
         typer.echo(f"copied text: {result.similar} similarity findings (R06/R07); see `govreport review`", err=True)
     if result.skipped:
@@ -295,17 +298,27 @@ def _years(spec: Optional[str]):  # type: ignore[no-untyped-def]
         raise _usage_error(str(exc)) from exc
 
 
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+_LANG_HELP = "zh: Chinese headers and labels (default); en: the stable English ids, for scripts."
+
+
 @app.command()
 def export(
     format: Annotated[ExportFormat, typer.Option("--format", "-f", help="csv (UTF-8 with BOM), xlsx or jsonl.")] = ExportFormat.csv,
     db: Annotated[Path, typer.Option("--db", help="SQLite store written by `govreport batch`.")] = Path("govreport.db"),
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the files (created).")] = Path("govreport-export"),
+    lang: Annotated[Lang, typer.Option("--lang", help=_LANG_HELP)] = Lang.zh,
+    all_documents: Annotated[bool, typer.Option("--all", help="Also export documents that are not annual reports (notices, work summaries...).")] = False,
 ) -> None:
-    """Export metrics (long form), reports and the comparison from the store."""
+    """Export metrics (long form), reports, the comparison, copied text and findings (审查意见) from the store."""
     from pipeline.export import export as do_export
 
     with _open_store(db) as store:
-        for path in do_export(store, format.value, output):
+        for path in do_export(store, format.value, output, lang=lang.value, include_all=all_documents):
             typer.echo(str(path))
 
 
@@ -315,6 +328,7 @@ def compare(
     years: Annotated[Optional[str], typer.Option("--years", help="Year range A-B, or one year.")] = None,
     level: Annotated[str, typer.Option("--level", help="township, county, ... or 'any'.")] = "township",
     db: Annotated[Path, typer.Option("--db", help="SQLite store written by `govreport batch`.")] = Path("govreport.db"),
+    lang: Annotated[Lang, typer.Option("--lang", help=_LANG_HELP)] = Lang.zh,
 ) -> None:
     """Township × year tables per indicator: values, year-on-year change, rank among peers, gaps."""
     from pipeline.compare import compare_store, format_tables, indicator_catalogue
@@ -325,7 +339,7 @@ def compare(
         raise _usage_error(f"unknown indicator {', '.join(unknown)}; ids: {', '.join(sorted(indicator_catalogue()))}")
     with _open_store(db) as store:
         rows = compare_store(store, indicators=indicator or None, years=span, level=None if level == "any" else level)
-    typer.echo(format_tables(rows))
+    typer.echo(format_tables(rows, lang.value))
 
 
 @app.command()

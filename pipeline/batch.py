@@ -92,6 +92,8 @@ class BatchResult:
     similar: int | None = None
     # Files below the folder that are no report format (scripts, spreadsheets...): not read, but named.
     skipped: list[str] = field(default_factory=list)
+    # The store's counts after the batch (Store.counts): what the summary and the review print.
+    counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -208,6 +210,10 @@ def run_batch(
         jobs = _plan(root, store, iter_files([root], skipped), force, batch_id, result, seen, version)
         result.skipped = [p.relative_to(root).as_posix() for p in skipped]
         total = len(jobs)
+        # The progress line counts every failing file of the folder, as the summary and the
+        # review do: those failed before (unchanged, so not analysed again) and the unreadable.
+        queued = {src["path"] for job in jobs for src in job.sources}
+        prior_failed = sum(1 for f in store.failures() if f["path"] in seen and f["path"] not in queued)
         t_first: list[float] = []  # when the first result arrived: the rate excludes worker start-up
 
         def finished(job: _Job, outcome: dict[str, Any]) -> None:
@@ -220,11 +226,11 @@ def run_batch(
             t_first[:] = t_first or [now]
             rate = (result.analysed - 1) / (now - t_first[0]) if now > t_first[0] else 0.0
             if on_progress is not None:
-                on_progress(Progress(total, result.analysed, result.failed, result.cached, now - t_start,
-                                     job.sources[0]["name"], error, rate))
+                on_progress(Progress(total, result.analysed, prior_failed + result.failed, result.cached,
+                                     now - t_start, job.sources[0]["name"], error, rate))
 
         if on_progress is not None:
-            on_progress(Progress(total, 0, 0, result.cached, time.perf_counter() - t_start))
+            on_progress(Progress(total, 0, prior_failed, result.cached, time.perf_counter() - t_start))
         n_workers = min(workers or default_workers(), max(1, total))
         if not jobs:
             pass  # nothing new: do not pay for loading the resources
@@ -245,6 +251,7 @@ def run_batch(
             result.interrupted = True
         result.seconds = time.perf_counter() - t_start
     result.failures = [f for f in store.failures() if _below(f["path"], root)]
+    result.counts = store.counts()
     store.end_batch(batch_id, status="interrupted" if result.interrupted else "done", n_files=result.files,
                     n_analysed=result.analysed, n_cached=result.cached, n_failed=len(result.failures))
     return result

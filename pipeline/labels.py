@@ -57,3 +57,9 @@ def text(key: str, **fields: object) -> str:
     """A sentence of the table view or the page, with ``fields`` filled in."""
     template = _labels().get("text", {}).get(key, key)
     return template.format(**fields) if fields else template
+
+
+def page(key: str, **fields: object) -> str:
+    """A string of the review page, with ``fields`` filled in."""
+    template = _labels().get("page", {}).get(key, key)
+    return template.format(**fields) if fields else template

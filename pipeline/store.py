@@ -687,8 +687,9 @@ class Store:
         analysed without error; submissions: ok reports once each (a report sent
         as TXT, DOCX and PDF counts once); non_reports: ok documents that are no
         annual report; copies: documents folded into another's submission;
-        failed_files: files that failed or could not be read; metrics: metric
-        rows of the submissions.
+        failed_files: files that failed or could not be read; duplicate_files:
+        ok files that repeat a submission (so files = submissions + non_reports
+        + duplicate_files + failed_files); metrics: metric rows of the submissions.
         """
         q = self.conn.execute
         current = "EXISTS (SELECT 1 FROM sources s WHERE s.sha256=d.sha256)"
@@ -701,6 +702,11 @@ class Store:
             "non_reports": int(q(ok_subs + " AND d.is_report = 0").fetchone()[0]),
             "copies": int(q(f"SELECT count(*) FROM documents d WHERE {current} AND NOT (1 {_NOT_A_COPY})").fetchone()[0]),
             "failed_files": len(self.failures()),
+            # ok files that do not stand for a submission of their own: the same bytes under
+            # another name, or a copy of a report in another format.
+            "duplicate_files": int(q(
+                "SELECT count(*) FROM sources s JOIN documents d ON d.sha256 = s.sha256 WHERE d.status = 'ok'"
+            ).fetchone()[0]) - int(q(ok_subs).fetchone()[0]),
             "metrics": int(q(
                 f"SELECT count(*) FROM metrics m JOIN documents d ON d.sha256 = m.sha256 WHERE {current} {_NOT_A_COPY} "
                 "AND coalesce(d.is_report, 1) != 0"

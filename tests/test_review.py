@@ -72,7 +72,7 @@ def test_chart_draws_gaps_as_dashes() -> None:
     assert svg.count('class="bar"') == 2
     heights = [float(h) for h in re.findall(r'class="bar"[^>]*height="([\d.]+)"', svg)]
     assert heights[1] == pytest.approx(2 * heights[0])
-    assert "柳溪乡 2023: no data" in svg and "柳溪乡 2024: — not stated" in svg
+    assert "柳溪乡 2023: 无数据" in svg and "柳溪乡 2024: — 未提及" in svg
 
 
 def _chromium() -> str | None:
@@ -132,8 +132,8 @@ def test_optional_part_absent_reads_not_required(tmp_path: Path) -> None:
     cells = re.findall(r'<td class="(\w+)" data-report="[^"]*" data-part="([^"]*)" data-state="([^"]*)"[^>]*>([^<]*)</td>',
                        matrix)
     assert [(c, p, st, m) for c, p, st, m in cells] == [
-        ("ok", "主要举措和成效", "present", "✓"), ("miss", "第一责任人职责", "missing", "✗"),
-        ("opt", "other", "not required", "—")]
+        ("ok", "主要举措和成效", "有", "✓"), ("miss", "第一责任人职责", "缺", "✗"),
+        ("opt", "other", "非必需", "—")]
 
 
 def test_copied_text_section_sets_passages_side_by_side_escaped(tmp_path: Path) -> None:
@@ -161,7 +161,7 @@ def test_copied_text_section_sets_passages_side_by_side_escaped(tmp_path: Path) 
 
 def test_no_findings_says_so(page: str) -> None:
     section = page[page.index('id="similarity"'):page.index("</section>", page.index('id="similarity"'))]
-    assert "No copied text found" in section
+    assert "未发现报告之间的雷同文字" in section
 
 
 def test_scanned_reports_show_ocr_confidence_and_weak_metrics() -> None:
@@ -179,5 +179,5 @@ def test_scanned_reports_show_ocr_confidence_and_weak_metrics() -> None:
          "category": "achievements", "quote": "化解纠纷86件", "sentence": "化解纠纷86件。", "low_confidence": 1},
     ]
     html = _reports([doc], metrics)
-    assert "OCR confidence 87%" in html
+    assert "扫描件：识别置信度 87%" in html
     assert html.count("⚠ OCR") == 1 and html.index("⚠ OCR") > html.index("化解纠纷86件")

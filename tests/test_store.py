@@ -153,7 +153,7 @@ def test_failures_cover_failed_documents_and_unreadable_files(tmp_path: Path) ->
         s.save_unreadable({"path": "/in/锁定.pdf", "name": "锁定.pdf"}, "unreadable", "permission denied")
         got = {(f["name"], f["code"]) for f in s.failures()}
         assert got == {("空.txt", "empty"), ("锁定.pdf", "unreadable")}
-        assert s.counts() == {"files": 3, "documents": 2, "ok": 1, "submissions": 1, "non_reports": 0, "copies": 0,
+        assert s.counts() == {"files": 3, "documents": 2, "ok": 1, "submissions": 1, "non_reports": 0, "copies": 0, "duplicate_files": 0,
                           "failed_files": 2, "metrics": 0}
 
 
@@ -215,7 +215,7 @@ def test_a_v1_store_is_migrated_to_v2_and_keeps_working(tmp_path: Path) -> None:
         assert s.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
         tables = {r[0] for r in s.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         assert {"texts", "similarity", "meta", "submissions"} <= tables
-        assert s.counts() == {"files": 2, "documents": 2, "ok": 1, "submissions": 1, "non_reports": 0, "copies": 0,
+        assert s.counts() == {"files": 2, "documents": 2, "ok": 1, "submissions": 1, "non_reports": 0, "copies": 0, "duplicate_files": 0,
                               "failed_files": 1, "metrics": 1}
         assert s.record(ok["sha256"])["entity"] == "青石镇"
         # an ok document without its text is due for analysis again; a failed one is not retried
