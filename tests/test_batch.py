@@ -586,3 +586,21 @@ def test_a_checklist_change_reruns_the_similarity_pass(tmp_path: Path) -> None:
         assert _verdicts(store.path)[("2025/青石镇2025.txt", "R06")] == "warning"
         r = run_batch(tmp_path / "in", store, workers=1, resources_options={"checklist_path": off})
         assert r.similar == 0 and _verdicts(store.path) == {} and not _findings(store.path)
+
+
+def test_one_truth_for_counts_in_progress_summary_store_and_review(tmp_path: Path) -> None:
+    from pipeline.review import render_review
+
+    write_sample_corpus(tmp_path / "in")
+    with Store(tmp_path / "g.db") as store:
+        for run in range(2):  # the second run analyses nothing: the failures are cached
+            events: list[Progress] = []
+            result = run_batch(tmp_path / "in", store, workers=1, on_progress=events.append)
+            c = result.counts
+            assert events[-1].failed == len(result.failures) == c["failed_files"] == 3, run
+            assert (c["files"], c["submissions"], c["non_reports"], c["duplicate_files"]) == (9, 5, 0, 1)
+            assert c["files"] == c["submissions"] + c["non_reports"] + c["duplicate_files"] + c["failed_files"]
+        page = render_review(store)
+    shown = dict(re.findall(r'data-count="(\w+)"><b>([^<]*)</b>', page))
+    assert {k: shown[k] for k in ("files", "submissions", "non_reports", "duplicate_files", "failed_files")} == {
+        "files": "9", "submissions": "5", "non_reports": "0", "duplicate_files": "1", "failed_files": "3"}
