@@ -280,25 +280,31 @@ def test_cli_batch_export_compare_review(tmp_path: Path) -> None:
 
     out = tmp_path / "out"
     for fmt in ("csv", "xlsx", "jsonl"):
-        e = govreport("export", "--db", str(db), "--format", fmt, "--output", str(out))
+        e = govreport("export", "--db", str(db), "--format", fmt, "--output", str(out), "--lang", "en")
         assert e.returncode == 0, e.stderr
     for name in ("metrics.csv", "reports.csv", "compare.csv", "govreport.xlsx", "metrics.jsonl", "reports.jsonl", "compare.jsonl"):
         assert (out / name).is_file(), name
     with (out / "reports.csv").open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    assert len(rows) == table(db, "SELECT count(*) FROM documents")[0][0]
+    # one row per submission (copies folded, non-reports left out)
+    assert len(rows) == table(db, "SELECT count(*) FROM documents WHERE coalesce(is_report, 1) != 0 "
+                                  "AND sha256 NOT IN (SELECT sha256 FROM submissions)")[0][0]
     assert {"旧格式报告.doc", "空文件.txt"} <= {Path(s).name for row in rows for s in row["source_files"].split("; ")}
     with (out / "metrics.csv").open(encoding="utf-8-sig", newline="") as fh:
         metrics = list(csv.DictReader(fh))
     assert {"青石镇", "柳溪乡", "云岭街道"} <= {m["township"] for m in metrics}
-    assert len(metrics) == table(db, "SELECT count(*) FROM metrics")[0][0]
+    assert len(metrics) == table(db, "SELECT count(*) FROM metrics m JOIN documents d ON d.sha256 = m.sha256 "
+                                     "WHERE coalesce(d.is_report, 1) != 0 AND m.sha256 NOT IN "
+                                     "(SELECT sha256 FROM submissions)")[0][0]
     reports = [json.loads(line) for line in (out / "reports.jsonl").read_text("utf-8").splitlines()]
     assert all(rec["pipeline_version"].startswith(PIPELINE_VERSION + "+") for rec in reports)
 
-    c = govreport("compare", "--db", str(db))
+    c = govreport("compare", "--db", str(db), "--lang", "en")
     assert c.returncode == 0, c.stderr
     assert "law_study_sessions" in c.stdout and "青石镇" in c.stdout and "#1/" in c.stdout
     assert "· no report" in c.stdout  # 云岭街道 has no 2023 report
+    zh = govreport("compare", "--db", str(db))
+    assert "第1/" in zh.stdout and "· 未报送" in zh.stdout and "  乡镇 " in zh.stdout
     c = govreport("compare", "--db", str(db), "--indicator", "publicity_events", "--years", "2024")
     assert c.returncode == 0 and "publicity_events" in c.stdout and "law_study_sessions" not in c.stdout
     c = govreport("compare", "--db", str(db), "--years", "2024-2023")
