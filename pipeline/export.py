@@ -72,8 +72,8 @@ FINDING_COLUMNS: tuple[str, ...] = (
     "is_report", "doc_type", "sha256",
 )
 
-# Columns whose values are ids with a Chinese label (labels.toml [values]).
-_VALUE_COLUMNS = frozenset({"status", "qualifier", "category", "doc_type", "level", "kind", "severity"})
+# Columns whose values are ids with a Chinese label (labels.toml [values]; severity has [severity]).
+_VALUE_COLUMNS = frozenset({"status", "qualifier", "category", "doc_type", "level", "kind"})
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -182,8 +182,14 @@ def localise(rows: Sequence[dict[str, Any]], lang: Lang) -> list[dict[str, Any]]
     """Enumerated values (status, qualifier, document type...) as a reviewer reads them; ids in English."""
     if lang == "en":
         return list(rows)
-    return [{k: labels.value(v, lang) if k in _VALUE_COLUMNS and isinstance(v, str) else v for k, v in row.items()}
-            for row in rows]
+    def cell(k: str, v: Any) -> Any:
+        if not isinstance(v, str):
+            return v
+        if k == "severity":
+            return labels.severity(v, lang)
+        return labels.value(v, lang) if k in _VALUE_COLUMNS else v
+
+    return [{k: cell(k, v) for k, v in row.items()} for row in rows]
 
 
 def write_csv(path: Path, columns: Sequence[str], rows: Sequence[dict[str, Any]],

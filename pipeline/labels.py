@@ -53,6 +53,11 @@ def value(key: str | None, lang: Lang = "zh") -> str:
     return label("values", str(key), lang)
 
 
+def severity(key: str | None, lang: Lang = "zh") -> str:
+    """A finding's status (error, warning, info, missing) as a reviewer reads it."""
+    return "" if key is None else label("severity", str(key), lang)
+
+
 def text(key: str, **fields: object) -> str:
     """A sentence of the table view or the page, with ``fields`` filled in."""
     template = _labels().get("text", {}).get(key, key)

@@ -288,7 +288,7 @@ def _findings(docs: Sequence[dict[str, Any]], findings: Sequence[dict[str, Any]]
         status = f.get("status") or "info"
         html.append(
             f'<tr class="finding sev-{_e(status)}" data-rule="{_e(f["item"])}"><td>{_e(who)}</td>'
-            f'<td>{_e(f["item"])} {_e(f.get("label"))}</td><td>{_e(labels.value(status))}</td>'
+            f'<td>{_e(f["item"])} {_e(f.get("label"))}</td><td>{_e(labels.severity(status))}</td>'
             f'<td>{_e(f.get("message"))}</td><td class="quote">'
             + (f"「{_e(f['evidence'])}」" if f.get("evidence") else "") + "</td></tr>"
         )
@@ -334,7 +334,7 @@ def _reports(docs: Sequence[dict[str, Any]], metrics: Sequence[dict[str, Any]],
                     + f'</summary><p class="muted">{_e(_t("files", files="；".join(d["sources"])))}</p>')
         for c in rules.get(d["sha256"], []):
             html.append(f'<p class="rule rule-{_e(c.get("status"))}" data-rule="{_e(c["item"])}">{_e(c["item"])} '
-                        f'{_e(c.get("label"))}: <b>{_e(labels.value(c.get("status")))}</b> — {_e(c.get("message"))}'
+                        f'{_e(c.get("label"))}: <b>{_e(labels.severity(c.get("status")))}</b> — {_e(c.get("message"))}'
                         + (f' <span class="quote">「{_e(c["evidence"])}」</span>' if c.get("evidence") else "") + "</p>")
         if ms:
             html.append(f"<table><tr><th>{_e(_t('indicator'))}</th><th>{_e(_t('value'))}</th><th>{_e(_t('unit'))}</th>"
