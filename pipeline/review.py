@@ -107,7 +107,9 @@ def _summary(store: Store, docs: Sequence[dict[str, Any]], n_findings: int) -> s
     html.append("</div>")
     if last:
         when = _dt.datetime.fromtimestamp(last["started_at"]).strftime("%Y-%m-%d %H:%M")
-        html.append(f'<p class="muted">{_e(_t("last_batch", folder=last["folder"], when=when, status=last["status"], analysed=last["n_analysed"], cached=last["n_cached"]))}</p>')
+        line = _t("last_batch", folder=last["folder"], when=when, status=last["status"],
+                  analysed=last["n_analysed"], cached=last["n_cached"])
+        html.append(f'<p class="muted">{_e(line)}</p>')
     html.append("</section>")
     return "".join(html)
 

@@ -183,13 +183,13 @@ def verdict_items(grouping: Grouping, names: dict[str, str], formats: dict[str, 
             kinds = "、".join(sorted({(formats.get(m) or "?").upper() for m in members}))
             out[primary].append({
                 "id": RESUBMITTED_ID, "label": RESUBMITTED_LABEL, "status": "info", "severity": "info",
-                "message": f"同一份报告以{len(members)}个文件报送（{kinds}）：" + "；".join(names[m] for m in members)
-                + "；按一份统计，不作雷同比对",
+                "message": f"同一份报告以{len(members)}个文件报送（{kinds}）："
+                + "；".join(names[m] for m in members) + "；按一份统计，不作雷同比对",
             })
     for primary, others in grouping.several.items():
         out[primary].append({
             "id": SEVERAL_ID, "label": SEVERAL_LABEL, "status": "info", "severity": "info",
-            "message": f"{identity.get(primary, '')}另有{len(others)}份内容不同的报告（" + "；".join(names[o] for o in others)
-            + "），请审核人确定采用哪一份",
+            "message": f"{identity.get(primary, '')}另有{len(others)}份内容不同的报告（"
+            + "；".join(names[o] for o in others) + "），请审核人确定采用哪一份",
         })
     return out
