@@ -203,3 +203,16 @@ def test_findings_are_counted_and_exported(batch_store: tuple[Path, str], tmp_pa
     assert liuxi and any(f["规则"] == "responsibility" and f["严重程度"] == "缺失" for f in liuxi)
     for town, row in reports.items():
         assert int(row["审查意见数"]) == sum(f["乡镇"] == town for f in findings)
+
+
+def test_verdict_items_name_the_files() -> None:
+    from pipeline.submissions import verdict_items
+
+    cands = [_cand("a", BODY, fmt="docx"), _cand("b", BODY + "\n- 2 -", fmt="pdf"),
+             _cand("c", BODY[: len(BODY) // 2] + "另起炉灶的内容" * 80)]
+    got = verdict_items(group(cands), {"a": "甲.docx", "b": "甲.pdf", "c": "乙.txt"},
+                        {"a": "docx", "b": "pdf", "c": "txt"}, {"a": "青石镇2024年", "c": "青石镇2024年"})
+    assert [i["id"] for i in got["a"]] == [RESUBMITTED_ID, SEVERAL_ID]
+    assert "2个文件报送（DOCX、PDF）：甲.docx；甲.pdf" in got["a"][0]["message"]
+    assert got["c"][0]["message"] == "青石镇2024年另有1份内容不同的报告（甲.docx），请审核人确定采用哪一份"
+    assert "b" not in got and {i["status"] for items in got.values() for i in items} == {"info"}
