@@ -536,7 +536,7 @@ def test_batch_finds_copied_reports_and_keeps_them_on_a_rerun(tmp_path: Path) ->
         assert re.search(r'<td class="quote">2025年，我镇以建设法治乡镇为目标[^<]*</td><td class="quote">2024年，我镇', section)
         assert page.count('data-rule="R06"') >= 5 and "与上一年度报告（2024/青石镇2024.txt）雷同" in page
 
-        files = export(store, "csv", tmp_path / "out")
+        files = export(store, "csv", tmp_path / "out", lang="en")
         assert tmp_path / "out" / "similarity.csv" in files
         with (tmp_path / "out" / "similarity.csv").open(encoding="utf-8-sig", newline="") as fh:
             rows = list(csv.DictReader(fh))
@@ -560,15 +560,12 @@ def test_a_v1_store_is_migrated_and_the_next_batch_fills_in_texts_and_similarity
     db = tmp_path / "g.db"
     with Store(db) as store:
         run_batch(tmp_path / "in", store, workers=1)
-    # Make it the store an older govreport wrote: schema v1, no texts, no similarity.
-    conn = sqlite3.connect(db)
-    for t in ("texts", "similarity", "meta"):
-        conn.execute(f"DROP TABLE {t}")
-    conn.execute("PRAGMA user_version = 1")
-    conn.commit()
-    conn.close()
+    # Make it the store an older govreport wrote: schema v1, no texts, no similarity, no submissions.
+    from tests.test_store import _downgrade_to_v1
+
+    _downgrade_to_v1(db)
     with Store(db) as store:
-        assert table(db, "PRAGMA user_version") == [(2,)]
+        assert table(db, "PRAGMA user_version") == [(3,)]
         assert table(db, "SELECT count(*) FROM documents") == [(5,)]  # nothing lost
         r = run_batch(tmp_path / "in", store, workers=1)
         assert r.analysed == 5  # analysed again: their text was not kept under v1
