@@ -385,6 +385,7 @@ def check(
     from pipeline.ingest import iter_files
     from pipeline.run import analyze_path
     from pipeline.similarity import check_batch
+    from pipeline.submissions import compared, group_reports
 
     missing = [p for p in paths if not p.exists()]
     files = list(iter_files(p for p in paths if p.exists()))
@@ -392,20 +393,28 @@ def check(
         raise _usage_error("no supported files found in " + ", ".join(map(str, paths)))
     res = _resources(checklist)
     reports = [analyze_path(path, res) for path in missing + files]
-    findings = check_batch(reports, res.checklist) if similarity else []
+    # The same report in several files is compared once, never with itself (submissions.py).
+    grouping = group_reports(reports)
+    findings = check_batch(compared(reports, grouping), res.checklist) if similarity else []
+    source_of = {r.sha256 or r.source: r.source for r in reports}
     out = output.open("w", encoding="utf-8") if output else sys.stdout
     try:
         for report in reports:
+            primary = grouping.copies.get(report.sha256 or report.source, (None, None))[0]
             if format is OutputFormat.json:
                 record = {
                     "source": report.source, "status": report.status, "error": report.error,
                     "title": report.title, "entity": report.entity, "year": report.year,
                     "completeness": asdict(report.completeness) if report.completeness else None,
                     "similar": [asdict(f) for f in findings if f.source == report.source],
+                    "duplicate_of": source_of.get(primary) if primary else None,
                 }
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
             else:
-                out.write(format_verdict(report) + "\n\n")
+                out.write(format_verdict(report) + "\n")
+                if primary:
+                    out.write(f"  ℹ 重复报送：与 {source_of.get(primary)} 是同一份报告，按一份统计，不作雷同比对\n")
+                out.write("\n")
     finally:
         if output:
             out.close()

@@ -26,7 +26,10 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pipeline.types import Report
 
 # Check items the grouping adds to a primary's verdict (status info: they cost no score).
 RESUBMITTED_ID = "resubmitted"  # 重复报送: the same report came in several files
@@ -193,3 +196,18 @@ def verdict_items(grouping: Grouping, names: dict[str, str], formats: dict[str, 
             + "；".join(names[o] for o in others) + "），请审核人确定采用哪一份",
         })
     return out
+
+
+def group_reports(reports: Sequence[Report]) -> Grouping:
+    """:func:`group` over analysed reports (``govreport check``): the ok ones, named by source."""
+    return group([
+        Candidate(r.sha256 or r.source, r.norm or r.text, r.entity, r.year, r.is_report is not False,
+                  r.completeness.score if r.completeness else 0.0, len(r.metrics), r.format, r.source)
+        for r in reports if r.status == "ok" and r.text.strip()
+    ])
+
+
+def compared(reports: Sequence[Report], grouping: Grouping) -> list[Report]:
+    """The reports to compare with each other: one per submission, annual reports only."""
+    return [r for r in reports if r.status == "ok" and r.is_report is not False
+            and (r.sha256 or r.source) not in grouping.copies]
