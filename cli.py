@@ -123,9 +123,10 @@ def check(
 ) -> None:
     """Check reports: the five required parts, quality rules and copied text, with a verdict per report."""
     from pipeline.ingest import iter_files
-    from pipeline.present import check_record, format_verdict
+    from pipeline.present import check_record, duplicate_note, format_verdict
     from pipeline.run import analyze_path
     from pipeline.similarity import check_batch
+    from pipeline.submissions import compared, group_reports
 
     missing = [p for p in paths if not p.exists()]
     files = list(iter_files(p for p in paths if p.exists()))
@@ -133,14 +134,19 @@ def check(
         raise _usage_error("no supported files found in " + ", ".join(map(str, paths)))
     res = _resources(checklist)
     reports = [analyze_path(path, res) for path in missing + files]
-    findings = check_batch(reports, res.checklist) if similarity else []
+    # The same report in several files is compared once, never with itself (submissions.py).
+    grouping = group_reports(reports)
+    findings = check_batch(compared(reports, grouping), res.checklist) if similarity else []
+    source_of = {r.sha256 or r.source: r.source for r in reports}
     out = output.open("w", encoding="utf-8") if output else sys.stdout
     try:
         for report in reports:
+            primary = grouping.copies.get(report.sha256 or report.source, (None, None))[0]
+            duplicate_of = source_of.get(primary) if primary else None
             if format is OutputFormat.json:
-                out.write(json.dumps(check_record(report, findings), ensure_ascii=False) + "\n")
+                out.write(json.dumps(check_record(report, findings, duplicate_of), ensure_ascii=False) + "\n")
             else:
-                out.write(format_verdict(report) + "\n\n")
+                out.write(format_verdict(report) + "\n" + duplicate_note(duplicate_of) + "\n")
     finally:
         if output:
             out.close()
@@ -189,6 +195,11 @@ def batch(
 
     if not folder.is_dir():
         raise _usage_error(f"{folder} is not a folder")
+    from pipeline.ingest import iter_files
+
+    if next(iter_files([folder]), None) is None:
+        # As `analyze` does: nothing to read is a usage error, and no store is created.
+        raise _usage_error(f"no supported files found in {folder}")
     if checklist or lexicon:
         _resources(checklist, lexicon)  # a malformed county file is a usage error, before any work
     options = {k: v for k, v in (("checklist_path", checklist), ("lexicon_path", lexicon)) if v is not None}
@@ -203,11 +214,14 @@ def batch(
             typer.echo("interrupted", err=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None
     progress.close()
-    typer.echo(
-        f"{result.files} files: {result.analysed} analysed, {result.cached} unchanged, {result.duplicates} duplicate"
-        f"{'' if result.duplicates == 1 else 's'}, {len(result.failures)} failed, {result.seconds:.1f}s → {db}",
-        err=True,
-    )
+    c = result.counts
+    if c:
+        typer.echo(
+            f"{c['files']}个文件：{c['submissions']}份报告，{c['non_reports']}份非年度报告，"
+            f"{c['duplicate_files']}个重复报送文件，{c['failed_files']}个处理失败"
+            f"（本次分析{result.analysed}个，未变化{result.cached}个，{result.seconds:.1f}秒）→ {db}",
+            err=True,
+        )
     if result.similar:
         typer.echo(f"copied text: {result.similar} similarity findings (R06/R07); see `govreport review`", err=True)
     if result.skipped:
@@ -235,17 +249,27 @@ def _years(spec: Optional[str]):  # type: ignore[no-untyped-def]
         raise _usage_error(str(exc)) from exc
 
 
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+_LANG_HELP = "zh: Chinese headers and labels (default); en: the stable English ids, for scripts."
+
+
 @app.command()
 def export(
     format: Annotated[ExportFormat, typer.Option("--format", "-f", help="csv (UTF-8 with BOM), xlsx or jsonl.")] = ExportFormat.csv,
     db: Annotated[Path, typer.Option("--db", help="SQLite store written by `govreport batch`.")] = Path("govreport.db"),
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the files (created).")] = Path("govreport-export"),
+    lang: Annotated[Lang, typer.Option("--lang", help=_LANG_HELP)] = Lang.zh,
+    all_documents: Annotated[bool, typer.Option("--all", help="Also export documents that are not annual reports (notices, work summaries...).")] = False,
 ) -> None:
-    """Export metrics (long form), reports and the comparison from the store."""
+    """Export metrics (long form), reports, the comparison, copied text and findings (审查意见) from the store."""
     from pipeline.export import export as do_export
 
     with _open_store(db) as store:
-        for path in do_export(store, format.value, output):
+        for path in do_export(store, format.value, output, lang=lang.value, include_all=all_documents):
             typer.echo(str(path))
 
 
@@ -255,6 +279,7 @@ def compare(
     years: Annotated[Optional[str], typer.Option("--years", help="Year range A-B, or one year.")] = None,
     level: Annotated[str, typer.Option("--level", help="township, county, ... or 'any'.")] = "township",
     db: Annotated[Path, typer.Option("--db", help="SQLite store written by `govreport batch`.")] = Path("govreport.db"),
+    lang: Annotated[Lang, typer.Option("--lang", help=_LANG_HELP)] = Lang.zh,
 ) -> None:
     """Township × year tables per indicator: values, year-on-year change, rank among peers, gaps."""
     from pipeline.compare import compare_store, format_tables, indicator_catalogue
@@ -265,7 +290,7 @@ def compare(
         raise _usage_error(f"unknown indicator {', '.join(unknown)}; ids: {', '.join(sorted(indicator_catalogue()))}")
     with _open_store(db) as store:
         rows = compare_store(store, indicators=indicator or None, years=span, level=None if level == "any" else level)
-    typer.echo(format_tables(rows))
+    typer.echo(format_tables(rows, lang.value))
 
 
 @app.command()

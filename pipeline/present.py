@@ -15,51 +15,66 @@ if TYPE_CHECKING:
     from pipeline.similarity import SimilarityFinding
     from pipeline.types import Report
 
-__all__ = ["ProgressPrinter", "check_record", "format_verdict", "table_row"]
+__all__ = ["ProgressPrinter", "check_record", "duplicate_note", "format_verdict", "table_row"]
 
 
 # --- analyze -------------------------------------------------------------------------
 def table_row(report: Report) -> str:
-    """A report as readable lines (the ``analyze --format table`` row)."""
+    """One document as a reviewer reads it (Chinese labels, values as written)."""
+    from pipeline.compare import indicator_name
+    from pipeline.labels import column, text, value
+    from pipeline.submissions import is_scored
+
     if report.status != "ok":
         err = report.error or {}
-        return f"✗ {report.source}\n    error [{err.get('code')}]: {err.get('message')}"
+        return f"✗ {report.source}\n    {column('error_code')} [{err.get('code')}]：{err.get('message')}"
     comp = report.completeness
+    scored = is_scored({"status": report.status, "is_report": report.is_report})
     lines = [
         f"✓ {report.source}",
-        f"    title:    {report.title or '—'}",
-        f"    entity:   {report.entity or '—'} ({report.level or '?'}), county {report.county or '—'}, year {report.year or '—'}"
-        + ("" if report.is_report in (True, None) else f"   ⚠ not an annual rule-of-law report ({report.doc_type})"),
-        f"    format:   {report.format} via {report.extractor}"
-        + (f", encoding {report.encoding}" if report.encoding else "")
-        + f", {len(report.text)} characters"
-        + (f", OCR confidence {report.ocr_confidence:.0%}" if report.ocr_confidence is not None else ""),
-        f"    headings: {len(report.headings)}   paragraphs: {len(report.paragraphs)}   metrics: {len(report.metrics)}",
+        f"    {column('title')}：{report.title or '—'}",
+        f"    {column('township')}：{report.entity or '—'}（{value(report.level) if report.level else '?'}），"
+        f"{column('county')} {report.county or '—'}，{column('year')} {report.year or '—'}"
+        + ("" if scored else f"   ⚠ 不是法治政府建设年度报告（{value(report.doc_type)}），不评分"),
+        f"    {column('format')}：{report.format}（{report.extractor}）"
+        + (f"，{column('encoding')} {report.encoding}" if report.encoding else "")
+        + f"，{len(report.text)} 字"
+        + (f"，OCR 识别置信度 {report.ocr_confidence:.0%}" if report.ocr_confidence is not None else ""),
+        f"    {column('n_headings')} {len(report.headings)}   {column('n_paragraphs')} {len(report.paragraphs)}   "
+        f"{column('n_metrics')} {len(report.metrics)}",
     ]
-    if comp is not None:
-        lines.append(f"    completeness: {comp.score:.0%}" + (f"  missing: {', '.join(comp.missing)}" if comp.missing else ""))
+    if comp is not None and scored:
+        lines.append(f"    {column('completeness_score')}：{comp.score:.0%}"
+                     + (f"  {column('missing_parts')}：{'、'.join(value(m) for m in comp.missing)}" if comp.missing else ""))
         if comp.summary:
             lines.append(f"    {comp.summary}")
     for m in report.metrics[:50]:
-        q = "" if m.qualifier == "exact" else f" ({m.qualifier})"
-        per = f" per {m.per}" if m.per else ""
-        lines.append(f"      · {m.indicator:<28} {m.value:>10g} {m.unit}{q}{per}   「{m.quote}」")
+        written = m.value_text or f"{m.value:g}{m.unit}"
+        per = f"{text('per_prefix')}{m.per}" if m.per else ""
+        lines.append(f"      · {indicator_name(m.indicator)}（{m.indicator}）：{per}{written}   「{m.quote}」")
     if len(report.metrics) > 50:
-        lines.append(f"      … {len(report.metrics) - 50} more metrics (use --format json)")
+        lines.append(f"      … 另有 {len(report.metrics) - 50} 个指标（用 --format json 查看全部）")
     for w in report.warnings:
-        lines.append(f"    warning: {w}")
+        lines.append(f"    提示：{w}")
     return "\n".join(lines)
 
 
 # --- check ---------------------------------------------------------------------------
-def check_record(report: Report, findings: list[SimilarityFinding]) -> dict[str, Any]:
-    """The JSON record of ``govreport check``: identity, verdict and the report's similarity findings."""
+def check_record(report: Report, findings: list[SimilarityFinding], duplicate_of: str | None = None) -> dict[str, Any]:
+    """The JSON record of ``govreport check``: identity, verdict, the report's similarity findings,
+    and the file it repeats when it is a copy of another submission."""
     return {
         "source": report.source, "status": report.status, "error": report.error,
         "title": report.title, "entity": report.entity, "year": report.year,
         "completeness": asdict(report.completeness) if report.completeness else None,
         "similar": [asdict(f) for f in findings if f.source == report.source],
+        "duplicate_of": duplicate_of,
     }
+
+
+def duplicate_note(duplicate_of: str | None) -> str:
+    """The line under a verdict that says the file repeats another one (empty when it does not)."""
+    return f"  ℹ 重复报送：与 {duplicate_of} 是同一份报告，按一份统计，不作雷同比对\n" if duplicate_of else ""
 
 
 _MARK = {"ok": "✓", "missing": "✗", "error": "✗", "warning": "!", "info": "·"}

@@ -48,8 +48,10 @@ def _register_font() -> str:
 
             try:
                 pdfmetrics.registerFont(TTFont("GovReportCJK", candidate, subfontIndex=0))
-            except TTFError:
-                continue  # e.g. a CFF-outline Noto CJK: reportlab embeds TrueType outlines only
+            except (TTFError, OSError, ValueError):
+                # reportlab embeds TrueType outlines only: a CFF-flavoured collection such as
+                # Noto Sans CJK is rejected, so try the next font, then the built-in CID font.
+                continue
             return "GovReportCJK"
     # reportlab's built-in Adobe-GB1 CID font: no file needed, not embedded.
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
