@@ -485,7 +485,6 @@ def _pool_context(options: tuple[tuple[str, Any], ...]) -> Any:
 def _run_pool(jobs: list[_Job], options: tuple[tuple[str, Any], ...], n_workers: int,
               finished: Callable[[_Job, dict[str, Any]], None]) -> None:
     # Imported here: a re-run with nothing to do must not pay for them.
-    import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 

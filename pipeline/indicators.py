@@ -32,13 +32,17 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pipeline.config import parse_toml, read_toml
 from pipeline.errors import ConfigError
 from pipeline.normalise import to_simplified
 from pipeline.quantities import CLAUSE_BOUNDARY, SENTENCE_END, Quantity, find_placeholders, find_quantities
 from pipeline.types import Metric, Report
+
+if TYPE_CHECKING:
+    from pipeline.linker import Context
+    from pipeline.modelio import LinearModel
 
 INDICATOR_IDS: tuple[str, ...] = (
     "rol_meetings", "central_group_study", "law_study_sessions", "legal_training_sessions",
@@ -154,6 +158,10 @@ class Lexicon:
         if unit in ind.units:
             return True
         return any(u in ind.units for u in _UNIT_ALIASES.get(unit, ()))
+
+    def allowed(self, unit: str) -> frozenset[str]:
+        """The indicators counted in ``unit`` (simplified)."""
+        return frozenset(i for i in self.indicators if self.accepts(i, unit))
 
     def name(self, indicator: str) -> str:
         ind = self.indicators.get(indicator)
@@ -509,13 +517,65 @@ class _Categories:
         return self._heads[j][2] if j >= 0 else "other"
 
 
-def extract_metrics(report: Report, lexicon: Lexicon, tokenizer: Any = None, *, use_tokenizer: bool = False) -> None:
+def quantity_contexts(report: Report, lexicon: Lexicon) -> tuple[list[Quantity], list[Context]]:
+    """The quantities of a report and the linker's view of each (training and evaluation)."""
+    from pipeline.linker import Tokens, contexts
+
+    norm = report.norm or report.text
+    bounds = _Bounds(norm)
+    quantities = [q for q in find_quantities(norm) if not _furniture_line(norm, q.start, bounds)]
+    nouns: dict[int, str] = {}
+    links = link_with_evidence(norm, quantities, lexicon, None, bounds=bounds, nouns=nouns)
+    for q in quantities:
+        _noun_after(norm, q, _simplify_unit(q.unit), None, nouns)
+    categories = _Categories(report)
+    tokens = report.tokens or Tokens.from_words([norm])
+    ctx = contexts(norm, quantities, links, lexicon, bounds, tokens, nouns, lambda pos: categories.at(report.to_text_pos(pos)))
+    return quantities, ctx
+
+
+def _apply_linker(
+    report: Report,
+    norm: str,
+    quantities: list[Quantity],
+    links: list[Link],
+    lexicon: Lexicon,
+    linker: LinearModel,
+    bounds: _Bounds,
+    nouns: dict[int, str],
+    categories: _Categories,
+) -> list[Link]:
+    """The model's indicator for each quantity, keeping the rule's cue span when they agree."""
+    from pipeline.linker import Tokens, contexts, decide
+
+    for q in quantities:
+        _noun_after(norm, q, _simplify_unit(q.unit), None, nouns)
+    tokens = report.tokens or Tokens.from_words([norm])
+    ctxs = contexts(norm, quantities, links, lexicon, bounds, tokens, nouns, lambda pos: categories.at(report.to_text_pos(pos)))
+    out: list[Link] = []
+    for link, ctx in zip(links, ctxs, strict=True):
+        chosen = decide(linker, ctx, lexicon.allowed(ctx.unit))
+        out.append(link if chosen == link.indicator else Link(chosen))
+    return out
+
+
+
+def extract_metrics(
+    report: Report,
+    lexicon: Lexicon,
+    tokenizer: Any = None,
+    *,
+    use_tokenizer: bool = False,
+    linker: LinearModel | None = None,
+) -> None:
     """Set ``report.metrics`` and append placeholder defects to ``report.defects``.
 
-    ``tokenizer`` (any object with ``.cut``) is used only with
-    ``use_tokenizer=True``: on the dev corpus word boundaries changed no link
-    and no quote, while the first ``cut`` would load jieba's dictionary in a
-    run that otherwise never needs it.
+    Each quantity is linked by the lexicon rules; with a ``linker`` (the
+    learned model) the rules' decision and cue hits become its features
+    together with the report's tokens (``report.tokens``, set by the segment
+    stage), and the model decides among the indicators the unit allows.
+    ``tokenizer`` (any object with ``.cut``) trims the noun after a measure
+    word to whole words, only with ``use_tokenizer=True``.
     """
     norm = report.norm or report.text
     tokenizer = tokenizer if use_tokenizer else None
@@ -524,6 +584,8 @@ def extract_metrics(report: Report, lexicon: Lexicon, tokenizer: Any = None, *, 
     nouns: dict[int, str] = {}
     links = link_with_evidence(norm, quantities, lexicon, tokenizer, bounds=bounds, nouns=nouns)
     categories = _Categories(report)
+    if linker is not None and quantities:
+        links = _apply_linker(report, norm, quantities, links, lexicon, linker, bounds, nouns, categories)
     metrics: list[Metric] = []
     for q, link in zip(quantities, links, strict=True):
         s, e = report.to_text_span(q.start, q.end)

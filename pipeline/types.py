@@ -193,6 +193,10 @@ class Report:
     ocr_confidence: float | None = None
     ocr_page_confidence: list[float | None] = field(default_factory=list)
     low_confidence_spans: list[tuple[int, int]] = field(default_factory=list)  # offsets into text
+    # The segmentation of ``norm`` (segment stage): a spaCy Doc with span groups
+    # (headings, paragraphs, metrics) and its token boundaries. Not serialised.
+    doc: Any = field(default=None, repr=False, compare=False)
+    tokens: Any = field(default=None, repr=False, compare=False)
 
     # -- offsets -----------------------------------------------------------
     def to_text_pos(self, norm_pos: int) -> int:
