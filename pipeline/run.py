@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from pipeline.modelio import LinearModel
     
     from pipeline.completeness import Checklist
+    from pipeline.gazetteer import Gazetteer
     from pipeline.indicators import Lexicon
     from pipeline.nlp import JiebaTokenizer
 
@@ -59,6 +60,7 @@ class Resources:
     _nlp: Language | None = None
     _lexicon: Lexicon | None = None
     _checklist: Checklist | None = None
+    _gazetteer: Gazetteer | None = None
 
     @property
     def tokenizer(self) -> JiebaTokenizer:
@@ -125,9 +127,17 @@ class Resources:
             self._checklist = load_checklist(self.checklist_path)
         return self._checklist
 
+    @property
+    def gazetteer(self) -> Gazetteer:
+        if self._gazetteer is None:
+            from pipeline.gazetteer import load_gazetteer
+
+            self._gazetteer = load_gazetteer()
+        return self._gazetteer
+
     def warm(self) -> Resources:
         """Load everything now (a batch worker does this once at start)."""
-        _ = self.tokenizer, self.classifier, self.linker, self.doctype, self.nlp, self.lexicon, self.checklist
+        _ = self.tokenizer, self.classifier, self.linker, self.doctype, self.nlp, self.lexicon, self.checklist, self.gazetteer
         self.tokenizer.warm()
         return self
 
@@ -144,7 +154,7 @@ def _stage_structure(report: Report, res: Resources) -> None:
 def _stage_metadata(report: Report, res: Resources) -> None:
     from pipeline.metadata import extract_metadata
 
-    extract_metadata(report)
+    extract_metadata(report, res.gazetteer)
 
 
 def _stage_report_type(report: Report, res: Resources) -> None:
