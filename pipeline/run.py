@@ -97,7 +97,7 @@ class Resources:
         if not self._doctype_loaded:
             self._doctype_loaded = True
             if self.use_model:
-                from pipeline.reporttype import load_doctype
+                from pipeline.doctype import load_doctype
 
                 self._doctype = load_doctype(self.doctype_path, warn=self.warnings.append)
         return self._doctype
@@ -158,7 +158,7 @@ def _stage_metadata(report: Report, res: Resources) -> None:
 
 
 def _stage_report_type(report: Report, res: Resources) -> None:
-    from pipeline.reporttype import decide_report_type
+    from pipeline.doctype import decide_report_type
 
     decide_report_type(report, res.doctype)
 

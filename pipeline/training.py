@@ -2,7 +2,7 @@
 
 - the indicator linker (:mod:`pipeline.linker`): one sample per quantity the
   pipeline finds that a gold metric matches, labelled with its indicator;
-- the report-type classifier (:mod:`pipeline.reporttype`): one sample per
+- the report-type classifier (:mod:`pipeline.doctype`): one sample per
   document (gold ``is_report``), plus the notices and work reports of the
   extra corpus as non-reports;
 - folds grouped by website host, for ``govreport evaluate --cv`` and the
@@ -35,10 +35,10 @@ from pipeline.linker import candidate_features
 from pipeline.linker import context_features
 from pipeline.modelio import LinearModel
 from pipeline.normalise import to_simplified
-from pipeline.reporttype import HEAD_CHARS
-from pipeline.reporttype import KIND as DOCTYPE_KIND
-from pipeline.reporttype import features as doctype_features
-from pipeline.reporttype import report_features
+from pipeline.doctype import HEAD_CHARS
+from pipeline.doctype import KIND as DOCTYPE_KIND
+from pipeline.doctype import features as doctype_features
+from pipeline.doctype import report_features
 from pipeline.run import Resources, analyze_text
 from pipeline.types import Report
 
@@ -427,7 +427,7 @@ def train_all(
     from pipeline.classify import load_classifier
     from pipeline.linker import MODEL_FILE as LINKER_FILE
     from pipeline.modelio import versions
-    from pipeline.reporttype import MODEL_FILE as DOCTYPE_FILE
+    from pipeline.doctype import MODEL_FILE as DOCTYPE_FILE
     from pipeline.train_sections import train_classifier
 
     say = progress or (lambda _m: None)
