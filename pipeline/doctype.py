@@ -112,9 +112,9 @@ _SIGNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("report_as_follows", re.compile(r"(?:报告|汇报)如下|现将.{0,40}(?:报告|汇报)")),
     ("first_person_body", re.compile(r"我(?:镇|乡|街道|区|县|市|局|委|办|单位)")),
     ("addressed_to_many", re.compile(r"^各[^\n]{1,80}[:：]")),
-    ("masked", re.compile(r"[XＸ×]{2}|[（(]略[)）]|\*\*")),
+    ("masked", re.compile(r"[XＸ×]{2}|[（(]略[)）]|\*\*|[*＊Xx×](?:省|市|县|区|乡|镇|街道|村)")),
     ("web_template", re.compile(r"范文|网友投稿|小编|[【\[]\d+篇[】\]]|第[一二三]篇")),
-    ("news_lead", re.compile(r"^(?:\d{1,2}月\d{1,2}日|日前|近日|记者)")),
+    ("news_lead", re.compile(r"(?m)^(?:\d{1,2}月\d{1,2}日|日前|近日|记者)")),
     ("issued", re.compile(r"印发|现(?:予|将).{0,10}(?:印发|发布)|请认真(?:贯彻|组织|抓好)")),
     ("personal", re.compile(r"述职|述法|述责|个人")),
 )
