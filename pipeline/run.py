@@ -137,7 +137,7 @@ class Resources:
 
     def warm(self) -> Resources:
         """Load everything now (a batch worker does this once at start)."""
-        _ = self.tokenizer, self.classifier, self.linker, self.doctype, self.nlp, self.lexicon, self.checklist, self.gazetteer
+        _ = self.tokenizer, self.classifier, self.linker, self.doctype, self.lexicon, self.checklist, self.gazetteer
         self.tokenizer.warm()
         return self
 
@@ -166,7 +166,7 @@ def _stage_report_type(report: Report, res: Resources) -> None:
 def _stage_segment(report: Report, res: Resources) -> None:
     from pipeline.segment import segment_report
 
-    segment_report(report, res.nlp)
+    segment_report(report, res.tokenizer)
 
 
 def _stage_classify(report: Report, res: Resources) -> None:
@@ -178,10 +178,7 @@ def _stage_classify(report: Report, res: Resources) -> None:
 def _stage_metrics(report: Report, res: Resources) -> None:
     from pipeline.indicators import extract_metrics
 
-    from pipeline.segment import add_metric_spans
-
     extract_metrics(report, res.lexicon, res.tokenizer, linker=res.linker)
-    add_metric_spans(report)
 
 
 def _stage_completeness(report: Report, res: Resources) -> None:

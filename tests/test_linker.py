@@ -80,11 +80,15 @@ def test_tokens_between(words: list[str], start: int, end: int, expected: list[s
 
 def test_report_is_segmented_into_a_doc_with_span_groups(res: Resources) -> None:
     text = "青柳镇2024年法治政府建设情况报告\n一、主要举措和成效\n全年开展会前学法12次。\n二、存在的不足\n学法形式单一。"
+    from pipeline.segment import report_doc
+
     report = analyze_text(text, name="doc.txt", resources=res)
-    doc = report.doc
-    assert doc is not None and doc.text == report.norm
+    assert report.doc is None  # built on demand
+    doc = report_doc(report, res.nlp)
+    assert doc.text == report.norm and report_doc(report, res.nlp) is doc
     assert "".join(report.tokens.words) == report.norm
-    assert [s.text for s in doc.spans["headings"]] == ["一、主要举措和成效", "二、存在的不足"]
+    assert [(s.text, s.label_) for s in doc.spans["headings"]] == [("一、主要举措和成效", "achievements"), ("二、存在的不足", "shortcomings")]
+    assert [s.label_ for s in doc.spans["sections"]] == ["achievements", "shortcomings"]
     assert [(s.text, s.label_) for s in doc.spans["metrics"]] == [("12", "law_study_sessions")]
     assert "doc" not in report.to_dict() and "tokens" not in report.to_dict()
 
