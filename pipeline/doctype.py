@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pipeline.modelio import LinearModel, model_dir
+from pipeline.modelio import LinearModel, load_or_warn, model_dir
 from pipeline.types import Report
 
 __all__ = ["REPORT_SENTENCE", "decide_report_type", "detect_doc_type", "load_doctype"]
@@ -157,18 +157,8 @@ def default_model_path() -> Path:
 
 def load_doctype(path: Path | None = None, warn: Any = None) -> LinearModel | None:
     """The saved classifier, or None (with a warning) when missing or unreadable."""
-    from pipeline.errors import ModelError
-
     path = Path(path) if path is not None else default_model_path()
-    say = warn if callable(warn) else (lambda _m: None)
-    if not path.is_file():
-        say(f"report-type classifier not found at {path}; the document-type rules decide alone")
-        return None
-    try:
-        return LinearModel.load(path, KIND)
-    except ModelError as exc:
-        say(f"{exc}; the document-type rules decide alone")
-        return None
+    return load_or_warn(path, KIND, "report-type classifier", "the document-type rules decide alone", warn)
 
 
 def decide_report_type(report: Report, model: LinearModel | None) -> None:

@@ -517,47 +517,53 @@ class _Categories:
         return self._heads[j][2] if j >= 0 else "other"
 
 
+@dataclass
+class _Linking:
+    """One report's quantities with their rule links and what both linkers read (computed once)."""
+
+    norm: str
+    bounds: _Bounds
+    quantities: list[Quantity]
+    links: list[Link]
+    nouns: dict[int, str]
+    categories: _Categories
+
+    @classmethod
+    def of(cls, report: Report, lexicon: Lexicon, tokenizer: Tokenizer | None = None) -> _Linking:
+        norm = report.norm or report.text
+        bounds = _Bounds(norm)
+        quantities = [q for q in find_quantities(norm) if not _furniture_line(norm, q.start, bounds)]
+        nouns: dict[int, str] = {}
+        links = link_with_evidence(norm, quantities, lexicon, tokenizer, bounds=bounds, nouns=nouns)
+        return cls(norm, bounds, quantities, links, nouns, _Categories(report))
+
+    def contexts(self, report: Report, lexicon: Lexicon) -> list[Context]:
+        """The learned linker's view of each quantity (same order)."""
+        from pipeline.linker import Tokens, contexts
+
+        for q in self.quantities:
+            _noun_after(self.norm, q, _simplify_unit(q.unit), None, self.nouns)
+        tokens = report.tokens or Tokens.from_words([self.norm])
+        return contexts(
+            self.norm, self.quantities, self.links, lexicon, self.bounds, tokens, self.nouns,
+            lambda pos: self.categories.at(report.to_text_pos(pos)),
+        )
+
+    def apply(self, report: Report, lexicon: Lexicon, linker: LinearModel) -> None:
+        """Replace the rule links by the model's decisions (a link keeps its cue span when they agree)."""
+        from pipeline.linker import decide
+
+        ctxs = self.contexts(report, lexicon)
+        self.links = [
+            link if (chosen := decide(linker, ctx, lexicon.allowed(ctx.unit))) == link.indicator else Link(chosen)
+            for link, ctx in zip(self.links, ctxs, strict=True)
+        ]
+
+
 def quantity_contexts(report: Report, lexicon: Lexicon) -> tuple[list[Quantity], list[Context]]:
     """The quantities of a report and the linker's view of each (training and evaluation)."""
-    from pipeline.linker import Tokens, contexts
-
-    norm = report.norm or report.text
-    bounds = _Bounds(norm)
-    quantities = [q for q in find_quantities(norm) if not _furniture_line(norm, q.start, bounds)]
-    nouns: dict[int, str] = {}
-    links = link_with_evidence(norm, quantities, lexicon, None, bounds=bounds, nouns=nouns)
-    for q in quantities:
-        _noun_after(norm, q, _simplify_unit(q.unit), None, nouns)
-    categories = _Categories(report)
-    tokens = report.tokens or Tokens.from_words([norm])
-    ctx = contexts(norm, quantities, links, lexicon, bounds, tokens, nouns, lambda pos: categories.at(report.to_text_pos(pos)))
-    return quantities, ctx
-
-
-def _apply_linker(
-    report: Report,
-    norm: str,
-    quantities: list[Quantity],
-    links: list[Link],
-    lexicon: Lexicon,
-    linker: LinearModel,
-    bounds: _Bounds,
-    nouns: dict[int, str],
-    categories: _Categories,
-) -> list[Link]:
-    """The model's indicator for each quantity, keeping the rule's cue span when they agree."""
-    from pipeline.linker import Tokens, contexts, decide
-
-    for q in quantities:
-        _noun_after(norm, q, _simplify_unit(q.unit), None, nouns)
-    tokens = report.tokens or Tokens.from_words([norm])
-    ctxs = contexts(norm, quantities, links, lexicon, bounds, tokens, nouns, lambda pos: categories.at(report.to_text_pos(pos)))
-    out: list[Link] = []
-    for link, ctx in zip(links, ctxs, strict=True):
-        chosen = decide(linker, ctx, lexicon.allowed(ctx.unit))
-        out.append(link if chosen == link.indicator else Link(chosen))
-    return out
-
+    linking = _Linking.of(report, lexicon)
+    return linking.quantities, linking.contexts(report, lexicon)
 
 
 def extract_metrics(
@@ -577,17 +583,13 @@ def extract_metrics(
     ``tokenizer`` (any object with ``.cut``) trims the noun after a measure
     word to whole words, only with ``use_tokenizer=True``.
     """
-    norm = report.norm or report.text
     tokenizer = tokenizer if use_tokenizer else None
-    bounds = _Bounds(norm)
-    quantities = [q for q in find_quantities(norm) if not _furniture_line(norm, q.start, bounds)]
-    nouns: dict[int, str] = {}
-    links = link_with_evidence(norm, quantities, lexicon, tokenizer, bounds=bounds, nouns=nouns)
-    categories = _Categories(report)
-    if linker is not None and quantities:
-        links = _apply_linker(report, norm, quantities, links, lexicon, linker, bounds, nouns, categories)
+    linking = _Linking.of(report, lexicon, tokenizer)
+    if linker is not None and linking.quantities:
+        linking.apply(report, lexicon, linker)
+    norm, bounds, nouns, categories = linking.norm, linking.bounds, linking.nouns, linking.categories
     metrics: list[Metric] = []
-    for q, link in zip(quantities, links, strict=True):
+    for q, link in zip(linking.quantities, linking.links, strict=True):
         s, e = report.to_text_span(q.start, q.end)
         qs, qe = _quote_span(norm, q, link, bounds, _noun_after(norm, q, _simplify_unit(q.unit), tokenizer, nouns))
         ss, se = _sentence_span(bounds, q.span_start, q.span_end)

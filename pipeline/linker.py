@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pipeline.modelio import LinearModel, model_dir
+from pipeline.modelio import LinearModel, load_or_warn, model_dir
 
 if TYPE_CHECKING:
     from pipeline.indicators import Lexicon, Link, _Bounds
@@ -168,18 +168,8 @@ def default_model_path() -> Path:
 
 def load_linker(path: Path | None = None, warn: object = None) -> LinearModel | None:
     """The saved linker, or None (with a warning) when it is missing or unreadable."""
-    from pipeline.errors import ModelError
-
     path = Path(path) if path is not None else default_model_path()
-    say = warn if callable(warn) else (lambda _m: None)
-    if not path.is_file():
-        say(f"indicator linker not found at {path}; indicators come from the lexicon rules alone")
-        return None
-    try:
-        return LinearModel.load(path, KIND)
-    except ModelError as exc:
-        say(f"{exc}; indicators come from the lexicon rules alone")
-        return None
+    return load_or_warn(path, KIND, "indicator linker", "indicators come from the lexicon rules alone", warn)
 
 
 def contexts(

@@ -149,3 +149,16 @@ class LinearModel:
             z = np.where(allowed, z, -np.inf)
         p = np.exp(z - z.max())
         return p / p.sum()
+
+
+def load_or_warn(path: Path, kind: str, what: str, fallback: str, warn: Any = None) -> LinearModel | None:
+    """A saved :class:`LinearModel`, or None and one warning ("``what`` …; ``fallback``") when it cannot be had."""
+    say = warn if callable(warn) else (lambda _m: None)
+    if not Path(path).is_file():
+        say(f"{what} not found at {path}; {fallback}")
+        return None
+    try:
+        return LinearModel.load(path, kind)
+    except ModelError as exc:
+        say(f"{what}: {exc}; {fallback}")
+        return None
