@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -278,11 +278,16 @@ def _cue_hits(rx: re.Pattern[str], cmap: dict[str, tuple[str, ...]], window: str
 
 @dataclass(frozen=True)
 class Link:
-    """The indicator of a quantity and the norm span of the cue that decided it (if any)."""
+    """The indicator of a quantity, the norm span of the cue that decided it (if any), and the
+    windows the rules read: the sentence and clause starts before the number and the end of the
+    words after it (the learned linker reads the same windows)."""
 
     indicator: str
     cue_start: int | None = None
     cue_end: int | None = None
+    sentence_start: int = 0
+    clause_start: int = 0
+    after_end: int = 0
 
 
 def _pick(hits: list[_Hit], lex: Lexicon, clause: str, offset: int, *, nearest_last: bool = True) -> Link | None:
@@ -383,7 +388,7 @@ def link_with_evidence(
             nominal_noun = bool(noun) and noun[0] not in _VERBISH_START
             if _simplify_unit(prev.quantity.unit) == unit and not nominal_noun:  # type: ignore[union-attr]
                 link = Link(prev.indicator)  # type: ignore[union-attr]
-        link = link or Link("other")
+        link = replace(link or Link("other"), sentence_start=sent_start, clause_start=clause_start, after_end=after_end)
         out.append(link)
         prev = _Linked(q, link.indicator, sent_start, clause_start)
     return out
@@ -545,7 +550,7 @@ class _Linking:
             _noun_after(self.norm, q, _simplify_unit(q.unit), None, self.nouns)
         tokens = report.tokens or Tokens.from_words([self.norm])
         return contexts(
-            self.norm, self.quantities, self.links, lexicon, self.bounds, tokens, self.nouns,
+            self.norm, self.quantities, self.links, lexicon, tokens, self.nouns,
             lambda pos: self.categories.at(report.to_text_pos(pos)),
         )
 
@@ -555,7 +560,7 @@ class _Linking:
 
         ctxs = self.contexts(report, lexicon)
         self.links = [
-            link if (chosen := decide(linker, ctx, lexicon.allowed(ctx.unit))) == link.indicator else Link(chosen)
+            link if (chosen := decide(linker, ctx, lexicon.allowed(ctx.unit))) == link.indicator else replace(link, indicator=chosen, cue_start=None, cue_end=None)
             for link, ctx in zip(self.links, ctxs, strict=True)
         ]
 

@@ -24,7 +24,7 @@ It is a multinomial logistic regression fitted by scikit-learn
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,7 +34,7 @@ import numpy as np
 from pipeline.modelio import LinearModel, load_or_warn, model_dir
 
 if TYPE_CHECKING:
-    from pipeline.indicators import Lexicon, Link, _Bounds
+    from pipeline.indicators import Lexicon, Link
     from pipeline.quantities import Quantity
 
 KIND = "indicator_linker"
@@ -177,24 +177,19 @@ def contexts(
     quantities: Sequence[Quantity],
     links: Sequence[Link],
     lexicon: Lexicon,
-    bounds: _Bounds,
     tokens: Tokens,
     nouns: Mapping[int, str],
-    category_at: object,
+    category_at: Callable[[int], str],
 ) -> list[Context]:
     """The :class:`Context` of each quantity (same order) from the rule links and the tokens."""
     from pipeline.indicators import _NOMINAL_UNITS, _cue_hits, _simplify_unit
-    from pipeline.quantities import CLAUSE_BOUNDARY, SENTENCE_END
 
     out: list[Context] = []
-    prev_sent, prev_ind, prev_end = -1, "", -1
+    prev_sent, prev_ind = -1, ""
     for q, link in zip(quantities, links, strict=True):
+        # The windows the rules read (indicators.link_with_evidence), not found again here.
         unit = _simplify_unit(q.unit)
-        sent_start = bounds.last(q.span_start, SENTENCE_END, 200)
-        clause_start = bounds.last(q.span_start, CLAUSE_BOUNDARY, 60)
-        if prev_sent == sent_start and clause_start < prev_end <= q.span_start:
-            clause_start = prev_end
-        after_end = bounds.next(q.span_end, CLAUSE_BOUNDARY + ("" if unit in _NOMINAL_UNITS else "、"), 30)
+        sent_start, clause_start, after_end = link.sentence_start, link.clause_start, link.after_end
         clause, after = norm[clause_start : q.span_start], norm[q.span_end : after_end]
         cs = lexicon.cues_for(unit)
         sb: set[str] = set()
@@ -219,11 +214,11 @@ def contexts(
                 strong_before=frozenset(sb),
                 strong_after=frozenset(sa),
                 weak=frozenset(wk),
-                category=category_at(q.start),  # type: ignore[operator]
+                category=category_at(q.start),
                 prev=prev_ind if prev_sent == sent_start else "",
                 qualifier=q.qualifier,
                 per=q.per is not None,
             )
         )
-        prev_sent, prev_ind, prev_end = sent_start, link.indicator, q.span_end
+        prev_sent, prev_ind = sent_start, link.indicator
     return out
