@@ -85,6 +85,12 @@ class ConfigError(GovReportError):
     code = "bad_config"
 
 
+class ModelError(GovReportError):
+    """A saved model that cannot be loaded (missing, incompatible, corrupt)."""
+
+    code = "model_error"
+
+
 class StoreError(GovReportError):
     """A store file that cannot be opened or is newer than this version of govreport."""
 
