@@ -380,5 +380,7 @@ def format_tables(rows: Sequence[CompareRow]) -> str:
 
 def compare_store(store: Any, *, indicators: Sequence[str] | None = None, years: tuple[int, int] | None = None,
                   level: str | None = "township") -> list[CompareRow]:
-    """:func:`compare` over a :class:`pipeline.store.Store`."""
-    return compare(store.documents(), store.metrics(), indicators=indicators, years=years, level=level)
+    """:func:`compare` over a :class:`pipeline.store.Store`, reviewers' corrections applied."""
+    from pipeline.corrections import reviewed_metrics
+
+    return compare(store.documents(), reviewed_metrics(store), indicators=indicators, years=years, level=level)

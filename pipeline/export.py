@@ -26,13 +26,14 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.compare import CompareRow, compare_store, indicator_name
+from pipeline.corrections import gold_documents, reviewed_metrics
 from pipeline.store import Store
 
-FORMATS: tuple[str, ...] = ("csv", "xlsx", "jsonl")
+FORMATS: tuple[str, ...] = ("csv", "xlsx", "jsonl", "gold")
 
 METRIC_COLUMNS: tuple[str, ...] = (
     "township", "county", "level", "year", "indicator", "indicator_name", "value", "unit", "qualifier", "per",
-    "category", "quote", "sentence", "start", "end", "low_confidence", "source_file", "sha256",
+    "category", "quote", "sentence", "start", "end", "low_confidence", "source", "source_file", "sha256",
 )
 REPORT_COLUMNS: tuple[str, ...] = (
     "source_files", "status", "error_code", "error_message", "is_report", "doc_type", "title", "township",
@@ -61,14 +62,16 @@ def neutralise(value: Any) -> Any:
 
 
 def metric_rows(store: Store) -> list[dict[str, Any]]:
+    """One row per metric, reviewers' corrections applied; ``source`` says extracted or corrected."""
     rows = []
-    for m in store.metrics():
+    for m in reviewed_metrics(store):
         rows.append({
             "township": m.get("entity"), "county": m.get("county"), "level": m.get("level"), "year": m.get("year"),
             "indicator": m["indicator"], "indicator_name": indicator_name(m["indicator"]), "value": m.get("value"),
             "unit": m.get("unit"), "qualifier": m.get("qualifier"), "per": m.get("per"), "category": m.get("category"),
             "quote": m.get("quote"), "sentence": m.get("sentence"), "start": m.get("start"), "end": m.get("end"),
-            "low_confidence": bool(m.get("low_confidence")), "source_file": m.get("source"), "sha256": m["sha256"],
+            "low_confidence": bool(m.get("low_confidence")), "source": m.get("origin"), "source_file": m.get("source"),
+            "sha256": m["sha256"],
         })
     return rows
 
@@ -178,10 +181,15 @@ def write_xlsx(path: Path, tables: Sequence[tuple[str, Sequence[str], Sequence[d
 
 
 def export(store: Store, fmt: str, output: Path, *, compare: Sequence[CompareRow] | None = None) -> list[Path]:
-    """Write the four tables in ``fmt`` below ``output`` (created); return the files written."""
+    """Write the four tables in ``fmt`` below ``output`` (created); return the files written.
+
+    ``gold`` writes the reviewed reports as gold files instead (:func:`write_gold`).
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     output.mkdir(parents=True, exist_ok=True)
+    if fmt == "gold":
+        return write_gold(store, output)
     comp = compare if compare is not None else compare_store(store)
     tables = (
         ("metrics", METRIC_COLUMNS, metric_rows(store)),
@@ -207,6 +215,15 @@ def export(store: Store, fmt: str, output: Path, *, compare: Sequence[CompareRow
             elif name == "similarity":
                 rows = similarity_rows(store, structured=True)
             write_jsonl(written[-1], rows)
+    return written
+
+
+def write_gold(store: Store, output: Path) -> list[Path]:
+    """Reviewed reports as gold JSON files (gold-format.md), one per document, for `evaluate` and `train`."""
+    written = []
+    for doc in gold_documents(store):
+        written.append(output / f"{doc['id']}.json")
+        written[-1].write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
     return written
 
 

@@ -19,6 +19,7 @@ from html import escape
 from typing import Any
 
 from pipeline.compare import CompareRow, cell_text, compare_store, fmt_number, indicator_name
+from pipeline.corrections import reviewed_metrics
 from pipeline.run import PIPELINE_VERSION
 from pipeline.store import Store
 
@@ -311,6 +312,8 @@ def _reports(docs: Sequence[dict[str, Any]], metrics: Sequence[dict[str, Any]],
                     f'<td>{_e(m.get("category"))}</td><td class="quote" title="{_e(m.get("sentence"))}">{_e(m.get("quote"))}'
                     + (' <span class="rule-warning" title="read by OCR with low confidence: check the scan">⚠ OCR</span>'
                        if m.get("low_confidence") else "")
+                    + (' <span class="corrected" title="corrected by a reviewer">人工更正</span>'
+                       if m.get("origin") == "corrected" else "")
                     + "</td></tr>"
                 )
             html.append("</table>")
@@ -353,7 +356,7 @@ def render_review(store: Store, *, compare: Sequence[CompareRow] | None = None, 
         _matrix(docs, checks),
         _charts(rows),
         _similarity(store.similarity()),
-        _reports(docs, store.metrics(), checks),
+        _reports(docs, reviewed_metrics(store), checks),
         _failures(failures),
     ])
     return (

@@ -170,9 +170,9 @@ def test_default_db_is_beside_the_folder(tmp_path: Path) -> None:
 
 
 def _downgrade_to_v1(db: Path) -> None:
-    """Turn a store into what schema v1 looked like (v2 only added tables)."""
+    """Turn a store into what schema v1 looked like (v2 and v3 only added tables)."""
     conn = sqlite3.connect(db)
-    for t in ("texts", "similarity", "meta"):
+    for t in ("texts", "similarity", "meta", "reviews", "corrections"):
         conn.execute(f"DROP TABLE {t}")
     conn.execute("PRAGMA user_version = 1")
     conn.commit()
@@ -187,9 +187,9 @@ def test_a_v1_store_is_migrated_to_v2_and_keeps_working(tmp_path: Path) -> None:
         put(s, failed, "空.txt")
     _downgrade_to_v1(db)
     with Store(db) as s:
-        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
         tables = {r[0] for r in s.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        assert {"texts", "similarity", "meta"} <= tables
+        assert {"texts", "similarity", "meta", "reviews", "corrections"} <= tables
         assert s.counts() == {"files": 2, "documents": 2, "ok": 1, "failed_files": 1, "metrics": 1}
         assert s.record(ok["sha256"])["entity"] == "青石镇"
         # an ok document without its text is due for analysis again; a failed one is not retried
