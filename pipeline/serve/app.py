@@ -40,6 +40,8 @@ from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -310,8 +312,8 @@ def create_app(cfg: ServeConfig) -> Starlette:
                            f"一次最多上传 {cfg.max_upload_files} 个文件，每个不超过 {cfg.max_upload_mb:g} MB。", 413)
         try:
             data = await request.form(max_files=cfg.max_upload_files, max_fields=8)
-        except Exception as exc:  # noqa: BLE001 - multipart errors (too many files, malformed body) are the client's
-            return message(request, "上传被拒绝", f"上传内容无法读取：{exc}", 400)
+        except (MultiPartException, HTTPException) as exc:  # too many files, a malformed body: the client's to fix
+            return message(request, "上传被拒绝", f"一次最多上传 {cfg.max_upload_files} 个文件；上传内容无法读取（{getattr(exc, 'detail', None) or exc}）", 400)
         if not _same(data.get("csrf"), request.cookies.get(CSRF_COOKIE)):
             return message(request, "请求被拒绝", "请求缺少有效的防伪令牌（CSRF）：请刷新页面后重试", 403)
         files = [f for f in data.getlist("files") if isinstance(f, UploadFile) and f.filename]
@@ -422,7 +424,7 @@ async def _receive(files: list[UploadFile], cfg: ServeConfig) -> tuple[list[dict
 def safe_name(filename: str) -> str:
     """A file name made from the uploaded one: last path part, no control or path characters, bounded length."""
     base = re.split(r"[\\/]", unicodedata.normalize("NFC", filename))[-1]
-    base = "".join(ch if (ch.isalnum() or ch in "._-（）() ") and unicodedata.category(ch)[0] != "C" else "_"
+    base = "".join(ch if (ch.isalnum() or ch in "._-（）()") and unicodedata.category(ch)[0] != "C" else "_"
                    for ch in base).strip(" .")
     stem, dot, suffix = base.rpartition(".")
     if not dot:
