@@ -184,20 +184,31 @@ def train(
     ext: Annotated[Optional[Path], typer.Option(help="Extra full texts, folder with text/ (default: ../shared/corpus/ext).")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Model file (default: models/section_classifier.pkl.gz).")] = None,
     folds: Annotated[int, typer.Option(min=2, help="Document-held-out folds for the scores in the model card.")] = 5,
+    gold: Annotated[Optional[Path], typer.Option("--gold", help="Also train on these gold files (e.g. `govreport export --format gold` of reviewed reports).")] = None,
 ) -> None:
     """Train the section classifier, score it held out by document, save it with its model card."""
+    import tempfile
+
     from pipeline.classify import default_model_path, train_classifier
+    from pipeline.corrections import link_gold
     from pipeline.errors import GovReportError
 
     dev = dev or _default_corpus("dev")
     ext = ext if ext is not None else _default_corpus("ext")
     if not dev.is_dir():
         raise _usage_error(f"{dev} is not a folder of gold files")
+    if gold is not None and not gold.is_dir():
+        raise _usage_error(f"{gold} is not a folder of gold files")
     out = out or default_model_path()
-    try:
-        _, card = train_classifier(dev, ext if ext.is_dir() else None, out, folds=folds, progress=lambda m: typer.echo(m, err=True))
-    except GovReportError as exc:
-        raise _usage_error(str(exc)) from exc
+    with tempfile.TemporaryDirectory(prefix="govreport-gold-") as merged:
+        if gold is not None:
+            n = link_gold([dev, gold], Path(merged))
+            typer.echo(f"training on {n} gold files ({dev} and {gold})", err=True)
+            dev = Path(merged)
+        try:
+            _, card = train_classifier(dev, ext if ext.is_dir() else None, out, folds=folds, progress=lambda m: typer.echo(m, err=True))
+        except GovReportError as exc:
+            raise _usage_error(str(exc)) from exc
     s = card["held_out_scores"]
     ctx = s["headings_dev_in_context"]
     typer.echo(f"saved {out} ({out.stat().st_size / 1e6:.1f} MB) and its card; trained in {card['train_seconds']} s")

@@ -205,3 +205,59 @@ def test_a_v2_store_gets_the_review_tables_and_keeps_its_data(tmp_path: Path) ->
     with Store(tmp_path / "g.db") as s:
         assert s.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
         assert s.text(rec["sha256"]) == TEXT and review_state(s, rec["sha256"])["version"] == 0
+
+
+def test_gold_export_of_a_corrected_store_round_trips_through_evaluate(tmp_path: Path) -> None:
+    """Reviewed reports exported as gold score the pipeline; a correction shows up as exactly one error."""
+    import subprocess
+    import sys
+
+    from pipeline.batch import run_batch
+
+    root = Path(__file__).resolve().parents[1]
+    folder = tmp_path / "subs"
+    for p in (root / "corpus").rglob("*"):
+        if p.is_file() and p.parent.name in ("2024", "2025"):
+            (folder / p.parent.name).mkdir(parents=True, exist_ok=True)
+            (folder / p.parent.name / p.name).write_bytes(p.read_bytes())
+    db = tmp_path / "g.db"
+    with Store(db) as store:
+        run_batch(folder, store, workers=1)
+        docs = [d for d in store.documents() if d["status"] == "ok"]
+        for d in docs:
+            record_decisions(store, d["sha256"], 0, "王审核", [], status="reviewed")
+
+    def evaluate(name: str) -> dict[str, Any]:
+        out = subprocess.run([sys.executable, "-m", "cli", "export", "--format", "gold", "--db", str(db),
+                              "--output", str(tmp_path / name)], capture_output=True, text=True, cwd=root, timeout=300)
+        assert out.returncode == 0, out.stderr
+        assert len(list((tmp_path / name).glob("*.json"))) == len(docs)
+        out = subprocess.run([sys.executable, "-m", "cli", "evaluate", str(tmp_path / name), "--no-errors",
+                              "--json", str(tmp_path / f"{name}.json")], capture_output=True, text=True, cwd=root,
+                             timeout=600)
+        assert out.returncode == 0, out.stderr
+        return dict(json.loads((tmp_path / f"{name}.json").read_text("utf-8")))
+
+    before = evaluate("gold-before")
+    assert before["documents"] == len(docs) and before["accuracy"]["entity"] == 1.0
+    with Store(db) as store:
+        sha = docs[0]["sha256"]
+        m = next(m for m in (store.record(sha) or {})["metrics"] if m["indicator"] != "other")
+        record_decisions(store, sha, 1, "王审核", [{"target": "metric", "key": f"{m['start']}:{m['end']}",
+                                                    "action": "edit", "old": m, "new": {"value": m["value"] + 1000}}])
+    after = evaluate("gold-after")
+    # the pipeline still reads the old value: one false positive and one miss more than before
+    assert after["quantity"]["fp"] == before["quantity"]["fp"] + 1
+    assert after["quantity"]["fn"] == before["quantity"]["fn"] + 1
+    assert after["quantity"]["tp"] == before["quantity"]["tp"] - 1
+
+
+def test_link_gold_merges_folders_for_training(tmp_path: Path) -> None:
+    from pipeline.corrections import link_gold
+
+    for name, files in (("dev", ["a.json", "b.json"]), ("county", ["a.json"])):
+        (tmp_path / name).mkdir()
+        for f in files:
+            (tmp_path / name / f).write_text("{}", encoding="utf-8")
+    n = link_gold([tmp_path / "dev", tmp_path / "county"], tmp_path / "merged")
+    assert n == 3 and sorted(p.name for p in (tmp_path / "merged").iterdir()) == ["0-a.json", "0-b.json", "1-a.json"]
