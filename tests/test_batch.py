@@ -23,7 +23,7 @@ import pytest
 
 from pipeline.batch import Progress, ProgressPrinter, analysis_version, run_batch
 from pipeline.run import PIPELINE_VERSION
-from pipeline.store import Store
+from pipeline.store import SCHEMA_VERSION, Store
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -546,13 +546,13 @@ def test_a_v1_store_is_migrated_and_the_next_batch_fills_in_texts_and_similarity
         run_batch(tmp_path / "in", store, workers=1)
     # Make it the store an older govreport wrote: schema v1, no texts, no similarity.
     conn = sqlite3.connect(db)
-    for t in ("texts", "similarity", "meta"):
+    for t in ("texts", "similarity", "meta", "reviews", "corrections"):
         conn.execute(f"DROP TABLE {t}")
     conn.execute("PRAGMA user_version = 1")
     conn.commit()
     conn.close()
     with Store(db) as store:
-        assert table(db, "PRAGMA user_version") == [(2,)]
+        assert table(db, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
         assert table(db, "SELECT count(*) FROM documents") == [(5,)]  # nothing lost
         r = run_batch(tmp_path / "in", store, workers=1)
         assert r.analysed == 5  # analysed again: their text was not kept under v1
