@@ -229,6 +229,21 @@ def reviewed_metrics(store: Store) -> list[dict[str, Any]]:
     return out
 
 
+def reviewed_documents(store: Store) -> list[dict[str, Any]]:
+    """:meth:`Store.documents` with ``review_status`` and the missing parts a reviewer did not overrule."""
+    states = review_states(store)
+    logs: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for d in decisions(store):
+        if d["target"] == "finding":
+            logs[d["sha256"]].append(d)
+    out = []
+    for doc in store.documents():
+        sha = doc["sha256"]
+        out.append({**doc, "missing": reviewed_missing(doc.get("missing") or [], logs.get(sha, [])),
+                    "review_status": states.get(sha, {}).get("status", "pending")})
+    return out
+
+
 # -- recording ---------------------------------------------------------------
 def record_decisions(store: Store, sha256: str, expected_version: int, reviewer: str,
                      items: Sequence[dict[str, Any]], *, status: str | None = None) -> int:

@@ -3,9 +3,11 @@
 Four tables, the same in every format:
 
 - ``metrics``: long form, one row per metric, with the document's township,
-  county, year and the Chinese name of the indicator;
+  county, year and the Chinese name of the indicator; reviewers' corrections
+  applied (pipeline/corrections.py), ``source`` saying extracted or corrected;
 - ``reports``: one row per document (failed ones included): metadata,
-  completeness score and missing parts, counts, source files;
+  completeness score and missing parts (less those a reviewer overruled),
+  review status, counts, source files;
 - ``compare``: the township × year comparison rows (compare.py), gaps included;
 - ``similarity``: one row per copied-text finding of the batch (R06 previous
   year, R07 peers) with the share and the most similar passages.
@@ -26,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.compare import CompareRow, compare_store, indicator_name
-from pipeline.corrections import gold_documents, reviewed_metrics
+from pipeline.corrections import gold_documents, reviewed_documents, reviewed_metrics
 from pipeline.store import Store
 
 FORMATS: tuple[str, ...] = ("csv", "xlsx", "jsonl", "gold")
@@ -39,7 +41,7 @@ REPORT_COLUMNS: tuple[str, ...] = (
     "source_files", "status", "error_code", "error_message", "is_report", "doc_type", "title", "township",
     "entity_full", "county", "level", "year", "issue_date", "format", "encoding", "pages", "n_chars",
     "completeness_score", "missing_parts", "n_headings", "n_paragraphs", "n_metrics", "n_warnings",
-    "pipeline_version", "model_version", "sha256",
+    "pipeline_version", "model_version", "review_status", "sha256",
 )
 COMPARE_COLUMNS: tuple[str, ...] = (
     "indicator", "indicator_name", "direction", "county", "level", "township", "year", "status", "value", "unit",
@@ -77,8 +79,9 @@ def metric_rows(store: Store) -> list[dict[str, Any]]:
 
 
 def report_rows(store: Store) -> list[dict[str, Any]]:
+    """One row per document; missing parts as the reviewers left them, with the review status."""
     rows = []
-    for d in store.documents():
+    for d in reviewed_documents(store):
         rows.append({
             "source_files": "; ".join(d["sources"]), "status": d["status"], "error_code": d.get("error_code"),
             "error_message": d.get("error_message"),
@@ -90,7 +93,7 @@ def report_rows(store: Store) -> list[dict[str, Any]]:
             "completeness_score": d.get("completeness_score"), "missing_parts": "; ".join(d.get("missing") or []),
             "n_headings": d.get("n_headings"), "n_paragraphs": d.get("n_paragraphs"), "n_metrics": d.get("n_metrics"),
             "n_warnings": d.get("n_warnings"), "pipeline_version": d.get("pipeline_version"),
-            "model_version": d.get("model_version"), "sha256": d["sha256"],
+            "model_version": d.get("model_version"), "review_status": d.get("review_status"), "sha256": d["sha256"],
         })
     # Files that could not be read at all have no document but belong in the list.
     for f in store.failures():

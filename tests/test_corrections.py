@@ -261,3 +261,16 @@ def test_link_gold_merges_folders_for_training(tmp_path: Path) -> None:
             (tmp_path / name / f).write_text("{}", encoding="utf-8")
     n = link_gold([tmp_path / "dev", tmp_path / "county"], tmp_path / "merged")
     assert n == 3 and sorted(p.name for p in (tmp_path / "merged").iterdir()) == ["0-a.json", "0-b.json", "1-a.json"]
+
+
+def test_report_rows_carry_the_review_status_and_overruled_missing_parts(tmp_path: Path) -> None:
+    from pipeline.export import report_rows
+
+    store, rec = _store(tmp_path)  # make_record: responsibility is missing
+    assert [r["missing_parts"] for r in report_rows(store)] == ["responsibility"]
+    record_decisions(store, rec["sha256"], 0, "王审核", [
+        {"target": "finding", "key": "responsibility", "action": "overrule", "old": None, "new": None,
+         "comment": "第三部分已写明"}], status="reviewed")
+    rows = report_rows(store)
+    assert [(r["missing_parts"], r["review_status"]) for r in rows] == [("", "reviewed")]
+    store.close()
