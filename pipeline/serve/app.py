@@ -186,10 +186,16 @@ def create_app(cfg: ServeConfig) -> Starlette:
             states = review_states(store)
             changed = changed_files(store)
             failures = store.failures()
+            logs: dict[str, list[dict[str, Any]]] = {}
+            for d in decisions(store):
+                logs.setdefault(d["sha256"], []).append(d)
+            overruled = {sha: {k for k, d in in_force(log, "finding").items() if d["action"] == "overrule"}
+                         for sha, log in logs.items()}
             issues: Counter[str] = Counter()
             for c in store.conn.execute(
                     "SELECT sha256, item FROM checks WHERE status IN ('missing', 'warning', 'error')").fetchall():
-                issues[c["sha256"]] += 1
+                if c["item"] not in overruled.get(c["sha256"], ()):  # a finding the reviewer overruled is no issue
+                    issues[c["sha256"]] += 1
             corrected = Counter(r["sha256"] for r in store.conn.execute(
                 "SELECT sha256 FROM corrections WHERE target IN ('metric', 'finding')").fetchall())
         rows = []
