@@ -27,6 +27,15 @@ from pipeline.export import export
 from pipeline.store import SCHEMA_VERSION, Store
 from tests.test_store import make_record, put
 
+def copy_sample_corpus(dest: Path) -> Path:
+    """The reports of the sample corpus (corpus/2024, corpus/2025) copied to ``dest``, a folder to batch."""
+    for p in (Path(__file__).resolve().parents[1] / "corpus").glob("20*/*"):
+        if p.is_file():
+            (dest / p.parent.name).mkdir(parents=True, exist_ok=True)
+            (dest / p.parent.name / p.name).write_bytes(p.read_bytes())
+    return dest
+
+
 TEXT = "柏岭镇2024年法治政府建设情况报告\n全年召开党委会专题研究法治工作4次，开展集体学法12次，调解纠纷三十件。\n"
 
 
@@ -215,11 +224,7 @@ def test_gold_export_of_a_corrected_store_round_trips_through_evaluate(tmp_path:
     from pipeline.batch import run_batch
 
     root = Path(__file__).resolve().parents[1]
-    folder = tmp_path / "subs"
-    for p in (root / "corpus").rglob("*"):
-        if p.is_file() and p.parent.name in ("2024", "2025"):
-            (folder / p.parent.name).mkdir(parents=True, exist_ok=True)
-            (folder / p.parent.name / p.name).write_bytes(p.read_bytes())
+    folder = copy_sample_corpus(tmp_path / "subs")
     db = tmp_path / "g.db"
     with Store(db) as store:
         run_batch(folder, store, workers=1)

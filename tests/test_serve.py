@@ -30,6 +30,7 @@ from pipeline.batch import run_batch  # noqa: E402
 from pipeline.serve import ServeConfig, ServeError, check_config, create_app, is_loopback  # noqa: E402
 from pipeline.serve.app import safe_name  # noqa: E402
 from pipeline.store import Store  # noqa: E402
+from tests.test_corrections import copy_sample_corpus  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -100,11 +101,7 @@ def _sha_links(html: str) -> list[str]:
 @pytest.fixture(scope="module")
 def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store built from the sample corpus, with one hostile report beside it."""
-    folder = tmp_path_factory.mktemp("subs")
-    for p in (ROOT / "corpus").rglob("*"):
-        if p.is_file() and p.parent.name in ("2024", "2025"):
-            (folder / p.parent.name).mkdir(exist_ok=True)
-            (folder / p.parent.name / p.name).write_bytes(p.read_bytes())
+    folder = copy_sample_corpus(tmp_path_factory.mktemp("subs"))
     (folder / "2024" / "云杉镇2024年报告.txt").write_text(HOSTILE, encoding="utf-8")
     db = folder.parent / "store.db"
     with Store(db) as store:

@@ -24,6 +24,7 @@ sync_api = pytest.importorskip("playwright.sync_api")
 from pipeline.batch import run_batch  # noqa: E402
 from pipeline.serve import ServeConfig  # noqa: E402
 from pipeline.store import Store  # noqa: E402
+from tests.test_corrections import copy_sample_corpus  # noqa: E402
 from tests.test_serve import HOSTILE, running  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,11 +62,7 @@ def _plan(db: Path) -> dict[str, Any]:
 
 @pytest.fixture()
 def folder(tmp_path: Path) -> Path:
-    out = tmp_path / "subs"
-    for p in (ROOT / "corpus").rglob("*"):
-        if p.is_file() and p.parent.name in ("2024", "2025"):
-            (out / p.parent.name).mkdir(parents=True, exist_ok=True)
-            (out / p.parent.name / p.name).write_bytes(p.read_bytes())
+    out = copy_sample_corpus(tmp_path / "subs")
     (out / "2024" / "云杉镇2024年报告.txt").write_text(HOSTILE, encoding="utf-8")
     return out
 
