@@ -157,8 +157,9 @@ def apply_to_metrics(metrics: Sequence[dict[str, Any]], log: Iterable[dict[str, 
                 row["origin"], row["correction"] = "rejected", d
             continue
         new = d.get("new") or {}
-        if row is None or d["action"] == "add":
+        if row is None:
             # An added metric, or an edit whose metric the pipeline no longer finds: the reviewer's word stands.
+            # (An added metric the pipeline now finds too is that metric, with the reviewer's fields.)
             base = {**(d.get("old") or {}), **new}
             start, _, end = key.partition(":")
             row = {**base, "start": _int(start), "end": _int(end), "key": key, "low_confidence": False}

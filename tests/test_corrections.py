@@ -72,6 +72,10 @@ M12 = metric(44, 46, 12, "集体学法12次")
         ([log_row("53:56", "add", {"value": 30, "unit": "件", "indicator": "disputes_resolved", "quote": "调解纠纷三十件"})],
          [("38:39", 4, "rol_meetings", "extracted"), ("44:46", 12, "law_study_sessions", "extracted"),
           ("53:56", 30, "disputes_resolved", "corrected")]),
+        # an added metric the pipeline now finds too is that metric, with the reviewer's fields
+        ([log_row("44:46", "add", {"value": 12, "unit": "次", "indicator": "legal_training_sessions",
+                                   "quote": "学法12次"})],
+         [("38:39", 4, "rol_meetings", "extracted"), ("44:46", 12, "legal_training_sessions", "corrected")]),
         # re-analysis moved the metric: the decision follows its quote and value
         ([log_row("40:42", "edit", {"value": 14}, old={"quote": "集体学法12次", "value": 12})],
          [("38:39", 4, "rol_meetings", "extracted"), ("44:46", 14, "law_study_sessions", "corrected")]),

@@ -178,8 +178,14 @@ def test_foreign_hosts_paths_and_forms_are_refused(corpus_db: Path) -> None:
         assert csrf
         assert c.request(f"/report/{sha}/decide", {**form, "csrf": csrf},
                          headers={"Origin": "http://evil.example"})[0] == 403
+        # the reviewer's name (Chinese, with quotes) goes with the decision
+        c.request("/reviewer", {"csrf": csrf, "name": '张"三\\', "back": "//evil.example/"})
         status, page, _ = c.request(f"/report/{sha}/decide", {**form, "csrf": csrf})
         assert status == 200 and "已保存" in page and 'data-testid="status">已审' in page
+    with Store(corpus_db) as store:
+        from pipeline.corrections import decisions
+
+        assert decisions(store, sha)[-1]["reviewer"] == '张"三\\'
 
 
 def test_two_reviewers_editing_one_report_lose_nothing(corpus_db: Path) -> None:

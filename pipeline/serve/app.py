@@ -24,16 +24,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
-import json
 import re
 import secrets
+import threading
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, unquote, urlencode, urlsplit
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
@@ -160,6 +160,7 @@ def create_app(cfg: ServeConfig) -> Starlette:
     static = _static_files()
     catalogue = sorted(indicator_catalogue().values(), key=lambda i: i.id)
     loopback = is_loopback(cfg.host)
+    analysing = threading.Lock()  # one batch over the upload folder at a time
 
     def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         context.update(csrf=request.state.csrf, reviewer=request.state.reviewer, cfg=cfg)
@@ -307,7 +308,7 @@ def create_app(cfg: ServeConfig) -> Starlette:
         if not back.startswith("/") or back.startswith("//"):
             back = "/"  # only pages of this server
         response = RedirectResponse(back, status_code=303)
-        response.set_cookie(REVIEWER_COOKIE, json.dumps(name or cfg.default_reviewer), httponly=True, samesite="strict")
+        response.set_cookie(REVIEWER_COOKIE, quote(name or cfg.default_reviewer), httponly=True, samesite="strict")
         return response
 
     async def upload(request: Request) -> Response:
@@ -327,7 +328,7 @@ def create_app(cfg: ServeConfig) -> Starlette:
             return message(request, "没有文件", "请选择或拖入要分析的报告文件。", 400)
         outcomes, saved = await _receive(files, cfg)
         if saved:
-            result = await run_in_threadpool(_analyse_uploads, cfg)
+            result = await run_in_threadpool(_analyse_uploads, cfg, analysing)
             failed = {f["name"]: f["message"] for f in result}
             for o in outcomes:
                 if o.get("name") in failed:
@@ -439,11 +440,11 @@ def safe_name(filename: str) -> str:
     return f"{stem}.{suffix[:10]}" if suffix else stem
 
 
-def _analyse_uploads(cfg: ServeConfig) -> list[dict[str, Any]]:
+def _analyse_uploads(cfg: ServeConfig, lock: threading.Lock) -> list[dict[str, Any]]:
     """Run the batch over the upload folder (only new files are analysed); its failures, named as the batch does."""
     from pipeline.batch import run_batch
 
-    with Store(cfg.db) as store:
+    with lock, Store(cfg.db) as store:
         result = run_batch(cfg.uploads, store, workers=cfg.workers)
     return [{"name": f["name"], "message": f["message"]} for f in result.failures]
 
@@ -511,12 +512,8 @@ class _Guard:
 
 
 def _reviewer(request: Request, cfg: ServeConfig) -> str:
-    raw = request.cookies.get(REVIEWER_COOKIE)
-    try:
-        name = json.loads(raw) if raw else ""
-    except ValueError:
-        name = ""
-    return str(name).strip()[:60] if isinstance(name, str) and name.strip() else cfg.default_reviewer
+    name = unquote(request.cookies.get(REVIEWER_COOKIE) or "").strip()[:60]
+    return name or cfg.default_reviewer
 
 
 def run(cfg: ServeConfig) -> None:
