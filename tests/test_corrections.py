@@ -283,3 +283,19 @@ def test_report_rows_carry_the_review_status_and_overruled_missing_parts(tmp_pat
     rows = report_rows(store)
     assert [(r["missing_parts"], r["review_status"]) for r in rows] == [("", "reviewed")]
     store.close()
+
+
+def test_compare_uses_the_corrected_values(tmp_path: Path) -> None:
+    from pipeline.compare import compare_store
+
+    store, rec = _store(tmp_path)
+    m = rec["metrics"][1]
+    record_decisions(store, rec["sha256"], 0, "王审核", [{"target": "metric", "key": metric_key_of(m), "action": "edit",
+                                                         "old": m, "new": {"value": 20.0}}])
+    values = {r.indicator: r.value for r in compare_store(store) if r.township == "柏岭镇"}
+    assert values["law_study_sessions"] == 20.0 and values["rol_meetings"] == 4
+    store.close()
+
+
+def metric_key_of(m: dict[str, Any]) -> str:
+    return f"{m['start']}:{m['end']}"

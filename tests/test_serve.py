@@ -245,6 +245,28 @@ def test_uploads_are_limited_and_analysed_like_a_batch(corpus_db: Path, tmp_path
         assert status == 200 and "上限" in html
 
 
+def test_a_file_changed_after_review_is_shown_as_changed(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    path = folder / "云杉镇2024年报告.txt"
+    path.write_text(HOSTILE, encoding="utf-8")
+    db = tmp_path / "g.db"
+    with Store(db) as store:
+        run_batch(folder, store, workers=1)
+    with running(ServeConfig(db=db)) as base:
+        c = Client(base)
+        sha = _sha_links(c.request("/")[1])[0]
+        c.request(f"/report/{sha}/decide", {"csrf": c.cookie("govreport_csrf") or "", "kind": "review",
+                                            "version": "0", "status": "reviewed"})
+        path.write_text(HOSTILE.replace("8次", "9次"), encoding="utf-8")
+        with Store(db) as store:
+            run_batch(folder, store, workers=1)
+        html = c.request("/")[1]
+        (new_sha,) = _sha_links(html)
+        assert new_sha != sha and "文件已更改" in html and "待审" in html
+        assert 'data-testid="changed"' in c.request(f"/report/{new_sha}")[1]
+
+
 @pytest.mark.parametrize(
     ("given", "expected"),
     [
