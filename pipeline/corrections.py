@@ -200,12 +200,6 @@ def apply_to_checks(items: Sequence[dict[str, Any]], log: Iterable[dict[str, Any
     return out
 
 
-def reviewed_missing(missing: Sequence[str], log: Iterable[dict[str, Any]]) -> list[str]:
-    """Missing required parts, without those a reviewer overruled (the part is there after all)."""
-    overruled = {k for k, d in in_force(log, "finding").items() if d["action"] == "overrule"}
-    return [m for m in missing if m not in overruled]
-
-
 def reviewed_metrics(store: Store) -> list[dict[str, Any]]:
     """Every current document's metrics with the reviewers' decisions applied (rows as :meth:`Store.metrics`).
 
@@ -230,17 +224,41 @@ def reviewed_metrics(store: Store) -> list[dict[str, Any]]:
     return out
 
 
-def reviewed_documents(store: Store) -> list[dict[str, Any]]:
-    """:meth:`Store.documents` with ``review_status`` and the missing parts a reviewer did not overrule."""
-    states = review_states(store)
+def overruled_findings(store: Store) -> dict[str, dict[str, dict[str, Any]]]:
+    """sha256 -> finding id -> the overrule decision in force, for every document with one."""
     logs: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for d in decisions(store):
         if d["target"] == "finding":
             logs[d["sha256"]].append(d)
+    out = {}
+    for sha, log in logs.items():
+        found = {k: d for k, d in in_force(log, "finding").items() if d["action"] == "overrule"}
+        if found:
+            out[sha] = found
+    return out
+
+
+def reviewed_checks(store: Store) -> list[dict[str, Any]]:
+    """:meth:`Store.checks` with overruled findings turned to ``ok`` (a part counts as present), saying who overruled."""
+    overruled = overruled_findings(store)
+    out = []
+    for c in store.checks():
+        d = overruled.get(c["sha256"], {}).get(c["item"])
+        if d is not None:
+            c = {**c, "status": "ok", "present": None if c.get("present") is None else 1,
+                 "message": f"审核人 {d['reviewer']} 否决了此项结论" + (f"：{d['comment']}" if d.get("comment") else "")}
+        out.append(c)
+    return out
+
+
+def reviewed_documents(store: Store) -> list[dict[str, Any]]:
+    """:meth:`Store.documents` with ``review_status`` and the missing parts a reviewer did not overrule."""
+    states = review_states(store)
+    overruled = overruled_findings(store)
     out = []
     for doc in store.documents():
         sha = doc["sha256"]
-        out.append({**doc, "missing": reviewed_missing(doc.get("missing") or [], logs.get(sha, [])),
+        out.append({**doc, "missing": [m for m in doc.get("missing") or [] if m not in overruled.get(sha, {})],
                     "review_status": states.get(sha, {}).get("status", "pending")})
     return out
 

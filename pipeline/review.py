@@ -19,7 +19,7 @@ from html import escape
 from typing import Any
 
 from pipeline.compare import CompareRow, cell_text, compare_store, fmt_number, indicator_name
-from pipeline.corrections import reviewed_metrics
+from pipeline.corrections import reviewed_checks, reviewed_metrics
 from pipeline.run import PIPELINE_VERSION
 from pipeline.store import Store
 
@@ -348,7 +348,7 @@ def render_review(store: Store, *, compare: Sequence[CompareRow] | None = None, 
     """The review page of ``store`` as one HTML string."""
     docs = store.documents()
     failures = store.failures()
-    checks = store.checks()
+    checks = reviewed_checks(store)
     rows = compare if compare is not None else compare_store(store)
     generated = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     body = "".join([

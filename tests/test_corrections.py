@@ -21,7 +21,6 @@ from pipeline.corrections import (
     record_decisions,
     review_state,
     reviewed_metrics,
-    reviewed_missing,
 )
 from pipeline.export import export
 from pipeline.store import SCHEMA_VERSION, Store
@@ -101,7 +100,6 @@ def test_findings_accept_and_overrule() -> None:
     log = [log_row("shortcomings", "overrule", target="finding"), log_row("R05", "accept", target="finding", i=2)]
     got = apply_to_checks(items, log)
     assert [c["review"] for c in got] == ["overruled", "accepted", None]
-    assert reviewed_missing(["shortcomings", "responsibility"], log) == ["responsibility"]
 
 
 @pytest.mark.parametrize(
@@ -299,3 +297,20 @@ def test_compare_uses_the_corrected_values(tmp_path: Path) -> None:
 
 def metric_key_of(m: dict[str, Any]) -> str:
     return f"{m['start']}:{m['end']}"
+
+
+def test_the_html_review_shows_overruled_parts_as_present_and_corrected_values(tmp_path: Path) -> None:
+    from pipeline.corrections import reviewed_checks
+    from pipeline.review import render_review
+
+    store, rec = _store(tmp_path)
+    m = rec["metrics"][1]
+    record_decisions(store, rec["sha256"], 0, "王审核", [
+        {"target": "finding", "key": "responsibility", "action": "overrule", "old": None, "new": None,
+         "comment": "第三部分已写明"},
+        {"target": "metric", "key": metric_key_of(m), "action": "edit", "old": m, "new": {"value": 21.0}}])
+    resp = next(c for c in reviewed_checks(store) if c["item"] == "responsibility")
+    assert (resp["status"], resp["present"]) == ("ok", 1) and "第三部分已写明" in resp["message"]
+    page = render_review(store)
+    assert 'data-part="第一责任人职责" data-state="present"' in page and "人工更正" in page and ">21<" in page
+    store.close()

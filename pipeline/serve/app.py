@@ -57,8 +57,8 @@ from pipeline.corrections import (
     apply_to_metrics,
     changed_files,
     decisions,
-    in_force,
     metric_decision,
+    overruled_findings,
     record_decisions,
     review_state,
     review_states,
@@ -187,11 +187,7 @@ def create_app(cfg: ServeConfig) -> Starlette:
             states = review_states(store)
             changed = changed_files(store)
             failures = store.failures()
-            logs: dict[str, list[dict[str, Any]]] = {}
-            for d in decisions(store):
-                logs.setdefault(d["sha256"], []).append(d)
-            overruled = {sha: {k for k, d in in_force(log, "finding").items() if d["action"] == "overrule"}
-                         for sha, log in logs.items()}
+            overruled = overruled_findings(store)
             issues: Counter[str] = Counter()
             for c in store.conn.execute(
                     "SELECT sha256, item FROM checks WHERE status IN ('missing', 'warning', 'error')").fetchall():
