@@ -140,6 +140,7 @@ class Combined:
     n_values: int
     approx: bool
     quotes: tuple[str, ...]
+    corrected: bool = False  # a reviewer's value went into it (pipeline/corrections.py)
 
 
 def combine(metrics: Sequence[dict[str, Any]]) -> Combined | None:
@@ -175,7 +176,8 @@ def combine(metrics: Sequence[dict[str, Any]]) -> Combined | None:
         rule += "; other units left out"
     approx = any((m.get("qualifier") or "exact") != "exact" for _, _, m in chosen)
     quotes = tuple(dict.fromkeys(str(m.get("quote") or "") for _, _, m in chosen if m.get("quote")))
-    return Combined(value, unit, rule, len(chosen), approx, quotes)
+    corrected = any(m.get("origin") == "corrected" for _, _, m in chosen)
+    return Combined(value, unit, rule, len(chosen), approx, quotes, corrected)
 
 
 @dataclass
@@ -200,6 +202,7 @@ class CompareRow:
     peers: int | None = None
     source: str | None = None
     quotes: list[str] = field(default_factory=list)
+    value_source: str | None = None  # extracted | corrected (a reviewer's value went into it)
 
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -287,6 +290,7 @@ def compare(
                         if comb is not None:
                             row.status, row.value, row.unit, row.approx = "reported", comb.value, comb.unit, comb.approx
                             row.rule, row.n_values, row.quotes = comb.rule, comb.n_values, list(comb.quotes)
+                            row.value_source = "corrected" if comb.corrected else "extracted"
                     rows.append(row)
     _year_on_year(rows)
     _rank(rows)
@@ -341,7 +345,7 @@ def cell_text(r: CompareRow) -> str:
         return "· no report"
     if r.status == "not_stated":
         return "— not stated"
-    text = ("≈" if r.approx else "") + fmt_number(r.value)
+    text = ("≈" if r.approx else "") + fmt_number(r.value) + ("✎" if r.value_source == "corrected" else "")
     if r.change is not None:
         sign = "+" if r.change >= 0 else "−"
         pct = f", {sign}{abs(r.change_pct):g}%" if r.change_pct is not None else ""
@@ -374,7 +378,7 @@ def format_tables(rows: Sequence[CompareRow]) -> str:
     if not blocks:
         return "no comparable metrics (no report with township, year and linked indicators in the store)"
     legend = ("(change) = against the year before; #rank/peers among the same level in the county and year, "
-              "only for indicators with a direction; ≈ approximate")
+              "only for indicators with a direction; ≈ approximate; ✎ corrected by a reviewer")
     return "\n\n".join(blocks) + "\n\n" + legend
 
 

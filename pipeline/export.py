@@ -46,6 +46,7 @@ REPORT_COLUMNS: tuple[str, ...] = (
 COMPARE_COLUMNS: tuple[str, ...] = (
     "indicator", "indicator_name", "direction", "county", "level", "township", "year", "status", "value", "unit",
     "approx", "rule", "n_values", "previous", "change", "change_pct", "rank", "peers", "source", "quotes",
+    "value_source",
 )
 
 SIMILARITY_COLUMNS: tuple[str, ...] = (

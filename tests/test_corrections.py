@@ -284,14 +284,16 @@ def test_report_rows_carry_the_review_status_and_overruled_missing_parts(tmp_pat
 
 
 def test_compare_uses_the_corrected_values(tmp_path: Path) -> None:
-    from pipeline.compare import compare_store
+    from pipeline.compare import compare_store, format_tables
 
     store, rec = _store(tmp_path)
     m = rec["metrics"][1]
     record_decisions(store, rec["sha256"], 0, "王审核", [{"target": "metric", "key": metric_key_of(m), "action": "edit",
                                                          "old": m, "new": {"value": 20.0}}])
-    values = {r.indicator: r.value for r in compare_store(store) if r.township == "柏岭镇"}
-    assert values["law_study_sessions"] == 20.0 and values["rol_meetings"] == 4
+    rows = {r.indicator: r for r in compare_store(store) if r.township == "柏岭镇"}
+    assert (rows["law_study_sessions"].value, rows["law_study_sessions"].value_source) == (20.0, "corrected")
+    assert (rows["rol_meetings"].value, rows["rol_meetings"].value_source) == (4, "extracted")
+    assert "20✎" in format_tables(list(rows.values()))
     store.close()
 
 
