@@ -30,6 +30,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from pipeline.compare import indicator_catalogue
 from pipeline.errors import GovReportError
 from pipeline.store import Store
 
@@ -330,6 +331,8 @@ def metric_decision(record: dict[str, Any], text: str, action: str, key: str, fi
             new["qualifier"] = "exact"
         new["unit"] = str(new.get("unit") or "").strip()[:20]
         new["indicator"] = str(new.get("indicator") or "other").strip() or "other"
+        if new["indicator"] != "other" and new["indicator"] not in indicator_catalogue():
+            raise CorrectionError(f"未知的指标“{new['indicator']}”")
         new["per"] = (str(new.get("per") or "").strip() or None)
     if action == "add":
         start, _, end = key.partition(":")

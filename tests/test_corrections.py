@@ -108,6 +108,7 @@ def test_findings_accept_and_overrule() -> None:
         ("0:3", {"value": "3"}, "没有数字"),                 # the place name alone: no number in it
         ("9999:10001", {"value": "3"}, "不在报告正文中"),    # outside the text
         ("38:39", {"value": "四"}, "不是数字"),              # the value must be a number
+        ("38:39", {"value": "4", "indicator": "no_such_id"}, "未知的指标"),
     ],
 )
 def test_bad_additions_are_refused_in_chinese(key: str, fields: dict[str, Any], error: str) -> None:
