@@ -142,7 +142,17 @@ def test_review_in_the_browser_survives_batch_force_and_reaches_the_exports(fold
             assert "<script>document.title" in page.locator("#doc-text").inner_text()
             assert page.title() != "pwned" and not dialogs
 
-            # 6. analyse everything again: the decisions stay
+            # 6. a new file dropped on the overview is analysed into the store
+            page.goto(base + "/")
+            page.set_input_files('[data-testid="upload-files"]', files=[{
+                "name": "红枫乡2024年报告.txt", "mimeType": "text/plain",
+                "buffer": HOSTILE.replace("云杉镇", "红枫乡").encode("utf-8")}])
+            page.click('#upload button[type="submit"]')
+            page.wait_for_selector("text=已分析入库")
+            page.goto(base + "/")
+            assert page.locator("#overview tr", has_text="红枫乡").count() == 1
+
+            # 7. analyse everything again: the decisions stay
             out = _cli("batch", str(folder), "--db", str(db), "--force", "-j", "1")
             assert out.returncode == 0, out.stderr
             n_files = sum(1 for p in folder.rglob("*") if p.is_file())
@@ -156,7 +166,7 @@ def test_review_in_the_browser_survives_batch_force_and_reaches_the_exports(fold
         finally:
             browser.close()
 
-    # 7. ... and in the exports
+    # 8. ... and in the exports
     for fmt in ("csv", "xlsx"):
         out = _cli("export", "--format", fmt, "--db", str(db), "--output", str(tmp_path / fmt))
         assert out.returncode == 0, out.stderr
