@@ -92,6 +92,8 @@ class BatchResult:
     similar: int | None = None
     # Files below the folder that are no report format (scripts, spreadsheets...): not read, but named.
     skipped: list[str] = field(default_factory=list)
+    # The store's counts after the batch (Store.counts): what the summary and the review print.
+    counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -208,6 +210,10 @@ def run_batch(
         jobs = _plan(root, store, iter_files([root], skipped), force, batch_id, result, seen, version)
         result.skipped = [p.relative_to(root).as_posix() for p in skipped]
         total = len(jobs)
+        # The progress line counts every failing file of the folder, as the summary and the
+        # review do: those failed before (unchanged, so not analysed again) and the unreadable.
+        queued = {src["path"] for job in jobs for src in job.sources}
+        prior_failed = sum(1 for f in store.failures() if f["path"] in seen and f["path"] not in queued)
         t_first: list[float] = []  # when the first result arrived: the rate excludes worker start-up
 
         def finished(job: _Job, outcome: dict[str, Any]) -> None:
@@ -220,11 +226,11 @@ def run_batch(
             t_first[:] = t_first or [now]
             rate = (result.analysed - 1) / (now - t_first[0]) if now > t_first[0] else 0.0
             if on_progress is not None:
-                on_progress(Progress(total, result.analysed, result.failed, result.cached, now - t_start,
-                                     job.sources[0]["name"], error, rate))
+                on_progress(Progress(total, result.analysed, prior_failed + result.failed, result.cached,
+                                     now - t_start, job.sources[0]["name"], error, rate))
 
         if on_progress is not None:
-            on_progress(Progress(total, 0, 0, result.cached, time.perf_counter() - t_start))
+            on_progress(Progress(total, 0, prior_failed, result.cached, time.perf_counter() - t_start))
         n_workers = min(workers or default_workers(), max(1, total))
         if not jobs:
             pass  # nothing new: do not pay for loading the resources
@@ -245,6 +251,7 @@ def run_batch(
             result.interrupted = True
         result.seconds = time.perf_counter() - t_start
     result.failures = [f for f in store.failures() if _below(f["path"], root)]
+    result.counts = store.counts()
     store.end_batch(batch_id, status="interrupted" if result.interrupted else "done", n_files=result.files,
                     n_analysed=result.analysed, n_cached=result.cached, n_failed=len(result.failures))
     return result
@@ -344,10 +351,14 @@ def similarity_pass(store: Store, options: tuple[tuple[str, Any], ...] = (), *, 
     from pipeline.similarity import apply_findings, check_batch
     from pipeline.types import CheckItem, Completeness, Report
 
+    from pipeline.completeness import finish
+    from pipeline.submissions import RESUBMITTED_ID, SEVERAL_ID, Candidate, group, is_scored, verdict_items
+
     item_keys = {f.name for f in fields(CheckItem)}
     name_counts = Counter(d["name"] for d in inputs)
     reports: list[Report] = []
     records: dict[str, dict[str, Any]] = {}
+    candidates: list[Candidate] = []
     for d in inputs:
         text = store.text(d["sha256"]) if d["has_text"] else None
         record = store.record(d["sha256"])
@@ -369,7 +380,22 @@ def similarity_pass(store: Store, options: tuple[tuple[str, Any], ...] = (), *, 
             ),
         ))
         records[d["sha256"]] = record
+        candidates.append(Candidate(d["sha256"], norm.text, d["entity"], d["year"], is_scored(record),
+                                    float((comp or {}).get("score") or 0.0), len(record.get("metrics") or []),
+                                    record.get("format"), name))
+    # One submission per report: copies (the same report in another file) are neither
+    # scored again nor compared with their primary; non-reports are compared with nothing.
+    grouping = group(candidates)
+    names = {r.sha256: r.source for r in reports}
+    extra = verdict_items(grouping, names, {c.sha256: c.format for c in candidates},
+                          {r.sha256: f"{r.entity or ''}{f'{r.year}年' if r.year else ''}" for r in reports})
     checklist = Resources(**dict(options)).checklist
+    reports = [r for r in reports if r.sha256 not in grouping.copies and is_scored(records[r.sha256])]
+    for r in reports:
+        if r.completeness is not None:
+            r.completeness.items = [i for i in r.completeness.items if i.id not in (RESUBMITTED_ID, SEVERAL_ID)]
+            r.completeness.items += [CheckItem(**it) for it in extra.get(r.sha256, [])]
+            finish(r, checklist)
     findings = check_batch(reports, checklist)
     if all(checklist.rule(rid) is None for rid in ("R06", "R07")):
         apply_findings(reports, [], checklist)  # both rules switched off: drop the verdicts of earlier passes
@@ -391,7 +417,7 @@ def similarity_pass(store: Store, options: tuple[tuple[str, Any], ...] = (), *, 
         # Only verdicts that moved are rewritten (a JSON round trip keeps these values equal).
         if comp != record.get("completeness") or mine != record.get("similar", []):
             changed[r.sha256] = {**record, "completeness": comp, "similar": mine}
-    store.save_similarity(rows, changed, fingerprint)
+    store.save_similarity(rows, changed, fingerprint, copies=grouping.copies)
     return len(rows)
 
 

@@ -31,16 +31,13 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.compare import indicator_catalogue
+from pipeline import labels
 from pipeline.errors import GovReportError
 from pipeline.store import Store
 
-# Stable ids for scripts -> what reviewers read.
-STATUSES: dict[str, str] = {"pending": "待审", "reviewed": "已审", "returned": "退回"}
-ORIGINS: dict[str, str] = {"extracted": "提取", "corrected": "人工更正"}
-QUALIFIERS: dict[str, str] = {
-    "exact": "确数", "more_than": "多于（余、多、以上）", "nearly": "接近（近）", "approx": "约数（约、左右）",
-    "less_than": "不足（不到）", "at_least": "至少",
-}
+# Stable ids for scripts -> what reviewers read (labels.toml is the one home of the Chinese).
+STATUSES: dict[str, str] = {k: labels.value(k) for k in ("pending", "reviewed", "returned")}
+QUALIFIERS: dict[str, str] = {k: labels.value(k) for k in ("exact", "more_than", "nearly", "approx", "less_than", "at_least")}
 CORRECTION_LABELS: dict[str, str] = {
     "edit": "更正", "reject": "判为非指标", "add": "补充漏提指标", "restore": "恢复提取值", "accept": "确认",
     "overrule": "否决", "comment": "意见", "status": "审核状态",
@@ -167,6 +164,8 @@ def apply_to_metrics(metrics: Sequence[dict[str, Any]], log: Iterable[dict[str, 
             rows.append(row)
             by_key[key] = row
         else:
+            if "value" in new and new["value"] != row.get("value"):
+                row["value_text"] = None  # the value as written is no longer this value
             row.update({k: new[k] for k in METRIC_FIELDS if k in new})
         row["origin"], row["correction"] = "corrected", d
     rows.sort(key=lambda r: (r.get("start") if r.get("start") is not None else 1 << 40, r.get("end") or 0))
@@ -218,7 +217,8 @@ def reviewed_metrics(store: Store) -> list[dict[str, Any]]:
         if sha not in by_doc and sha not in logs:
             continue
         meta = {"sha256": sha, "entity": doc.get("entity"), "county": doc.get("county"), "level": doc.get("level"),
-                "year": doc.get("year"), "title": doc.get("title"), "source": doc["sources"][0] if doc["sources"] else None}
+                "year": doc.get("year"), "title": doc.get("title"), "is_report": doc.get("is_report"),
+                "doc_type": doc.get("doc_type"), "source": doc["sources"][0] if doc["sources"] else None}
         for row in apply_to_metrics(by_doc.get(sha, []), logs.get(sha, [])):
             row.pop("correction", None)
             out.append({**meta, **row} if row.get("origin") == "corrected" else row)
@@ -250,6 +250,12 @@ def reviewed_checks(store: Store) -> list[dict[str, Any]]:
                  "message": f"审核人 {d['reviewer']} 否决了此项结论" + (f"：{d['comment']}" if d.get("comment") else "")}
         out.append(c)
     return out
+
+
+def reviewed_findings(store: Store, *, include_all: bool = False) -> list[dict[str, Any]]:
+    """:meth:`Store.findings` without those a reviewer overruled (what is still to send back)."""
+    overruled = overruled_findings(store)
+    return [f for f in store.findings(include_all=include_all) if f["item"] not in overruled.get(f["sha256"], {})]
 
 
 def reviewed_documents(store: Store) -> list[dict[str, Any]]:

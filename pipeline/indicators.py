@@ -543,6 +543,7 @@ def extract_metrics(report: Report, lexicon: Lexicon, tokenizer: Any = None, *, 
                 start=s,
                 end=e,
                 number_text=report.text[s:e],
+                value_text=report.text_of(q.span_start, q.span_end) if q.span_end > q.span_start else report.text[s:e],
             )
         )
     report.metrics = metrics

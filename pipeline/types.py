@@ -108,6 +108,7 @@ class Metric:
     end: int
     number_text: str = ""
     low_confidence: bool = False  # set when the text came from low-confidence OCR
+    value_text: str = ""  # qualifier, number and unit as written ("20余次", "近2000份"): what a reviewer reads
 
 
 @dataclass

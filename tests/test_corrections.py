@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -165,11 +164,11 @@ def test_corrections_survive_reanalysis_and_show_in_exports(tmp_path: Path) -> N
     put(store, rec)  # what batch --force does: the same content analysed again
     assert [(r["value"], r["origin"]) for r in reviewed_metrics(store)] == [(13.0, "corrected")]
     assert review_state(store, sha)["status"] == "reviewed"
-    out = export(store, "csv", tmp_path / "csv")
+    out = export(store, "csv", tmp_path / "csv", lang="en")
     text = (tmp_path / "csv" / "metrics.csv").read_text("utf-8-sig")
     header, row = text.splitlines()[:2]
-    assert "source" in header.split(",") and ",corrected," in row and ",13," in row
-    assert len(out) == 4
+    assert "value_source" in header.split(",") and ",corrected," in row and ",13," in row
+    assert len(out) == 5
     store.close()
 
 
@@ -205,17 +204,14 @@ def test_gold_export_has_the_corrected_metrics_and_only_reviewed_reports(tmp_pat
     store.close()
 
 
-def test_a_v2_store_gets_the_review_tables_and_keeps_its_data(tmp_path: Path) -> None:
+def test_a_v3_store_gets_the_review_tables_and_keeps_its_data(tmp_path: Path) -> None:
+    from tests.test_store import _downgrade_to_v3
+
     store, rec = _store(tmp_path)
     store.close()
-    conn = sqlite3.connect(tmp_path / "g.db")
-    conn.execute("DROP TABLE reviews")
-    conn.execute("DROP TABLE corrections")
-    conn.execute("PRAGMA user_version = 2")
-    conn.commit()
-    conn.close()
+    _downgrade_to_v3(tmp_path / "g.db")
     with Store(tmp_path / "g.db") as s:
-        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
         assert s.text(rec["sha256"]) == TEXT and review_state(s, rec["sha256"])["version"] == 0
 
 
@@ -315,5 +311,5 @@ def test_the_html_review_shows_overruled_parts_as_present_and_corrected_values(t
     resp = next(c for c in reviewed_checks(store) if c["item"] == "responsibility")
     assert (resp["status"], resp["present"]) == ("ok", 1) and "第三部分已写明" in resp["message"]
     page = render_review(store)
-    assert 'data-part="第一责任人职责" data-state="present"' in page and "人工更正" in page and ">21<" in page
+    assert 'data-part="第一责任人职责" data-state="有"' in page and "人工更正" in page and ">21<" in page
     store.close()

@@ -21,6 +21,7 @@ import pytest
 pytest.importorskip("starlette")
 sync_api = pytest.importorskip("playwright.sync_api")
 
+from pipeline import labels  # noqa: E402
 from pipeline.batch import run_batch  # noqa: E402
 from pipeline.serve import ServeConfig  # noqa: E402
 from pipeline.store import Store  # noqa: E402
@@ -156,7 +157,7 @@ def test_review_in_the_browser_survives_batch_force_and_reaches_the_exports(fold
             out = _cli("batch", str(folder), "--db", str(db), "--force", "-j", "1")
             assert out.returncode == 0, out.stderr
             n_files = sum(1 for p in folder.rglob("*") if p.is_file())
-            assert f"{n_files} files: {n_files} analysed" in out.stderr  # everything again, nothing cached
+            assert f"[{n_files}/{n_files}] 100.0%  failed 0  cached 0" in out.stderr  # everything again
             page.goto(f"{base}/report/{sha}")
             assert "99" in page.locator(f'[data-testid="metric-{key}"]').inner_text()
             assert page.locator("table.metrics tr.o-corrected", has_text=quote).count() == 1
@@ -170,17 +171,19 @@ def test_review_in_the_browser_survives_batch_force_and_reaches_the_exports(fold
     for fmt in ("csv", "xlsx"):
         out = _cli("export", "--format", fmt, "--db", str(db), "--output", str(tmp_path / fmt))
         assert out.returncode == 0, out.stderr
+    # what a reviewer opens: Chinese headers and values (labels.toml)
+    sha_col, src, val, quo = (labels.column(c) for c in ("sha256", "value_source", "value", "quote"))
     with (tmp_path / "csv" / "metrics.csv").open(encoding="utf-8-sig", newline="") as fh:
-        rows = [r for r in csv.DictReader(fh) if r["sha256"] == sha]
-    corrected = [r for r in rows if r["source"] == "corrected"]
-    assert any(r["value"] == "99" for r in corrected) and any(r["quote"] == quote for r in corrected)
+        rows = [r for r in csv.DictReader(fh) if r[sha_col] == sha]
+    corrected = [r for r in rows if r[src] == labels.value("corrected") == "人工更正"]
+    assert any(r[val] == "99" for r in corrected) and any(r[quo] == quote for r in corrected)
     assert len(corrected) == 2
     from openpyxl import load_workbook
 
-    ws = load_workbook(tmp_path / "xlsx" / "govreport.xlsx", read_only=True)["metrics"]
+    ws = load_workbook(tmp_path / "xlsx" / "govreport.xlsx", read_only=True)[labels.sheet("metrics")]
     table = list(ws.iter_rows(values_only=True))
     head = list(table[0])
-    xrows = [dict(zip(head, r)) for r in table[1:] if r[head.index("sha256")] == sha]
-    xcorrected = [r for r in xrows if r["source"] == "corrected"]
-    assert len(xcorrected) == 2 and 99 in [r["value"] for r in xcorrected]
-    assert quote in [r["quote"] for r in xcorrected]
+    xrows = [dict(zip(head, r)) for r in table[1:] if r[head.index(sha_col)] == sha]
+    xcorrected = [r for r in xrows if r[src] == "人工更正"]
+    assert len(xcorrected) == 2 and 99 in [r[val] for r in xcorrected]
+    assert quote in [r[quo] for r in xcorrected]

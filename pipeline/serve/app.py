@@ -58,10 +58,10 @@ from pipeline.corrections import (
     changed_files,
     decisions,
     metric_decision,
-    overruled_findings,
     record_decisions,
     review_state,
     review_states,
+    reviewed_findings,
 )
 from pipeline.errors import GovReportError
 from pipeline.serve.markup import CATEGORY_LABELS, marked_text
@@ -187,12 +187,8 @@ def create_app(cfg: ServeConfig) -> Starlette:
             states = review_states(store)
             changed = changed_files(store)
             failures = store.failures()
-            overruled = overruled_findings(store)
-            issues: Counter[str] = Counter()
-            for c in store.conn.execute(
-                    "SELECT sha256, item FROM checks WHERE status IN ('missing', 'warning', 'error')").fetchall():
-                if c["item"] not in overruled.get(c["sha256"], ()):  # a finding the reviewer overruled is no issue
-                    issues[c["sha256"]] += 1
+            # a finding the reviewer overruled is no longer an issue
+            issues = Counter(f["sha256"] for f in reviewed_findings(store, include_all=True))
             corrected = Counter(r["sha256"] for r in store.conn.execute(
                 "SELECT sha256 FROM corrections WHERE target IN ('metric', 'finding')").fetchall())
         rows = []
