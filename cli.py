@@ -159,6 +159,7 @@ def evaluate(
     errors: Annotated[bool, typer.Option("--errors/--no-errors", help="List every error, not only the totals.")] = True,
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the scorecard as JSON here.")] = None,
     lexicon: Annotated[Optional[Path], typer.Option(help="Score an edited indicator lexicon instead of the packaged one.")] = None,
+    cv: Annotated[int, typer.Option("--cv", min=0, help="Also score K-fold cross-validation grouped by website host (the figure that counts); 0: in-sample only.")] = 0,
 ) -> None:
     """Score the pipeline against gold annotations and list its errors."""
     from pipeline.errors import GoldFormatError
@@ -172,6 +173,17 @@ def evaluate(
     except GoldFormatError as exc:
         raise _usage_error(str(exc)) from exc
     typer.echo(format_scorecard(card, show_errors=errors))
+    if cv:
+        from pipeline.crossval import cross_validate, format_side_by_side
+        from pipeline.training import load_gold_dir
+
+        if render != "txt":
+            raise _usage_error("--cv scores the texts as txt; drop --render")
+        shared = _default_corpus("dev").parent.parent
+        result = cross_validate(load_gold_dir(corpus_dir), cv, base=res, shared=shared if shared.is_dir() else None, progress=lambda m: typer.echo(m, err=True))
+        typer.echo("")
+        typer.echo(format_side_by_side(card, result))
+        card = {"in_sample": card, "cross_validated": result}
     if json_out:
         json_out.write_text(json.dumps(card, ensure_ascii=False, indent=1), encoding="utf-8")
 
@@ -191,39 +203,34 @@ def _default_corpus(part: str) -> Path:
 def train(
     dev: Annotated[Optional[Path], typer.Option(help="Gold JSON folder (default: ../shared/corpus/dev).")] = None,
     ext: Annotated[Optional[Path], typer.Option(help="Extra full texts, folder with text/ (default: ../shared/corpus/ext).")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Model file (default: models/section_classifier.pkl.gz).")] = None,
-    folds: Annotated[int, typer.Option(min=2, help="Document-held-out folds for the scores in the model card.")] = 5,
-    gold: Annotated[Optional[Path], typer.Option("--gold", help="Also train on these gold files (e.g. `govreport export --format gold` of reviewed reports).")] = None,
+    gold: Annotated[Optional[list[Path]], typer.Option(help="More gold folders to learn from, e.g. a county's corrected reports (export --format gold); repeatable.")] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("--out-dir", "-o", help="Folder for the model files and cards (default: models/).")] = None,
+    folds: Annotated[int, typer.Option(min=2, help="Site-grouped folds for the scores in the model cards.")] = 5,
+    cv: Annotated[bool, typer.Option("--cv/--no-cv", help="Cross-validate for the model cards (slower).")] = True,
 ) -> None:
-    """Train the section classifier, score it held out by document, save it with its model card."""
-    import tempfile
-
-    from pipeline.classify import default_model_path, train_classifier
-    from pipeline.corrections import link_gold
+    """Train the section classifier, the indicator linker and the report-type classifier, with their model cards."""
     from pipeline.errors import GovReportError
+    from pipeline.modelio import model_dir
+    from pipeline.training import train_all
 
     dev = dev or _default_corpus("dev")
     ext = ext if ext is not None else _default_corpus("ext")
     if not dev.is_dir():
         raise _usage_error(f"{dev} is not a folder of gold files")
-    if gold is not None and not gold.is_dir():
-        raise _usage_error(f"{gold} is not a folder of gold files")
-    out = out or default_model_path()
-    with tempfile.TemporaryDirectory(prefix="govreport-gold-") as merged:
-        if gold is not None:
-            n = link_gold([dev, gold], Path(merged))
-            typer.echo(f"training on {n} gold files ({dev} and {gold})", err=True)
-            dev = Path(merged)
-        try:
-            _, card = train_classifier(dev, ext if ext.is_dir() else None, out, folds=folds, progress=lambda m: typer.echo(m, err=True))
-        except GovReportError as exc:
-            raise _usage_error(str(exc)) from exc
-    s = card["held_out_scores"]
-    ctx = s["headings_dev_in_context"]
-    typer.echo(f"saved {out} ({out.stat().st_size / 1e6:.1f} MB) and its card; trained in {card['train_seconds']} s")
-    typer.echo(f"held out by document: top-level headings {ctx['top_level'].get('accuracy')}, all headings {ctx['all'].get('accuracy')} (rules + model in context)")
-    for key in ("paragraphs_dev", "paragraphs_ext", "paragraphs_without_headings_dev", "headings_dev_model_only"):
-        typer.echo(f"  {key}: accuracy {s[key].get('accuracy')}, macro-F1 {s[key].get('macro_f1')} (n={s[key].get('n')})")
+    for g in gold or []:
+        if not g.is_dir():
+            raise _usage_error(f"{g} is not a folder of gold files")
+    out_dir = out_dir or model_dir()
+    shared = dev.parent.parent
+    try:
+        train_all(
+            dev, out_dir, ext_dir=ext if ext.is_dir() else None, extra_gold=gold or [], shared=shared if (shared / "docs").is_dir() else None,
+            folds=folds, cv=cv, progress=lambda m: typer.echo(m, err=True),
+        )
+    except GovReportError as exc:
+        raise _usage_error(str(exc)) from exc
+    for name in sorted(p.name for p in out_dir.glob("*.npz")):
+        typer.echo(f"saved {out_dir / name} ({(out_dir / name).stat().st_size / 1e3:.0f} kB) with its header and card")
 # ==== end train ====
 
 

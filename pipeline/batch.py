@@ -120,18 +120,40 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def model_version(resources: Resources) -> str | None:
-    """The section classifier in use, named by its file's content hash (None when running on rules only)."""
-    if resources.classifier is None:
-        return None
-    from pipeline.classify import default_model_path
+def _model_paths(options: dict[str, Any]) -> list[Path]:
+    """The model files an analysis reads: section classifier, indicator linker, report-type classifier."""
+    from pipeline.classify import default_model_path as section_path
+    from pipeline.doctype import default_model_path as doctype_path
+    from pipeline.linker import default_model_path as linker_path
 
-    path = Path(resources.classifier_path or default_model_path())
-    try:
-        st = path.stat()
-    except OSError:
+    return [
+        Path(options.get("classifier_path") or section_path()),
+        Path(options.get("linker_path") or linker_path()),
+        Path(options.get("doctype_path") or doctype_path()),
+    ]
+
+
+def _versions_of(paths: list[Path]) -> list[str]:
+    out = []
+    for path in paths:
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        out.append(_file_version(str(path), st.st_size, st.st_mtime_ns))
+    return out
+
+
+def model_version(resources: Resources) -> str | None:
+    """The models in use, each named by its file's content hash (None when running on rules only)."""
+    if not resources.use_model:
         return None
-    return _file_version(str(path), st.st_size, st.st_mtime_ns)
+    loaded = (resources.classifier, resources.linker, resources.doctype)
+    paths = _model_paths(
+        {"classifier_path": resources.classifier_path, "linker_path": resources.linker_path, "doctype_path": resources.doctype_path}
+    )
+    names = _versions_of([p for p, m in zip(paths, loaded) if m is not None])
+    return ",".join(names) or None
 
 
 @functools.lru_cache(maxsize=8)
@@ -302,20 +324,13 @@ def analysis_version(options: tuple[tuple[str, Any], ...]) -> str:
     A re-run with another ``--lexicon`` or ``--checklist`` (or a retrained model)
     must re-analyse: the same file would give other metrics or verdicts.
     """
-    from pipeline.classify import default_model_path
-
     h = hashlib.sha256()
     h.update(_config_bytes(options, "lexicon_path", "data/indicators.toml"))
     h.update(b"\0")
     h.update(_checklist_bytes(options))
     h.update(b"\0")
-    model = Path(dict(options).get("classifier_path") or default_model_path())
     if dict(options).get("use_model", True):
-        try:
-            st = model.stat()
-            h.update(_file_version(str(model), st.st_size, st.st_mtime_ns).encode())
-        except OSError:
-            h.update(b"rules-only")
+        h.update(",".join(_versions_of(_model_paths(dict(options)))).encode() or b"rules-only")
     return f"{PIPELINE_VERSION}+{h.hexdigest()[:12]}"
 
 
@@ -511,7 +526,6 @@ def _pool_context(options: tuple[tuple[str, Any], ...]) -> Any:
 def _run_pool(jobs: list[_Job], options: tuple[tuple[str, Any], ...], n_workers: int,
               finished: Callable[[_Job, dict[str, Any]], None]) -> None:
     # Imported here: a re-run with nothing to do must not pay for them.
-    import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 

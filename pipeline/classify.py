@@ -26,15 +26,9 @@ the saved model holds no text of the documents it saw. ``govreport train``
 
 from __future__ import annotations
 
-import gzip
-import json
-import pickle
-import platform
 import re
-import time
 import warnings
 import zlib
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -44,15 +38,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pipeline.normalise import normalise, to_simplified
+from pipeline.normalise import normalise
 from pipeline.types import CATEGORIES, Heading, Paragraph, Report
 
 if TYPE_CHECKING:
     from pipeline.nlp import JiebaTokenizer
 
-MODEL_FILE = "section_classifier.pkl.gz"
+MODEL_FILE = "section_classifier.npz"
 CARD_FILE = "section_classifier.card.json"
-MODEL_FORMAT = 1
+MODEL_KIND = "section_classifier"
 _RULE_ORDER = ("shortcomings", "plans", "other")
 
 # Numbering markers stripped before the rules look at a heading.
@@ -365,88 +359,59 @@ class SectionClassifier:
 # ---------------------------------------------------------------------------
 
 
-def repo_root() -> Path:
-    """The checkout's root: the parent of the ``pipeline`` package."""
-    return Path(__file__).resolve().parent.parent
-
-
 def default_model_path() -> Path:
-    """The shipped model: models/ of the checkout (editable install), else the copy a wheel installs.
+    """The shipped model (``models/`` of the checkout, or the copy a regular install carries)."""
+    from pipeline.modelio import model_dir
 
-    A regular (non-editable) install puts models/ under ``<prefix>/share/govreport/models``
-    (``[tool.setuptools.data-files]`` in pyproject.toml).
-    """
-    import sys
-
-    checkout = repo_root() / "models" / MODEL_FILE
-    if checkout.exists():
-        return checkout
-    installed = Path(sys.prefix) / "share" / "govreport" / "models" / MODEL_FILE
-    return installed if installed.exists() else checkout
-
-
-def _minor(version: str) -> tuple[int, ...]:
-    return tuple(int(p) for p in re.findall(r"\d+", version)[:2])
-
-
-def installed_sklearn() -> str | None:
-    """The installed scikit-learn version, read from its metadata (no import)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("scikit-learn")
-    except PackageNotFoundError:
-        return None
+    return model_dir() / MODEL_FILE
 
 
 def load_classifier(
     path: Path | None = None, warn: Callable[[str], None] | None = None
 ) -> SectionClassifier | None:
-    """Load the saved classifier; None (and a warning) when it is missing or incompatible.
+    """Load the saved classifier; None (and a warning) when it is missing or unreadable.
 
-    The caller keeps the result for the process (``run.Resources`` does).
+    The file holds weights and parameters only (``.npz`` + JSON, no pickle), so
+    a different scikit-learn version reads it as well. The caller keeps the
+    result for the process (``run.Resources`` does).
     """
+    from pipeline.errors import ModelError
+    from pipeline.modelio import load_model
+
     path = Path(path) if path is not None else default_model_path()
     say = warn or (lambda _msg: None)
     if not path.is_file():
         say(f"section classifier not found at {path}; falling back to rules")
         return None
     try:
-        with gzip.open(path, "rb") as fh:
-            bundle = pickle.load(fh)
-    except Exception as exc:  # noqa: BLE001 - any unpickling failure means "no model"
-        say(f"section classifier at {path} cannot be loaded ({type(exc).__name__}); falling back to rules")
+        arrays, header = load_model(path, MODEL_KIND)
+        params = header["params"]
+        model = SectionClassifier(**{k: tuple(v) if isinstance(v, list) else v for k, v in params.items() if k in _PARAMS})
+        model.classes_ = np.array(header["classes"])
+        model.idf_ = arrays["idf"]
+        model.coef_ = arrays["coef"]
+        model.intercept_ = arrays["intercept"]
+        model.sklearn_version_ = str(header.get("sklearn", ""))
+        if model.coef_.shape != (len(model.classes_), model.n_features) or model.idf_.shape != (model.n_features,):
+            raise ModelError("weights do not match its parameters", path)
+    except (ModelError, KeyError, TypeError, ValueError) as exc:
+        say(f"section classifier at {path} cannot be loaded ({exc}); falling back to rules")
         return None
-    if (
-        not isinstance(bundle, dict)
-        or bundle.get("format") != MODEL_FORMAT
-        or not isinstance(bundle.get("model"), SectionClassifier)
-    ):
-        say(f"section classifier at {path} has an unknown format; falling back to rules")
-        return None
-    trained = str(bundle.get("sklearn", ""))
-    current = installed_sklearn() or ""
-    if _minor(trained) != _minor(current):
-        say(
-            f"section classifier at {path} was trained with scikit-learn {trained or '?'}, "
-            f"installed is {current or 'none'}; falling back to rules (run `govreport train`)"
-        )
-        return None
-    return bundle["model"]
+    return model
 
 
-def save_classifier(model: SectionClassifier, path: Path, card: dict[str, Any]) -> None:
-    """Save the model (gzip-compressed pickle) with the scikit-learn version it was fitted with."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    bundle = {
-        "format": MODEL_FORMAT,
-        "sklearn": getattr(model, "sklearn_version_", installed_sklearn()),
-        "model": model,
-        "card": card,
+def save_classifier(model: SectionClassifier, path: Path, card: dict[str, Any] | None = None) -> None:
+    """Save the weights and parameters (``.npz`` + JSON header beside it; byte-reproducible)."""
+    from pipeline.modelio import save_model
+
+    header = {
+        "kind": MODEL_KIND,
+        "classes": [str(c) for c in model.classes_],
+        "params": model.get_params(),
+        "sklearn": getattr(model, "sklearn_version_", ""),
     }
-    # mtime=0: the same model gives the same bytes.
-    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as fh:
-        pickle.dump(bundle, fh, protocol=4)
+    save_model(path, {"coef": model.coef_, "idf": model.idf_, "intercept": model.intercept_}, header)
+
 
 # ---------------------------------------------------------------------------
 # Classifying a report
@@ -725,316 +690,3 @@ def _set_section_category(section: Any, report: Report) -> None:
         section.category = report.headings[section.heading].category
     for child in section.children:
         _set_section_category(child, report)
-
-
-# ---------------------------------------------------------------------------
-# Training (`govreport train`)
-# ---------------------------------------------------------------------------
-
-_GWR_L1_RE = re.compile(r"^\s*([一二三四五六七八九十]+)、\s*(\S.{1,40})$")
-_GWR_PAST_RE = re.compile(r"(回顾|过去|一年来|成绩|成就)")
-_BODY_PUNCT = "，。；,;"
-
-
-@dataclass
-class Sample:
-    """One labelled text: a heading or a paragraph of a document."""
-
-    doc: str
-    text: str
-    label: str
-    kind: str  # heading | paragraph | sentence (extra examples cut from a paragraph)
-    source: str  # dev | ext
-    level: int | None = None
-
-
-def _key(text: str) -> str:
-    return _norm_key(text)
-
-
-def _is_body(text: str) -> bool:
-    core = _key(text)
-    return len(core) >= 12 and any(c in core for c in _BODY_PUNCT)
-
-
-def dev_samples(dev_dir: Path) -> tuple[list[Sample], list[dict[str, Any]]]:
-    """Headings (gold) and paragraphs (labelled by the gold heading above them) of the dev corpus.
-
-    Returns the samples and, per report, its gold heading sequence (for the in-context score).
-    """
-    samples: list[Sample] = []
-    sequences: list[dict[str, Any]] = []
-    for path in sorted(Path(dev_dir).glob("*.json")):
-        doc = json.loads(path.read_text("utf-8"))
-        gold = doc.get("gold") or {}
-        heads = gold.get("headings") or []
-        if not gold.get("is_report") or not heads:
-            continue
-        doc_id = str(doc.get("id") or path.stem)
-        sequences.append({"doc": doc_id, "year": gold.get("year"), "headings": heads})
-        for h in heads:
-            samples.append(Sample(doc_id, h["text"], h["category"], "heading", "dev", h["level"]))
-        # Walk the lines, finding the gold headings in order.
-        lines = doc["text"].splitlines()
-        keys = [_key(h["text"]) for h in heads]
-        j = 0
-        current: str | None = None
-        for line in lines:
-            lk = _key(line)
-            if not lk:
-                continue
-            k = next((n for n in range(j, min(j + 3, len(keys))) if keys[n] and lk.startswith(keys[n])), None)
-            if k is not None:
-                current = heads[k]["category"]
-                j = k + 1
-                rest = lk[len(keys[k]) :]
-                if _is_body(rest):
-                    samples.append(Sample(doc_id, rest, current, "paragraph", "dev"))
-                continue
-            if current is None:
-                if _INTRO_RE.search(lk) and _is_body(lk):
-                    samples.append(Sample(doc_id, lk, "other", "paragraph", "dev"))
-                continue
-            if _is_body(lk):
-                samples.append(Sample(doc_id, lk, current, "paragraph", "dev"))
-                if current in ("shortcomings", "plans", "responsibility"):
-                    samples.extend(Sample(doc_id, sent, current, "sentence", "dev") for sent in _sentences(lk))
-    return samples, sequences
-
-
-def ext_samples(ext_text_dir: Path) -> list[Sample]:
-    """Paragraphs of full government work reports, labelled by the section they are in.
-
-    The review of the past year is achievements (a paragraph in it that turns
-    to problems is shortcomings); from the first forward-looking top-level
-    heading on, everything is plans.
-    """
-    samples: list[Sample] = []
-    for path in sorted(Path(ext_text_dir).glob("*gwr*.txt")):
-        text = path.read_text("utf-8", errors="replace")
-        doc_id = "ext:" + path.stem
-        current: str | None = None
-        for line in text.splitlines():
-            m = _GWR_L1_RE.match(line.replace("\u200b", ""))
-            if m and not any(c in m.group(2) for c in "。；"):
-                title = to_simplified(m.group(2))
-                if current in (None, "achievements") and _GWR_PAST_RE.search(title):
-                    current = "achievements"
-                else:
-                    current = "plans"
-                samples.append(Sample(doc_id, line.strip(), current, "heading", "ext", 1))
-                continue
-            if current is None or not _is_body(line):
-                continue
-            label = current
-            if current == "achievements" and _is_turn_to_problems(line.strip()):
-                label = "shortcomings"
-                # The sentences after the turn list the problems one by one: more
-                # examples of the rarest section, in the words problems are told in.
-                samples.extend(
-                    Sample(doc_id, sent, label, "sentence", "ext") for sent in _sentences(line)[1:]
-                )
-            samples.append(Sample(doc_id, line.strip(), label, "paragraph", "ext"))
-    return samples
-
-
-def _sentences(text: str) -> list[str]:
-    """Sentences and semicolon clauses of a paragraph long enough to say something."""
-    return [s for s in (x.strip() for x in re.split(r"[。；;！？]", text)) if len(s) >= 12]
-
-
-def _bare_report(samples: Sequence[Sample]) -> Report:
-    """A report made of the given paragraphs only (no title, no headings)."""
-    report = Report(source="<train>")
-    pos = 0
-    for smp in samples:
-        report.paragraphs.append(Paragraph(text=smp.text, start=pos, end=pos + len(smp.text)))
-        pos += len(smp.text) + 1
-    report.text = "\n".join(smp.text for smp in samples)
-    return report
-
-
-def _heading_objs(heads: Sequence[dict[str, Any]]) -> list[Heading]:
-    return [Heading(text=h["text"], level=int(h["level"]), start=0, end=0) for h in heads]
-
-
-def _scores(y_true: Sequence[str], y_pred: Sequence[str]) -> dict[str, Any]:
-    from sklearn.metrics import accuracy_score, f1_score
-
-    if not y_true:
-        return {"n": 0}
-    labels = sorted(set(y_true) | set(y_pred))
-    return {
-        "n": len(y_true),
-        "accuracy": round(float(accuracy_score(y_true, y_pred)), 4),
-        "macro_f1": round(float(f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=0)), 4),
-    }
-
-
-def _versions() -> dict[str, str]:
-    import jieba
-    import scipy
-    import sklearn
-
-    return {
-        "python": platform.python_version(),
-        "scikit-learn": sklearn.__version__,
-        "jieba": getattr(jieba, "__version__", "?"),
-        "numpy": np.__version__,
-        "scipy": scipy.__version__,
-    }
-
-
-def train_classifier(
-    dev_dir: Path,
-    ext_dir: Path | None = None,
-    out: Path | None = None,
-    *,
-    folds: int = 5,
-    tokenizer: JiebaTokenizer | None = None,
-    progress: Callable[[str], None] | None = None,
-) -> tuple[SectionClassifier, dict[str, Any]]:
-    """Train the section classifier, score it held out by document, save it with its card.
-
-    ``dev_dir``: gold JSON files (gold-format.md); ``ext_dir``: the folder of
-    ``text/`` full reports. Deterministic (fixed folds and random_state).
-    """
-    from sklearn.model_selection import GroupKFold
-
-    say = progress or (lambda _m: None)
-    t0 = time.perf_counter()
-    samples, sequences = dev_samples(dev_dir)
-    if ext_dir is not None:
-        text_dir = Path(ext_dir) / "text" if (Path(ext_dir) / "text").is_dir() else Path(ext_dir)
-        samples += ext_samples(text_dir)
-    if not samples:
-        from pipeline.errors import GoldFormatError
-
-        raise GoldFormatError("no labelled samples found", dev_dir)
-    say(f"{len(samples)} labelled samples from {len({s.doc for s in samples})} documents")
-    model = SectionClassifier().set_tokenizer(tokenizer)
-    H = model.hash_features([s.text for s in samples])
-    y = np.array([s.label for s in samples])
-    groups = np.array([s.doc for s in samples])
-
-    # Held out by document: each fold's model never saw the documents it is scored on.
-    pred = np.empty(len(samples), dtype=object)
-    fold_models: dict[str, SectionClassifier] = {}
-    n_docs = len(set(groups))
-    gkf = GroupKFold(n_splits=min(folds, n_docs))
-    for k, (tr, te) in enumerate(gkf.split(H, y, groups)):
-        m = SectionClassifier().set_tokenizer(model._get_tokenizer()).fit_hashed(H[tr], y[tr])
-        proba = m.predict_proba_hashed(H[te])
-        pred[te] = m.classes_[proba.argmax(axis=1)]
-        for d in set(groups[te]):
-            fold_models[d] = m
-        say(f"fold {k + 1} done")
-
-    def subset(kind: str, source: str) -> dict[str, Any]:
-        idx = [i for i, s in enumerate(samples) if s.kind == kind and s.source == source]
-        return _scores([y[i] for i in idx], [pred[i] for i in idx])
-
-    # The whole categoriser (rules + held-out model + position) on the gold heading sequences.
-    ctx_true: list[str] = []
-    ctx_model: list[str] = []
-    ctx_rules: list[str] = []
-    ctx_top_true: list[str] = []
-    ctx_top_model: list[str] = []
-    ctx_errors: list[dict[str, str]] = []
-    for seq in sequences:
-        heads = _heading_objs(seq["headings"])
-        with_model = classify_headings(heads, fold_models.get(seq["doc"]), seq["year"])
-        rules_only = classify_headings(heads, None, seq["year"])
-        top = min(h.level for h in heads)
-        for h, g, dm, dr in zip(heads, seq["headings"], with_model, rules_only):
-            ctx_true.append(g["category"])
-            ctx_model.append(dm.category)
-            ctx_rules.append(dr.category)
-            if h.level == top:
-                ctx_top_true.append(g["category"])
-                ctx_top_model.append(dm.category)
-            if dm.category != g["category"]:
-                ctx_errors.append({"doc": seq["doc"], "level": str(h.level), "gold": g["category"], "pred": dm.category})
-
-    # Paragraph decisions with every heading taken away (reports with no usable headings):
-    # the held-out model plus the section-order decoding, against the derived labels.
-    nh_true: dict[str, list[str]] = {"dev": [], "ext": []}
-    nh_pred: dict[str, list[str]] = {"dev": [], "ext": []}
-    by_doc: dict[str, list[Sample]] = {}
-    for smp in samples:
-        if smp.kind == "paragraph":
-            by_doc.setdefault(smp.doc, []).append(smp)
-    for doc_id, doc_samples in by_doc.items():
-        report = _bare_report(doc_samples)
-        decs = classify_paragraphs(report, [], fold_models.get(doc_id))
-        src = doc_samples[0].source
-        nh_true[src] += [smp.label for smp in doc_samples]
-        nh_pred[src] += [d.category for d in decs]
-
-    scores = {
-        "paragraphs_without_headings_dev": _scores(nh_true["dev"], nh_pred["dev"]),
-        "paragraphs_without_headings_ext": _scores(nh_true["ext"], nh_pred["ext"]),
-        "method": f"GroupKFold({gkf.n_splits}) by document; every score is on documents the fold's model never saw",
-        "paragraphs_dev": subset("paragraph", "dev"),
-        "paragraphs_ext": subset("paragraph", "ext"),
-        "headings_dev_model_only": subset("heading", "dev"),
-        "headings_dev_in_context": {
-            "all": _scores(ctx_true, ctx_model),
-            "top_level": _scores(ctx_top_true, ctx_top_model),
-            "rules_only_all": _scores(ctx_true, ctx_rules),
-            "errors": ctx_errors,
-        },
-        "per_class_dev_paragraphs": _per_class(
-            [y[i] for i, s in enumerate(samples) if s.kind == "paragraph" and s.source == "dev"],
-            [pred[i] for i, s in enumerate(samples) if s.kind == "paragraph" and s.source == "dev"],
-        ),
-    }
-    say("fitting the final model on all samples")
-    model.fit_hashed(H, y)
-    counts: dict[str, dict[str, int]] = {}
-    for s in samples:
-        counts.setdefault(f"{s.source}_{s.kind}s", Counter())[s.label] += 1  # type: ignore[index]
-    card = {
-        "model": "SectionClassifier: hashed char 1-3-grams + jieba words (2^16 features, no vocabulary stored), "
-        "TF-IDF (sublinear), logistic regression by SGDClassifier(loss=log_loss, class_weight=balanced)",
-        "params": model.get_params(),
-        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "data": {
-            "dev": {
-                "dir": str(dev_dir),
-                "what": "gold headings (text -> category) and the body lines under them, labelled with "
-                "their heading's gold category; the lead-in sentence before the first heading as other",
-                "documents": sorted({s.doc for s in samples if s.source == "dev"}),
-            },
-            "ext": {
-                "dir": str(ext_dir) if ext_dir else None,
-                "what": "full government work reports (*gwr*): paragraphs of the review of the past year as "
-                "achievements (those turning to problems as shortcomings), of the later parts as plans",
-                "documents": sorted({s.doc for s in samples if s.source == "ext"}),
-            },
-            "counts": {k: dict(sorted(v.items())) for k, v in counts.items()},
-            "note": "feature hashing: the saved model holds weights of hashed features, not the texts or their n-grams",
-        },
-        "held_out_scores": scores,
-        "versions": _versions(),
-        "train_seconds": round(time.perf_counter() - t0, 1),
-        "model_format": MODEL_FORMAT,
-    }
-    if out is not None:
-        save_classifier(model, out, card)
-        card_path = out.with_name(out.name.split(".")[0] + ".card.json")
-        card_path.write_text(json.dumps(card, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return model, card
-
-
-def _per_class(y_true: Sequence[str], y_pred: Sequence[str]) -> dict[str, dict[str, float]]:
-    from sklearn.metrics import precision_recall_fscore_support
-
-    labels = sorted(set(y_true))
-    if not labels:
-        return {}
-    p, r, f, n = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
-    return {
-        str(lab): {"precision": round(float(a), 3), "recall": round(float(b), 3), "f1": round(float(c), 3), "n": int(d)}
-        for lab, a, b, c, d in zip(labels, p, r, f, n)
-    }

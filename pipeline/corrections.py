@@ -27,7 +27,6 @@ import json
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import Any
 
 from pipeline.compare import indicator_catalogue
@@ -427,17 +426,3 @@ def gold_documents(store: Store, *, statuses: Sequence[str] = ("reviewed",)) -> 
         })
     return out
 
-
-def link_gold(folders: Sequence[Path], into: Path) -> int:
-    """Link every gold ``*.json`` of ``folders`` into one flat folder (names prefixed by folder index); the count.
-
-    ``govreport train --gold DIR`` trains on the dev gold plus a county's
-    exported, reviewed reports this way, without copying the texts.
-    """
-    into.mkdir(parents=True, exist_ok=True)
-    n = 0
-    for i, folder in enumerate(folders):
-        for path in sorted(Path(folder).glob("*.json")):
-            (into / f"{i}-{path.name}").symlink_to(path.resolve())
-            n += 1
-    return n

@@ -194,6 +194,10 @@ class Report:
     ocr_confidence: float | None = None
     ocr_page_confidence: list[float | None] = field(default_factory=list)
     low_confidence_spans: list[tuple[int, int]] = field(default_factory=list)  # offsets into text
+    # The segmentation of ``norm`` (segment stage: pipeline.linker.Tokens) and its
+    # spaCy Doc with span groups, built on demand (pipeline.segment.report_doc). Not serialised.
+    doc: Any = field(default=None, repr=False, compare=False)
+    tokens: Any = field(default=None, repr=False, compare=False)
 
     # -- offsets -----------------------------------------------------------
     def to_text_pos(self, norm_pos: int) -> int:

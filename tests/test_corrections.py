@@ -256,17 +256,6 @@ def test_gold_export_of_a_corrected_store_round_trips_through_evaluate(tmp_path:
     assert after["quantity"]["tp"] == before["quantity"]["tp"] - 1
 
 
-def test_link_gold_merges_folders_for_training(tmp_path: Path) -> None:
-    from pipeline.corrections import link_gold
-
-    for name, files in (("dev", ["a.json", "b.json"]), ("county", ["a.json"])):
-        (tmp_path / name).mkdir()
-        for f in files:
-            (tmp_path / name / f).write_text("{}", encoding="utf-8")
-    n = link_gold([tmp_path / "dev", tmp_path / "county"], tmp_path / "merged")
-    assert n == 3 and sorted(p.name for p in (tmp_path / "merged").iterdir()) == ["0-a.json", "0-b.json", "1-a.json"]
-
-
 def test_report_rows_carry_the_review_status_and_overruled_missing_parts(tmp_path: Path) -> None:
     from pipeline.export import report_rows
 
