@@ -122,7 +122,7 @@ def file_sha256(path: Path) -> str:
 
 def _model_paths(options: dict[str, Any]) -> list[Path]:
     """The model files an analysis reads: section classifier, indicator linker, report-type classifier."""
-    from pipeline.classify import default_model_path as section_path
+    from pipeline.section_model import default_model_path as section_path
     from pipeline.doctype import default_model_path as doctype_path
     from pipeline.linker import default_model_path as linker_path
 

@@ -24,7 +24,7 @@ from pipeline.types import Report
 if TYPE_CHECKING:
     from spacy.language import Language
 
-    from pipeline.classify import SectionClassifier
+    from pipeline.section_model import SectionClassifier
     from pipeline.modelio import LinearModel
     
     from pipeline.completeness import Checklist
@@ -75,7 +75,7 @@ class Resources:
         if not self._classifier_loaded:
             self._classifier_loaded = True
             if self.use_model:
-                from pipeline.classify import load_classifier
+                from pipeline.section_model import load_classifier
 
                 self._classifier = load_classifier(self.classifier_path, warn=self.warnings.append)
         return self._classifier

@@ -21,14 +21,12 @@ import numpy as np
 
 from pipeline.classify import (
     _INTRO_RE,
-    MODEL_FILE,
-    SectionClassifier,
     _is_turn_to_problems,
     _norm_key,
     classify_headings,
     classify_paragraphs,
-    save_classifier,
 )
+from pipeline.section_model import MODEL_FILE, SectionClassifier, save_classifier
 from pipeline.modelio import versions
 from pipeline.nlp import JiebaTokenizer
 from pipeline.normalise import to_simplified

@@ -366,7 +366,7 @@ class SectionData:
     """
 
     def __init__(self, docs: Sequence[Doc], ext_dir: Path | None, tokenizer: Any) -> None:
-        from pipeline.classify import SectionClassifier
+        from pipeline.section_model import SectionClassifier
         from pipeline.train_sections import doc_samples, ext_samples
 
         self.samples, self.sequences = doc_samples(docs)
@@ -379,7 +379,7 @@ class SectionData:
 
     def fit(self, doc_ids: set[str]) -> Any:
         """A classifier fitted on the samples of ``doc_ids`` and of the extra corpus."""
-        from pipeline.classify import SectionClassifier
+        from pipeline.section_model import SectionClassifier
 
         rows = [i for i, s in enumerate(self.samples) if s.source != "dev" or s.doc in doc_ids]
         return SectionClassifier().set_tokenizer(self.tokenizer).fit_hashed(self.H[rows], self.y[rows])
@@ -423,8 +423,8 @@ def train_all(
     import json
     import time
 
-    from pipeline.classify import MODEL_FILE as SECTION_FILE
-    from pipeline.classify import load_classifier
+    from pipeline.section_model import MODEL_FILE as SECTION_FILE
+    from pipeline.section_model import load_classifier
     from pipeline.linker import MODEL_FILE as LINKER_FILE
     from pipeline.modelio import versions
     from pipeline.doctype import MODEL_FILE as DOCTYPE_FILE

@@ -10,16 +10,13 @@ import numpy as np
 import pytest
 
 from pipeline.classify import (
-    SectionClassifier,
     classify_headings,
     classify_report,
-    default_model_path,
     heading_core,
-    load_classifier,
     rule_category,
-    save_classifier,
     viterbi,
 )
+from pipeline.section_model import SectionClassifier, default_model_path, load_classifier, save_classifier
 from pipeline.nlp import JiebaTokenizer
 from pipeline.train_sections import train_classifier
 from pipeline.types import Heading, Paragraph, Report
