@@ -223,13 +223,6 @@ def _dates(report: Report, header: str, sig_date: str | None = None) -> tuple[st
     return sig or issue, pub
 
 
-
-
-
-
-
-
-
 def extract_metadata(report: Report, gazetteer: Gazetteer | None = None) -> None:
     """Set is_report, doc_type, entity, entity_full, county, level, year, issue_date and provenance.
 
@@ -240,6 +233,37 @@ def extract_metadata(report: Report, gazetteer: Gazetteer | None = None) -> None
     report.provenance = []
     if not report.norm:
         return
+    body_norm, header, heading_norm = _head(report)
+    title_found, title_norm = entity_from_title(report)
+    body_found, clean_head = entity_from_body(report, body_norm)
+    level_hint = _self_level(clean_head)
+    own_level = _first_person(clean_head)
+    signed, sig_date = entity_from_signature(report)
+    found = _entity_in_text(report, gaz, (title_found, signed, body_found), clean_head, level_hint, own_level)
+    if found is None:
+        found = _entity_elsewhere(report, header, own_level)
+    if found is not None:
+        _county_level(gaz, found, clean_head)
+        if found.source == "body" and found.level != "department":
+            found.entity = repair_name(gaz, found.entity)  # never a phrase's tail glued to the name
+        _set_entity(report, gaz, found, header, clean_head)
+    elif level_hint is not None:
+        # The body is never named, but it speaks of itself ("我乡", "镇党委", "我局").
+        report.level = level_hint
+        report.provenance.append(Provenance("level", "body", level_hint))
+    # Ruby annotations ("區(qū)") sit inside names in some web copies: search without them.
+    hay = clean_pinyin(report.norm[:_OWN_CHARS_SPAN])
+    report.entity = own_chars(report, report.entity, hay)
+    report.entity_full = own_chars(report, report.entity_full, hay)
+    report.county = own_chars(report, report.county, hay)
+    _set_year_and_issue_date(report, header, sig_date, title_norm, clean_head, heading_norm)
+    report.doc_type = detect_doc_type(report, title_norm, clean_head, header)
+    report.is_report = report.doc_type == "annual_report"
+    report.provenance.append(Provenance("is_report", "title" if title_norm else "body", report.doc_type))
+
+
+def _head(report: Report) -> tuple[int, str, list[str]]:
+    """(where the body starts in ``norm``, the lines above it, the first headings in ``norm``)."""
     body_norm = norm_pos(report, report.title_span[1]) if report.title_span else 0
     if report.title_span is None:
         starts = [x.start for x in report.paragraphs[:1] + report.headings[:1]]  # type: ignore[operator]
@@ -249,12 +273,20 @@ def extract_metadata(report: Report, gazetteer: Gazetteer | None = None) -> None
     lines = split_lines(report, stop=body_norm)
     header = "\n".join(ln.text for ln in lines if ln.start < body_norm)[-3000:]
     heading_norm = [report.norm[norm_pos(report, h.start) : norm_pos(report, h.end)] for h in report.headings[:8]]
+    return body_norm, header, heading_norm
 
-    found, title_norm = entity_from_title(report)
-    body_found, clean_head = entity_from_body(report, body_norm)
-    level_hint = _self_level(clean_head)
-    own_level = _first_person(clean_head)
-    signed, sig_date = entity_from_signature(report)
+
+def _entity_in_text(
+    report: Report,
+    gaz: Gazetteer,
+    candidates: tuple[Found | None, Found | None, Found | None],
+    clean_head: str,
+    level_hint: str | None,
+    own_level: str | None,
+) -> Found | None:
+    """The reporting body the text names: the title, then the signature, then the body
+    (``candidates``, in that order), completed with the place a bare name leaves out."""
+    found, signed, body_found = candidates
     if signed is not None and _conflicts(own_level, signed.level):
         signed = None  # the signature never overrides the level the writer gives itself ("我镇")
     if found is None and signed is not None:
@@ -271,29 +303,34 @@ def extract_metadata(report: Report, gazetteer: Gazetteer | None = None) -> None
         found = complete_place(report, found, clean_head, level_hint)
     elif found.level == "department" and not re.match(NAME_CHARS + r"{2,}(?:" + UNIT_RE + ")", to_simple(found.entity)):
         found = complete_place(report, found, clean_head, level_hint)
-    if found is None:
-        for m in _PUBLISHER_FIELD.finditer(header):
-            org = parse_org(m.group(1))
-            if org is None or not org.places or is_office(m.group(1), org):
-                continue  # an office publishes the report, it is not the body that reports
-            if _conflicts(own_level, org.level):
-                continue  # a publisher line never overrides the level the body states
-            found = org_result(report, -1, m.group(1), org, "issuer", m.group(0))
-            break
-    if found is None:
-        stem = PurePath(report.source).stem
-        org = scan_org(to_simple(stem))
-        if org is not None:
-            found = Found(stem[org.entity[0] : org.entity[1]], None, org.level, None, "filename", stem)
-    if found is None and report.html_title:
+    return found
+
+
+def _entity_elsewhere(report: Report, header: str, own_level: str | None) -> Found | None:
+    """The reporting body from outside the text: the publisher field, the file name, the page title."""
+    for m in _PUBLISHER_FIELD.finditer(header):
+        org = parse_org(m.group(1))
+        if org is None or not org.places or is_office(m.group(1), org):
+            continue  # an office publishes the report, it is not the body that reports
+        if _conflicts(own_level, org.level):
+            continue  # a publisher line never overrides the level the body states
+        return org_result(report, -1, m.group(1), org, "issuer", m.group(0))
+    stem = PurePath(report.source).stem
+    org = scan_org(to_simple(stem))
+    if org is not None:
+        return Found(stem[org.entity[0] : org.entity[1]], None, org.level, None, "filename", stem)
+    if report.html_title:
         org = scan_org(to_simple(report.html_title))
         if org is not None:
-            found = Found(report.html_title[org.entity[0] : org.entity[1]], None, org.level, None, "html_title", report.html_title)
+            return Found(report.html_title[org.entity[0] : org.entity[1]], None, org.level, None, "html_title", report.html_title)
+    return None
 
-    # County-level city: "明川市" under "在江州市委…领导下", or one the gazetteer lists as such.
-    if found is not None and found.level == "city" and _county_level_city(gaz, to_simple(found.entity)):
+
+def _county_level(gaz: Gazetteer, found: Found, clean_head: str) -> None:
+    """County-level city: "明川市" under "在江州市委…领导下", or one the gazetteer lists as such."""
+    if found.level == "city" and _county_level_city(gaz, to_simple(found.entity)):
         found.level = "county"
-    if found is not None and found.level == "city" and to_simple(found.entity).endswith("市"):
+    if found.level == "city" and to_simple(found.entity).endswith("市"):
         for m in _LEADERSHIP.finditer(clean_head[:800]):
             sup = parse_org(m.group(1))
             if sup is None or len(sup.places) != 1 or sup.places[0][1] != len(m.group(1)):
@@ -302,58 +339,59 @@ def extract_metadata(report: Report, gazetteer: Gazetteer | None = None) -> None
                 found.level = "county"
                 break
 
-    if found is not None and found.source == "body" and found.level != "department":
-        found.entity = repair_name(gaz, found.entity)  # never a phrase's tail glued to the name
-    if found is not None:
-        report.entity, report.level = found.entity, found.level
-        report.entity_full = fullest_name(report, found, header, clean_head)
-        report.provenance.append(Provenance("entity", found.source, found.evidence))
-        report.provenance.append(Provenance("level", found.source, found.entity))
-        county = found.county
-        csrc = found.source
-        if county is None and found.level in ("township", "department"):
-            for m in _PUBLISHER_FIELD.finditer(header):
-                org = parse_org(m.group(1))
-                if org is not None:
-                    f = org_result(report, -1, m.group(1), org, "issuer", m.group(0))
-                    if f.county and to_simple(f.entity) == to_simple(found.entity):
-                        county, csrc = f.county, "issuer"
-                        break
-        if county is None and found.level == "township" and report.entity_full:
-            # The full name states the chain: "江州市明川区柳溪乡" -> 明川区.
-            county = county_in_chain(to_simple(report.entity_full), to_simple(found.entity))
-            csrc = "body"
-        if county is None and found.level == "township":
-            county, csrc = _county_from_text(report, header, clean_head)
-            county = county and repair_name(gaz, county)
-        if county is None and found.level == "township":
-            # The text names the county somewhere (a footer, a publisher line below the title).
-            county = _named_county(gaz, to_simple(found.entity), report.norm[:_OWN_CHARS_SPAN])
-            csrc = "body"
-        if county is None and found.level == "township":
-            # Last: the county of the publisher ("明川县人民政府办公室" publishes its township's report).
-            county, csrc = _publisher_county(header)
-        if county is None and found.level == "county" and found.source == "title":
-            county, csrc = found.entity, "title"
-        if county is not None:
-            report.county = county
-            report.provenance.append(Provenance("county", csrc or "body", county))
-        elif found.level == "township":
-            # Not stated, so not set; the reviewer still sees where the divisions put it.
-            note = _inferred_county(gaz, to_simple(found.entity), report.norm[:_OWN_CHARS_SPAN])
-            if note is not None:
-                report.provenance.append(Provenance("county", "gazetteer", note))
 
-    if found is None and level_hint is not None:
-        # The body is never named, but it speaks of itself ("我乡", "镇党委", "我局").
-        report.level = level_hint
-        report.provenance.append(Provenance("level", "body", level_hint))
-    # Ruby annotations ("區(qū)") sit inside names in some web copies: search without them.
-    hay = clean_pinyin(report.norm[:_OWN_CHARS_SPAN])
-    report.entity = own_chars(report, report.entity, hay)
-    report.entity_full = own_chars(report, report.entity_full, hay)
-    report.county = own_chars(report, report.county, hay)
+def _set_entity(report: Report, gaz: Gazetteer, found: Found, header: str, clean_head: str) -> None:
+    """Set entity, level, entity_full and county with their provenance."""
+    report.entity, report.level = found.entity, found.level
+    report.entity_full = fullest_name(report, found, header, clean_head)
+    report.provenance.append(Provenance("entity", found.source, found.evidence))
+    report.provenance.append(Provenance("level", found.source, found.entity))
+    county, csrc = _county(report, gaz, found, header, clean_head)
+    if county is not None:
+        report.county = county
+        report.provenance.append(Provenance("county", csrc or "body", county))
+    elif found.level == "township":
+        # Not stated, so not set; the reviewer still sees where the divisions put it.
+        note = _inferred_county(gaz, to_simple(found.entity), report.norm[:_OWN_CHARS_SPAN])
+        if note is not None:
+            report.provenance.append(Provenance("county", "gazetteer", note))
 
+
+def _county(report: Report, gaz: Gazetteer, found: Found, header: str, clean_head: str) -> tuple[str | None, str | None]:
+    """(the county the text states for the reporting body, its source), strongest evidence first."""
+    county = found.county
+    csrc: str | None = found.source
+    if county is None and found.level in ("township", "department"):
+        for m in _PUBLISHER_FIELD.finditer(header):
+            org = parse_org(m.group(1))
+            if org is not None:
+                f = org_result(report, -1, m.group(1), org, "issuer", m.group(0))
+                if f.county and to_simple(f.entity) == to_simple(found.entity):
+                    county, csrc = f.county, "issuer"
+                    break
+    if county is None and found.level == "township" and report.entity_full:
+        # The full name states the chain: "江州市明川区柳溪乡" -> 明川区.
+        county = county_in_chain(to_simple(report.entity_full), to_simple(found.entity))
+        csrc = "body"
+    if county is None and found.level == "township":
+        county, csrc = _county_from_text(report, header, clean_head)
+        county = county and repair_name(gaz, county)
+    if county is None and found.level == "township":
+        # The text names the county somewhere (a footer, a publisher line below the title).
+        county = _named_county(gaz, to_simple(found.entity), report.norm[:_OWN_CHARS_SPAN])
+        csrc = "body"
+    if county is None and found.level == "township":
+        # Last: the county of the publisher ("明川县人民政府办公室" publishes its township's report).
+        county, csrc = _publisher_county(header)
+    if county is None and found.level == "county" and found.source == "title":
+        county, csrc = found.entity, "title"
+    return county, csrc
+
+
+def _set_year_and_issue_date(
+    report: Report, header: str, sig_date: str | None, title_norm: str, clean_head: str, heading_norm: list[str]
+) -> None:
+    """Set issue_date and year with their provenance; a date stands for a year only as the last resort."""
     issue, pub = _dates(report, header, sig_date)
     report.issue_date = issue
     ref = issue or pub
@@ -369,11 +407,6 @@ def extract_metadata(report: Report, gazetteer: Gazetteer | None = None) -> None
         report.provenance.append(Provenance("year", ysrc, yev))
     if issue:
         report.provenance.append(Provenance("issue_date", "issuer", issue))
-
-    report.doc_type = detect_doc_type(report, title_norm, clean_head, header)
-    report.is_report = report.doc_type == "annual_report"
-    report.provenance.append(Provenance("is_report", "title" if title_norm else "body", report.doc_type))
-
 
 
 def _county_level_city(gaz: Gazetteer, name: str) -> bool:
