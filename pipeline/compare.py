@@ -127,7 +127,7 @@ def indicator_catalogue(path: Path | None = None) -> Mapping[str, Indicator]:
     fall back to the taxonomy of indicators.md (the metrics stage reports the error).
     """
     from pipeline.errors import ConfigError
-    from pipeline.indicators import load_lexicon
+    from pipeline.lexicon import load_lexicon
 
     out = {k: Indicator(k, name, d) for k, (name, d) in _BUILTIN.items()}
     try:

@@ -34,7 +34,8 @@ import numpy as np
 from pipeline.modelio import LinearModel, load_or_warn, model_dir
 
 if TYPE_CHECKING:
-    from pipeline.indicators import Lexicon, Link
+    from pipeline.indicators import Link
+    from pipeline.lexicon import Lexicon
     from pipeline.quantities import Quantity
 
 KIND = "indicator_linker"

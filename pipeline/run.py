@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     
     from pipeline.completeness import Checklist
     from pipeline.gazetteer import Gazetteer
-    from pipeline.indicators import Lexicon
+    from pipeline.lexicon import Lexicon
     from pipeline.nlp import JiebaTokenizer
 
 PIPELINE_VERSION = "0.1.0"
@@ -114,7 +114,7 @@ class Resources:
     @property
     def lexicon(self) -> Lexicon:
         if self._lexicon is None:
-            from pipeline.indicators import load_lexicon
+            from pipeline.lexicon import load_lexicon
 
             self._lexicon = load_lexicon(self.lexicon_path)
         return self._lexicon

@@ -27,7 +27,8 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.indicators import Lexicon, link_quantities, load_lexicon
+from pipeline.indicators import link_quantities
+from pipeline.lexicon import Lexicon, load_lexicon
 from pipeline.normalise import normalise
 from pipeline.quantities import find_placeholders, find_quantities
 

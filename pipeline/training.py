@@ -29,7 +29,8 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from pipeline.indicators import Lexicon, build_lexicon, quantity_contexts
+from pipeline.indicators import quantity_contexts
+from pipeline.lexicon import Lexicon, build_lexicon
 from pipeline.linker import KIND as LINKER_KIND
 from pipeline.linker import candidate_features
 from pipeline.linker import context_features

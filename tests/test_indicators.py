@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from pipeline.errors import ConfigError
-from pipeline.indicators import INDICATOR_IDS, extract_metrics, load_lexicon
+from pipeline.indicators import extract_metrics
+from pipeline.lexicon import INDICATOR_IDS, load_lexicon
 from pipeline.nlp import JiebaTokenizer
 from pipeline.normalise import normalise, to_simplified
 from pipeline.types import Paragraph, Report
@@ -249,7 +250,7 @@ def test_dev_corpus_targets(dev_docs: list[dict[str, Any]]) -> None:
 
 
 def test_loaded_lexicon_is_read_only() -> None:
-    from pipeline.indicators import load_lexicon
+    from pipeline.lexicon import load_lexicon
 
     lexicon = load_lexicon()
     with pytest.raises(TypeError):
