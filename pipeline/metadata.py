@@ -11,10 +11,11 @@ an office that publishes the report (…办公室) is not the body that reports.
 year is the one the text states; a date (issue, then publication) is the last
 resort and stands for the year before it unless written in October or later.
 
-Organ names are parsed by ``orgnames``, dates by ``dates``, the document type is
-``doctype``'s; the divisions gazetteer (``gazetteer``) is evidence, never a gate: it
-names the county a township's text states, repairs a name with a word glued before
-it and tells a county-level city from a city.
+The candidate names (title, body, signature, place completion, fullest form) are
+found by ``entity``; organ names are parsed by ``orgnames``, dates by ``dates``, the
+document type is ``doctype``'s; the divisions gazetteer (``gazetteer``) is evidence,
+never a gate: it names the county a township's text states, repairs a name with a
+word glued before it and tells a county-level city from a city.
 
 Matching runs on ``report.norm``; names are quoted from ``report.text`` so a
 traditional-character report keeps its characters (羅店鎮). Only the head of
