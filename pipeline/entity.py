@@ -56,7 +56,7 @@ __all__ = [
     "to_simple",
 ]
 
-_HEAD_CHARS = 3000  # how much of the body the subject/year search reads
+_HEAD_CHARS = 3000  # how much of the body the subject search reads
 _NAME_JUNK = re.compile("[\\s\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 _SUBJECT_STOP = re.compile(
@@ -83,6 +83,7 @@ _NOT_PLACE = frozenset(
 
 
 def norm_pos(report: Report, text_pos: int) -> int:
+    """The ``norm`` offset of a ``text`` offset."""
     if not report.norm_map:
         return text_pos
     return bisect.bisect_left(report.norm_map, text_pos)
@@ -99,6 +100,8 @@ _PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]
 
 @dataclass
 class Found:
+    """A candidate reporting body: its name, fullest form, level and county, where it was found."""
+
     entity: str
     full: str | None
     level: str
@@ -167,6 +170,7 @@ def clean_pinyin(s: str, drop_space: bool = False) -> tuple[str, list[int]]:
 
 
 def entity_from_title(report: Report) -> tuple[Found | None, str]:
+    """(the organ the title names, the title in ``norm`` without ruby annotations)."""
     if not report.title or report.title_span is None:
         return None, ""
     ns = norm_pos(report, report.title_span[0])
@@ -189,7 +193,6 @@ def entity_from_title(report: Report) -> tuple[Found | None, str]:
     return org_result(report, ns, t, org, "title", report.title, idx), t
 
 
-
 def _subjects(head: str) -> list[int]:
     """Offsets in ``head`` where a clause begins (candidate subjects)."""
     starts = [0]
@@ -199,6 +202,7 @@ def _subjects(head: str) -> list[int]:
 
 
 def entity_from_body(report: Report, body_start: int) -> tuple[Found | None, str]:
+    """(the subject of the report sentence or of an opening clause, the head of the body searched)."""
     raw = report.norm[body_start : body_start + _HEAD_CHARS]
     head, idx = clean_pinyin(raw)
 
@@ -348,6 +352,7 @@ def _guess_township_unit(head: str) -> str:
 
 
 def to_simple(s: str) -> str:
+    """``s`` in simplified characters (names are compared in this form)."""
     from pipeline.normalise import to_simplified
 
     return to_simplified(s)
@@ -426,6 +431,7 @@ def own_chars(report: Report, value: str | None, hay_idx: tuple[str, list[int]])
 
 
 def org_has_place(f: Found) -> bool:
+    """Whether the name starts with a place ("柳溪乡…", not "乡政府")."""
     return bool(re.match(NAME_CHARS + r"{2,}?(?:" + UNIT_RE + ")", to_simple(f.entity)))
 
 
