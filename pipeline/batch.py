@@ -26,6 +26,17 @@ path only (not cached): the next run tries that file again.
 Ctrl-C: workers ignore SIGINT; the main process stops submitting, terminates
 the workers, marks the batch ``interrupted`` and returns what is done
 (:attr:`BatchResult.interrupted`); the CLI exits with 130.
+
+Only a file's own bytes are cached: an error that depends on the moment (the
+file vanished, could not be read, ran out of time, a link that cannot be
+followed; ``errors.TRANSIENT_CODES``) is recorded on the path only, never as
+the content hash's result, so a restored file is analysed by the next run.
+
+``kill -9`` of the main process: each worker watches its parent (the kernel's
+parent-death signal where there is one, and a thread that polls the parent
+pid) and exits within a second or two, so nothing holds the store open. The
+batch row it left ``running`` is marked ``interrupted`` by the next run, which
+finishes the work (see :func:`recover_batches`).
 """
 
 from __future__ import annotations
@@ -34,12 +45,18 @@ import functools
 import hashlib
 import os
 import signal
+import socket
+import stat
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from pipeline.errors import TRANSIENT_CODES, GovReportError
+from pipeline.ingest import file_sha256
+from pipeline.limits import DEFAULT_LIMITS, Limits
 from pipeline.run import PIPELINE_VERSION, Resources, analyze_path, report_record
 from pipeline.store import Store
 
@@ -110,14 +127,6 @@ def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(functools.partial(fh.read, 1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def model_version(resources: Resources) -> str | None:
     """The section classifier in use, named by its file's content hash (None when running on rules only)."""
     if resources.classifier is None:
@@ -146,7 +155,41 @@ def _worker_resources(options: tuple[tuple[str, Any], ...]) -> Resources:
     return Resources(**dict(options)).warm()
 
 
-def _init_worker(options: tuple[tuple[str, Any], ...], ocr_threads: int = 0) -> None:
+# How often a worker looks whether its parent is still there (seconds).
+_WATCH_INTERVAL = 0.5
+
+
+def _die_with_parent(parent: int) -> None:
+    """Make this worker exit when the batch process ``parent`` dies, even by ``kill -9``.
+
+    Two guards: Linux's parent-death signal (immediate; it fires when the
+    thread that forked us ends, which is the parent's main thread), and a
+    daemon thread polling the parent pid, for other platforms and for a
+    worker busy in C code that ignores nothing but SIGKILL anyway.
+    """
+    if os.getppid() != parent:
+        os._exit(1)  # the parent died before we got here
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):  # not Linux: the thread below suffices
+        pass
+    if os.getppid() != parent:  # died between the first check and prctl
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_WATCH_INTERVAL)
+        os._exit(1)  # no cleanup: the parent's store connection is not ours to close
+
+    threading.Thread(target=watch, name="govreport-parent-watch", daemon=True).start()
+
+
+def _init_worker(options: tuple[tuple[str, Any], ...], ocr_threads: int = 0, parent: int | None = None) -> None:
+    if parent is not None:
+        _die_with_parent(parent)
     # Ctrl-C reaches the whole process group: only the main process handles it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if ocr_threads and "GOVREPORT_OCR_THREADS" not in os.environ:
@@ -201,11 +244,21 @@ def run_batch(
     result = BatchResult(folder=str(root), db=str(store.path))
     options = _options(resources_options)
     version = analysis_version(options)
+    recover_batches(store)
     batch_id = store.begin_batch(str(root), version)
+    store.set_meta(_owner_key(batch_id), _process_token(os.getpid()))
     seen: set[str] = set()
     try:
         skipped: list[Path] = []
-        jobs = _plan(root, store, iter_files([root], skipped), force, batch_id, result, seen, version)
+        refused: list[GovReportError] = []
+        jobs = _plan(root, store, iter_files([root], skipped, refused), force, batch_id, result, seen, version,
+                     dict(options).get("limits", DEFAULT_LIMITS))
+        for err in refused:  # links that leave the folder, dangle or loop: named, never followed
+            key = str(err.path)
+            seen.add(key)
+            result.files += 1
+            store.save_unreadable({"path": key, "name": Path(key).relative_to(root).as_posix()}, err.code, str(err),
+                                  batch_id=batch_id)
         result.skipped = [p.relative_to(root).as_posix() for p in skipped]
         total = len(jobs)
         t_first: list[float] = []  # when the first result arrived: the rate excludes worker start-up
@@ -247,7 +300,66 @@ def run_batch(
     result.failures = [f for f in store.failures() if _below(f["path"], root)]
     store.end_batch(batch_id, status="interrupted" if result.interrupted else "done", n_files=result.files,
                     n_analysed=result.analysed, n_cached=result.cached, n_failed=len(result.failures))
+    store.set_meta(_owner_key(batch_id), None)
     return result
+
+
+# -- batches left `running` by a process that died ---------------------------------------
+
+
+def _owner_key(batch_id: int) -> str:
+    return f"batch_owner:{batch_id}"
+
+
+def _process_token(pid: int) -> str:
+    """``host pid start`` of a process: its start time (Linux /proc) tells a reused pid apart."""
+    start = ""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            # Field 22 (starttime) counts after the ")" that ends the command name.
+            start = fh.read().rsplit(b")", 1)[1].split()[19].decode()
+    except (OSError, IndexError):
+        pass
+    return f"{socket.gethostname()} {pid} {start}"
+
+
+def _alive(token: str) -> bool:
+    """Is the process named by a :func:`_process_token` still running (on this host)?"""
+    host, _, rest = token.partition(" ")
+    pid_text, _, _ = rest.partition(" ")
+    if host != socket.gethostname():
+        return True  # another machine's process (a store on a share): not ours to judge
+    try:
+        pid = int(pid_text)
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # exists, owned by someone else
+    except ValueError:
+        return False
+    return _process_token(pid) == token
+
+
+def recover_batches(store: Store) -> list[int]:
+    """Mark ``interrupted`` every batch left ``running`` by a process that is gone; return their ids.
+
+    A batch row records its owner (host, pid, start time) in ``meta`` while it
+    runs; a running batch of a live process (a second batch on the same store)
+    is left alone. A row with no owner was left by a govreport from before
+    owners were recorded, so it is not running either.
+    """
+    dead = []
+    for b in store.batches():
+        if b["status"] != "running":
+            continue
+        token = store.meta(_owner_key(b["id"]))
+        if token is None or not _alive(token):
+            dead.append(int(b["id"]))
+    for batch_id in dead:
+        store.mark_batch_interrupted(batch_id)
+        store.set_meta(_owner_key(batch_id), None)
+    return dead
 
 
 def _below(path: str, root: Path) -> bool:
@@ -309,6 +421,11 @@ def analysis_version(options: tuple[tuple[str, Any], ...]) -> str:
             h.update(_file_version(str(model), st.st_size, st.st_mtime_ns).encode())
         except OSError:
             h.update(b"rules-only")
+    # Other limits give other results (too_large, too_many_pages); the defaults add nothing,
+    # so stores analysed before limits existed stay valid.
+    limits_key = dict(options).get("limits", DEFAULT_LIMITS).cache_key()
+    if limits_key:
+        h.update(b"\0limits:" + limits_key.encode())
     return f"{PIPELINE_VERSION}+{h.hexdigest()[:12]}"
 
 
@@ -396,7 +513,7 @@ def similarity_pass(store: Store, options: tuple[tuple[str, Any], ...] = (), *, 
 
 
 def _plan(root: Path, store: Store, files: Iterable[Path], force: bool, batch_id: int, result: BatchResult,
-          seen: set[str], version: str = PIPELINE_VERSION) -> list[_Job]:
+          seen: set[str], version: str = PIPELINE_VERSION, limits: Limits = DEFAULT_LIMITS) -> list[_Job]:
     """Decide, file by file, what must be analysed; link what is already known."""
     jobs: dict[str, _Job] = {}
     for path in files:
@@ -410,6 +527,16 @@ def _plan(root: Path, store: Store, files: Iterable[Path], force: bool, batch_id
             store.save_unreadable(source, "unreadable", f"{key}: cannot be read: {exc.strerror or exc}", batch_id=batch_id)
             continue
         source.update(size=st.st_size, mtime_ns=st.st_mtime_ns)
+        if not stat.S_ISREG(st.st_mode):  # a pipe would block the hashing below forever
+            store.save_unreadable(source, "unreadable", f"{key}: is not a regular file (a pipe, socket or device)",
+                                  batch_id=batch_id)
+            continue
+        if st.st_size > limits.max_file_bytes:  # not even hashed: reading it is what the limit prevents
+            try:
+                limits.check_file_size(st.st_size, path)
+            except GovReportError as exc:
+                store.save_unreadable(source, exc.code, str(exc), batch_id=batch_id)
+            continue
         known = store.source_state(key)
         if (not force and known is not None and known.sha256 and known.size == st.st_size
                 and known.mtime_ns == st.st_mtime_ns and known.pipeline_version == version):
@@ -439,6 +566,13 @@ def _save(store: Store, job: _Job, outcome: dict[str, Any], batch_id: int) -> st
             store.save_unreadable(src, "internal", outcome["internal"], batch_id=batch_id)
         return str(outcome["internal"])
     record = outcome["record"]
+    err = record.get("error") or {}
+    if record.get("status") != "ok" and err.get("code") in TRANSIENT_CODES:
+        # The moment's failure (vanished, unreadable, out of time), not the content's: on the path only.
+        message = str(err.get("message") or err.get("code"))
+        for src in job.sources:
+            store.save_unreadable(src, str(err["code"]), message, batch_id=batch_id)
+        return message.removeprefix(f"{job.path}: ")
     # A document that failed before hashing (empty, unsupported) has no sha256: use the planned one.
     record["sha256"] = record.get("sha256") or job.sha256
     sources = job.sources
@@ -496,7 +630,7 @@ def _run_pool(jobs: list[_Job], options: tuple[tuple[str, Any], ...], n_workers:
     while pending:
         executor = ProcessPoolExecutor(max_workers=n_workers, mp_context=context,
                                        initializer=_init_worker,
-                                       initargs=(options, max(1, (os.cpu_count() or 1) // n_workers)))
+                                       initargs=(options, max(1, (os.cpu_count() or 1) // n_workers), os.getpid()))
         running: dict[Future[list[dict[str, Any]]], list[_Job]] = {}
         try:
             while pending or running:

@@ -33,6 +33,7 @@ from lxml import etree, html
 from pipeline.errors import EmptyDocument, EncodingError
 from pipeline.ingest.base import Extracted, join_blocks
 from pipeline.ingest.txt import decode_text
+from pipeline.limits import DEFAULT_LIMITS, Limits
 from pipeline.types import Block
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
@@ -352,8 +353,8 @@ def _find_title(body: etree._Element, content: etree._Element, page_title: str |
     return None
 
 
-def read_html(data: bytes, path: Path) -> Extracted:
-    """Read the article of a saved web page."""
+def read_html(data: bytes, path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Extracted:
+    """Read the article of a saved web page (the extracted text is checked against ``limits`` by the pipeline)."""
     text, codec = decode_html(data, path)
     # lxml refuses str input that still declares an encoding.
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text.lstrip("\ufeff"))

@@ -33,11 +33,14 @@ from typing import Any
 
 from pipeline.errors import CorruptDocument, EncryptedDocument, GarbledText, NoTextLayer
 from pipeline.ingest.base import Extracted, join_blocks
+from pipeline.limits import DEFAULT_LIMITS, Limits
 from pipeline.types import Block
 
 __all__ = ["Line", "ends_sentence", "is_garbled", "is_page_number", "join_lines", "read_pdf", "starts_with_marker"]
 
 _OCR_ADVICE = "it needs OCR: install the OCR extra (pip install 'govreport[ocr]') and run again"
+# When the extra is installed and ran, installing it is no advice: OCR found no text there.
+_OCR_RAN_ADVICE = "OCR (installed) found no readable text there; submit a clearer scan or the original DOCX/PDF"
 
 # --- garbled text ------------------------------------------------------------------
 _CID = re.compile(r"\(cid:\d+\)")
@@ -472,15 +475,20 @@ def _open_plumber(data: bytes, path: Path) -> Any:
         raise CorruptDocument(f"is not a readable PDF ({type(exc).__name__}: {exc})", path) from exc
 
 
-def _ocr(data: bytes, indices: list[int], path: Path,
-         progress: Callable[[int, int], None] | None = None) -> dict[int, Any] | None:
-    """Text of scanned pages from the optional OCR module, or None when OCR is not installed."""
+def _ocr_installed() -> bool:
     try:
         from pipeline import ocr  # type: ignore[attr-defined]
     except ImportError:
+        return False
+    return bool(ocr.ocr_available())
+
+
+def _ocr(data: bytes, indices: list[int], path: Path,
+         progress: Callable[[int, int], None] | None = None) -> dict[int, Any] | None:
+    """Text of scanned pages from the optional OCR module, or None when OCR is not installed."""
+    if not _ocr_installed():
         return None
-    if not ocr.ocr_available():
-        return None
+    from pipeline import ocr  # type: ignore[attr-defined]
     if progress is None:
         return ocr.ocr_pdf_pages(data, indices, path)  # type: ignore[no-any-return]
     return ocr.ocr_pdf_pages(data, indices, path, progress=progress)  # type: ignore[no-any-return]
@@ -504,15 +512,17 @@ def _page_list(indices: list[int]) -> str:
 
 
 def read_pdf(data: bytes, path: Path, *, prefer: str = "pdfium",
-             progress: Callable[[int, int], None] | None = None) -> Extracted:
+             progress: Callable[[int, int], None] | None = None, limits: Limits = DEFAULT_LIMITS) -> Extracted:
     """Read a PDF's text layer (``prefer="pdfplumber"`` runs pdfplumber on every page, for its layout).
 
-    ``progress(done, total)`` is called for each page that goes to OCR.
+    ``progress(done, total)`` is called for each page that goes to OCR; more
+    pages than ``limits.max_pages`` fail before any page is read.
     """
     pdf = _open_pdfium(data, path)
     plumber: Any = None
     try:
         n_pages = len(pdf)
+        limits.check_pages(n_pages, path)
         if prefer == "pdfplumber":
             plumber = _open_plumber(data, path)
             pages = [_guarded(_plumber_page, plumber, i) for i in range(n_pages)]
@@ -546,6 +556,8 @@ def read_pdf(data: bytes, path: Path, *, prefer: str = "pdfium",
     ocr_conf: float | None = None
     ocr_pages: dict[int, Any] | None = None
     if missing:
+        if _ocr_installed():  # more pages than the limit fail before the first is rendered (seconds a page)
+            limits.check_ocr_pages(len(missing), path)
         ocr_pages = _ocr(data, missing, path, progress)
         if ocr_pages:
             confidences = []
@@ -559,15 +571,16 @@ def read_pdf(data: bytes, path: Path, *, prefer: str = "pdfium",
             missing = [i for i in missing if pages[i].source != "ocr"]
     garbled = [i for i in missing if pages[i].status == "garbled"]
     empty = [i for i in missing if pages[i].status == "empty"]
+    advice = _OCR_RAN_ADVICE if ocr_pages is not None else _OCR_ADVICE
     if not any(p.lines for i, p in enumerate(pages) if i not in missing):
         if garbled:
             raise GarbledText(
-                f"has a text layer that extracts only as garbage (fonts without a Unicode map) on every page; {_OCR_ADVICE}", path)
-        raise NoTextLayer(f"has no text layer (a scanned or image-only PDF, {n_pages} page(s)); {_OCR_ADVICE}", path)
+                f"has a text layer that extracts only as garbage (fonts without a Unicode map) on every page; {advice}", path)
+        raise NoTextLayer(f"has no text layer (a scanned or image-only PDF, {n_pages} page(s)); {advice}", path)
     if empty:
-        warnings.append(f"pages without a text layer were skipped (page {_page_list(empty)}); {_OCR_ADVICE}")
+        warnings.append(f"pages without a text layer were skipped (page {_page_list(empty)}); {advice}")
     if garbled:
-        warnings.append(f"pages whose text extracts as garbage were skipped (page {_page_list(garbled)}); {_OCR_ADVICE}")
+        warnings.append(f"pages whose text extracts as garbage were skipped (page {_page_list(garbled)}); {advice}")
     for i in missing:
         pages[i].lines = []
 
