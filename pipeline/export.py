@@ -11,8 +11,8 @@ Four tables, the same in every format:
   year, R07 peers) with the share and the most similar passages.
 
 Spreadsheet safety: Excel and WPS detect UTF-8 only with a BOM, so CSV files
-start with one; a text cell starting with ``= + - @`` (or a tab / carriage
-return) could run as a formula, so it is prefixed with ``'`` in CSV. In XLSX,
+start with one; a text cell starting with ``= + - @`` (half- or full-width
+``＝ ＋ － ＠``, or a tab / carriage return) could run as a formula, so it is prefixed with ``'`` in CSV. In XLSX,
 text is written as explicit string cells (never formulas) and numbers as
 numbers.
 """
@@ -50,7 +50,8 @@ SIMILARITY_COLUMNS: tuple[str, ...] = (
     "other_file", "passages", "sha256", "other_sha256",
 )
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Full-width forms too: WPS and Excel with a Chinese input method take a leading ＝ as =.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
 def neutralise(value: Any) -> Any:

@@ -65,7 +65,7 @@ def _frequent_share(text: str, codec: str) -> float:
 # ASCII character is one NUL byte on the same side of its pair. Binary data has
 # NULs on both sides.
 _UTF16_PROBE = 4096
-_UTF16_PARITY = 0.95  # share of NULs that must sit on one side of the byte pairs
+_UTF16_PARITY = 0.75  # share of NULs on one side of the pairs (一 U+4E00 puts one on the other side)
 _UTF16_MIN_NULS = 4
 
 
