@@ -31,7 +31,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import CorruptDocument, EncryptedDocument, GarbledText, NoTextLayer
+from pipeline.errors import CorruptDocument, EncryptedDocument, GarbledText, NoTextLayer, TimeLimit
 from pipeline.ingest.base import Extracted, join_blocks
 from pipeline.limits import DEFAULT_LIMITS, Limits
 from pipeline.types import Block
@@ -444,6 +444,8 @@ def _guarded(extract: Callable[[Any, int], _Page], source: Any, index: int) -> _
     """One page from one extractor; a page it cannot parse counts as a page without text."""
     try:
         return extract(source, index)
+    except TimeLimit:
+        raise  # the file's time is up: not a broken page
     except Exception:  # noqa: BLE001 - pdfium and pdfminer raise their own (and generic) errors on broken pages
         return _Page(index=index, width=0.0, status="empty", source="error")
 
