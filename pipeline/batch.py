@@ -626,36 +626,50 @@ def _run_pool(jobs: list[_Job], options: tuple[tuple[str, Any], ...], n_workers:
     # Small batches still spread over every worker: at least 4 tasks per worker before chunking.
     size = max(1, min(_CHUNK, len(jobs) // (n_workers * 4)))
     pending = [jobs[i : i + size] for i in range(0, len(jobs), size)][::-1]
+    suspects: list[_Job] = []  # in flight when a worker died: tried again one at a time
     context = _pool_context(options)
-    while pending:
+    while pending or suspects:
         executor = ProcessPoolExecutor(max_workers=n_workers, mp_context=context,
                                        initializer=_init_worker,
                                        initargs=(options, max(1, (os.cpu_count() or 1) // n_workers), os.getpid()))
         running: dict[Future[list[dict[str, Any]]], list[_Job]] = {}
         try:
-            while pending or running:
-                while pending and len(running) < n_workers * _IN_FLIGHT_PER_WORKER:
-                    chunk = pending.pop()
-                    running[executor.submit(_analyse_chunk, [str(job.path) for job in chunk], options)] = chunk
+            while pending or running or suspects:
+                solo = bool(suspects)
+                if solo:
+                    if not running:
+                        job = suspects.pop()
+                        running[executor.submit(_analyse_chunk, [str(job.path)], options)] = [job]
+                else:
+                    while pending and len(running) < n_workers * _IN_FLIGHT_PER_WORKER:
+                        chunk = pending.pop()
+                        running[executor.submit(_analyse_chunk, [str(job.path) for job in chunk], options)] = chunk
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
-                broken = False
+                broken: list[_Job] = []
                 for fut in done:
                     chunk = running.pop(fut)
                     try:
                         outcomes = fut.result()
                     except BrokenProcessPool:
-                        broken = True
-                        outcomes = [{"internal": "the worker process died while analysing this file (or one beside it)"}] * len(chunk)
+                        broken.extend(chunk)
+                        continue
                     except Exception as exc:  # e.g. a result that cannot be pickled
                         outcomes = [{"internal": f"{type(exc).__name__}: {exc}"}] * len(chunk)
                     for job, outcome in zip(chunk, outcomes):
                         finished(job, outcome)
                 if broken:
-                    # The pool is unusable: record what was in flight and start a new pool for the rest.
-                    for chunk in running.values():
-                        for job in chunk:
-                            finished(job, {"internal": "the worker process died while this file was queued"})
+                    # The pool is unusable: a worker died (killed for memory, a crash in C code).
+                    # Which file did it is unknown, so every file in flight is tried again alone,
+                    # in a new pool: the others are recorded with their real results, and a file
+                    # that kills its worker when alone is recorded as such (not cached).
+                    broken.extend(job for chunk in running.values() for job in chunk)
                     running.clear()
+                    if solo:
+                        for job in broken:
+                            finished(job, {"internal": "the worker process died while analysing this file alone "
+                                                       "(out of memory, or a crash in a library)"})
+                    else:
+                        suspects.extend(reversed(broken))
                     break
         except BaseException:
             _terminate(executor)

@@ -102,3 +102,29 @@ def test_a_store_that_cached_a_missing_file_heals(tmp_path: Path) -> None:
         store.conn.execute("UPDATE sources SET size = NULL")  # make the next run look at the file again
         again = run_batch(folder, store, workers=1)
         assert again.analysed == 1 and again.failures == [] and target.exists()
+
+
+def test_a_file_that_kills_its_worker_costs_only_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import signal
+
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    towns = ("青石镇", "柳溪乡", "云岭街道", "白沙镇", "松山乡", "东湖街道", "南岗镇", "北坡乡")
+    for t in towns:
+        b.good_report(folder / f"{t}2024.txt", t)
+    b.good_report(folder / "崩溃.txt", "西河镇")
+    real = batch_mod._analyse
+
+    def killer(path: str, options: tuple) -> dict:  # type: ignore[type-arg]
+        if Path(path).name == "崩溃.txt":
+            os.kill(os.getpid(), signal.SIGKILL)  # what the kernel does to a worker out of memory
+        return real(path, options)
+
+    monkeypatch.setattr(batch_mod, "_analyse", killer)  # forked workers inherit the patch
+    monkeypatch.setenv("GOVREPORT_START", "fork")
+    with Store(tmp_path / "g.db") as store:
+        result = run_batch(folder, store, workers=2)
+        assert [(f["name"], f["code"]) for f in store.failures()] == [("崩溃.txt", "internal")]
+        assert store.counts()["ok"] == len(towns)  # every other file has its real result
+        assert result.analysed == len(towns) + 1
+        assert [b_["status"] for b_ in store.batches()] == ["done"]
