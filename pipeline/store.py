@@ -54,7 +54,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import GovReportError
+from pipeline.errors import TRANSIENT_CODES, GovReportError
 
 SCHEMA_VERSION = 2
 DEFAULT_DB_NAME = "govreport.db"
@@ -268,7 +268,7 @@ class SourceState:
 # counts as not analysed either: the file is tried again.
 _VERSION_IF_COMPLETE = (
     "CASE WHEN d.status = 'ok' AND NOT EXISTS (SELECT 1 FROM texts t WHERE t.sha256 = d.sha256) THEN NULL "
-    "WHEN d.error_code IN ('file_not_found', 'unreadable', 'timeout', 'internal') THEN NULL "
+    f"WHEN d.error_code IN ({', '.join(repr(c) for c in sorted(TRANSIENT_CODES))}) THEN NULL "
     "ELSE d.pipeline_version END"
 )
 

@@ -136,13 +136,14 @@ def test_a_batch_records_every_file_around_the_hostile_ones(tmp_path: Path) -> N
     folder.mkdir()
     good = [b.good_report(folder / f"{t}2024.txt", t) for t in ("青石镇", "柳溪乡", "云岭街道")]
     hostile: dict[str, Any] = {
-        b.docx_paragraph_flood(folder / "flood.docx", 12).name: "too_large",
+        b.docx_paragraph_flood(folder / "flood.docx", 9).name: "too_large",  # 2.4 M characters
         b.txt_flood(folder / "huge.txt", 9).name: "too_large",
         b.pdf_image_pages(folder / "pages.pdf", 510).name: "too_many_pages",
         b.txt_random_gb_bytes(folder / "noise.txt").name: "garbled_text",
-        b.txt_flood(folder / "slow.txt", 2).name: "timeout",
+        b.txt_flood(folder / "slow.txt", 3.5).name: "timeout",  # 1.2 M characters: well over 5 s
     }
-    limits = b.limits_file(tmp_path / "limits.toml", file_seconds=2)
+    # A budget the hostile files that meet a size limit never need, even on a loaded machine.
+    limits = b.limits_file(tmp_path / "limits.toml", file_seconds=5)
     db = tmp_path / "g.db"
     done = govreport("batch", str(folder), "--db", str(db), "--workers", "2", "--limits", str(limits), timeout=300)
     assert done.returncode == 1, done.stderr
