@@ -109,8 +109,10 @@ def test_an_output_folder_under_a_file_is_a_usage_error(tmp_path: Path) -> None:
     db = made_store(tmp_path)
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
-    for args in (["export", "-o", str(blocker / "out")], ["review", "-o", str(blocker / "r.html")]):
-        done = govreport(*args, "--db", str(db))
+    report = b.good_report(tmp_path / "青石镇2024.txt")
+    for args in (["export", "-o", str(blocker / "out"), "--db", str(db)], ["review", "-o", str(blocker / "r.html"), "--db", str(db)],
+                 ["analyze", str(report), "--no-model", "-o", str(blocker / "out.jsonl")]):
+        done = govreport(*args)
         assert done.returncode == 2, done.stderr
         assert str(blocker) in done.stderr and "Traceback" not in done.stderr
 
