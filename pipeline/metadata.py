@@ -11,6 +11,11 @@ an office that publishes the report (…办公室) is not the body that reports.
 year is the one the text states; a date (issue, then publication) is the last
 resort and stands for the year before it unless written in October or later.
 
+Organ names are parsed by ``orgnames``, dates by ``dates``, the document type is
+``doctype``'s; the divisions gazetteer (``gazetteer``) is evidence, never a gate: it
+names the county a township's text states, repairs a name with a word glued before
+it and tells a county-level city from a city.
+
 Matching runs on ``report.norm``; names are quoted from ``report.text`` so a
 traditional-character report keeps its characters (羅店鎮). Only the head of
 the document (and a few lines at its end for the signature) is read, so the
@@ -24,63 +29,53 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from pipeline.quantities import parse_number
+from pipeline.dates import CLOSING_DATE, CN_DATE, DATE, DATE_FIELD, cn_iso, cn_years_as_digits, iso_date
+from pipeline.doctype import REPORT_SENTENCE, detect_doc_type
+from pipeline.gazetteer import Gazetteer, load_gazetteer
+from pipeline.orgnames import (
+    BAD_IN_NAME,
+    GOV_SUFFIX,
+    MUNICIPALITIES,
+    NAME_CHARS,
+    ORGAN_SUFFIX,
+    PARTY_TAIL,
+    PROVINCES,
+    STOP_CHARS,
+    TRAD_UNIT,
+    UNIT_CHARS,
+    UNIT_RE,
+    Org,
+    county_in_chain,
+    is_office,
+    names_with_unit,
+    organs_in_line,
+    parse_org,
+    place_at,
+    scan_org,
+)
 from pipeline.structure import split_lines
 from pipeline.types import Provenance, Report
 
-__all__ = ["Org", "extract_metadata", "parse_org"]
+__all__ = ["extract_metadata"]
 
 _HEAD_CHARS = 3000  # how much of the body the subject/year search reads
 _NAME_JUNK = re.compile("[\\s\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _OWN_CHARS_SPAN = 12000  # how much of the document is searched for a name's own characters
 
-# Administrative units, longest first; (unit, level, minimum length of the name before it).
-_UNITS: tuple[tuple[str, str, int], ...] = (
-    ("特别行政区", "province", 2), ("维吾尔自治区", "province", 2), ("壮族自治区", "province", 2),
-    ("回族自治区", "province", 2), ("自治区", "province", 2), ("自治州", "city", 2), ("自治县", "county", 2),
-    ("自治旗", "county", 2), ("民族乡", "township", 2), ("经开区", "county", 2), ("开发区", "county", 2),
-    ("高新区", "county", 2), ("新区", "county", 2), ("街道", "township", 2), ("苏木", "township", 2),
-    ("地区", "city", 2), ("省", "province", 2), ("市", "city", 2), ("州", "city", 2), ("盟", "city", 2),
-    ("县", "county", 1), ("区", "county", 2), ("旗", "county", 2), ("乡", "township", 2), ("镇", "township", 2),
-)
-_UNIT_RE = "|".join(re.escape(u) for u, _, _ in _UNITS)
-_UNIT_INFO = {u: (lvl, mn) for u, lvl, mn in _UNITS}
-_MUNICIPALITIES = ("北京", "上海", "天津", "重庆")
-# Provincial names, to recognise "广东坚持…" / "为上海加快建设…" (the unit is implied).
-_PROVINCES: dict[str, str] = {
-    **{n: "市" for n in _MUNICIPALITIES},
-    **{n: "省" for n in (
-        "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西", "山东", "河南", "湖北",
-        "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾")},
-    "内蒙古": "自治区", "广西": "壮族自治区", "西藏": "自治区", "宁夏": "回族自治区", "新疆": "维吾尔自治区",
-}
-# Characters that cannot be part of a place name: function words and the
-# verbs that follow a subject. They stop a name from swallowing "在县".
-_NAME_CHARS = r"[\u4e00-\u9fff]"
-_STOP_CHARS = set("在的了是我该等被按据即而或也所")
-# A one-character county name ("渠县") cannot be one of these ("全县", "本县").
-_BAD_SINGLE = set("全本我该各每此外邻市州省区县乡镇其两一二三四五六七八九十多个")
-# Words that never sit inside a place name: a match containing one is running text.
-_BAD_IN_NAME = re.compile(
-    r"法治|政府|思想|推进|全面|召开|举办|深入|建设|工作|党委|党工委|主持|会议|委员|领导|学习|开展|落实|贯彻|"
-    r"依法|执法|司法|管理|服务|社会|组织|人民|群众|干部|机关|部门|单位|自治|推动|提升|加强|围绕|国家|中心|持续|关于|中共|"
-    r"完善|新建|农村|各级|紧紧|"
-    r"[委府党局厅处科室组员记想议召举]"
-)
-_BAD_BEFORE_QU = set("社园辖校片景营站")
-_UNIT_CHARS = set("省市州盟县区旗乡镇")
-_GOV_SUFFIX = re.compile(r"(?:街道办事处|办事处|人民政府|政府|党工委|党委)")
-# What may follow the name in entity_full: the government, not the party committee.
-_ORGAN_SUFFIX = re.compile(r"(?:街道办事处|办事处|人民政府|政府)")
-_PARTY_TAIL = re.compile(r"(?:党工委|党委|黨工委|黨委)$")
-_DEPT_SUFFIX = re.compile(
-    r"[\u4e00-\u9fff]{1,14}?(?:分局|局|委员会|委|厅|办公室|部|署|中心|院|办)(?![\u4e00-\u9fff]{0,2}(?:书记|主任|局长|会议|成员))"
-)
 _SUBJECT_STOP = re.compile(
     r"坚持|在|深入|始终|紧紧|认真|全面|围绕|按照|以|立足|紧扣|聚焦|扎实|着力|积极|不断|锚定|高度|严格|持续|切实|"
     r"大力|结合|通过|进一步|全力|牢牢|注重|依法|主动|根据|贯彻|落实|统筹|推进|领导班子|各项|全体|上下|法治|"
     r"工作|按|得益|2\d{3}|一年|今年|本年|年度|$"
 )
+# What else opens the predicate of the opening sentence's subject ("2024年，柳溪乡将…"): trusted
+# in the first sentence only, where the writer names itself; later a district so named is an example.
+_OPENING_VERB = re.compile(r"将|把|对|从|强化|加强|采取|健全|完善|建立|全年|先后|多措并举")
+# Time words that open a clause before its subject ("今年青石镇…", "近年来，…").
+_TIME_WORD = r"(?:今年|去年|全年|当年|本年|近年)"
+_TIME_LEAD = re.compile(_TIME_WORD + r"(?:以来|来)?[，,]?")
+_TITLE_LEAD = re.compile(r"(?:关于)?(?:20\d\d年度?)?")
+# The party committee and the government named together as the subject ("柳溪乡党委、政府坚持…").
+_JOINT_ORGAN = re.compile(r"[、和与及]\s*(?:乡|镇|街道|县|区|市)?(?:人民政府|政府|办事处)")
 _SELF_LEVEL: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?:我|全|本)(?:乡|镇)|(?:乡|镇)(?:党委|政府|人民政府)|街道(?:党工委|办事处)|我街道|全街道?|本街道"), "township"),
     (re.compile(r"(?:我|全|本)(?:县|区)(?!域外)|(?:县|区)(?:委|政府|人民政府)(?!办)"), "county"),
@@ -98,164 +93,33 @@ _FIRST_PERSON: tuple[tuple[re.Pattern[str], str], ...] = (
 
 _YEAR = re.compile(r"(20\d\d)(?:年|(?=法治|年度))(?!\d)")
 _YEAR_RANGE = re.compile(r"20\d\d\s*(?:年)?\s*[-—–~至到]+\s*20\d\d")
-_REPORT_SENT = re.compile(r"现(?:将|就)([^。：:]{0,60}?)(?:报告|汇报|总结|通报)如下")
-_DATE = re.compile(r"(20\d\d)\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})")
-_CN_DATE = re.compile(r"(二〇|二零)([〇零一二三四五六七八九]{2})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
-_DATE_FIELD = re.compile(r"(成文日期|成文时间|公文生成日期|发文时间|发文日期|发布日期|发布时间|日期|时间)[:：\]】|\s]*(20\d\d[-年./]\d{1,2}[-月./]\d{1,2})")
 _PUBLISHER_FIELD = re.compile(r"(?:发布机构|发文机关|发文机构|发布单位|信息来源|来源)[:：\]】|\s]*([\u4e00-\u9fff、]{2,40})")
-_LEADERSHIP = re.compile(r"在(" + _NAME_CHARS + r"{1,10}?(?:县|区|旗|市))(?:委|党委)")
-_ADDRESSEE = re.compile(r"(?:^|\n)(?:中共)?(" + _NAME_CHARS + r"{1,10}?(?:县|区|旗|市))(?:县|区|市)?(?:委|委员会)")
-_PLAN_MENTION = re.compile(r"(?:《|^|[，,。、])(" + _NAME_CHARS + r"{2,6}?(?:县|区|旗|市))(?:20\d\d|实施|全面依法|法治|“|\")")
-_FAZHI_NAME = re.compile(r"法治(" + _NAME_CHARS + r"{2,3}?)(?:建设|”)")
+_LEADERSHIP = re.compile(r"在(" + NAME_CHARS + r"{1,10}?(?:县|区|旗|市))(?:委|党委)")
+_ADDRESSEE = re.compile(r"(?:^|\n)(?:中共)?(" + NAME_CHARS + r"{1,10}?(?:县|区|旗|市))(?:县|区|市)?(?:委|委员会)")
+_PLAN_MENTION = re.compile(r"(?:《|^|[，,。、])(" + NAME_CHARS + r"{2,6}?(?:县|区|旗|市))(?:20\d\d|实施|全面依法|法治|“|\")")
+_FAZHI_NAME = re.compile(r"法治(" + NAME_CHARS + r"{2,3}?)(?:建设|”)")
 # Two-character words that follow 法治 but are not places ("法治意识", "法治保障").
 _NOT_PLACE = frozenset(
     "意识 环境 保障 政府 社会 国家 中国 思维 方式 素养 宣传 文化 理念 精神 氛围 轨道 道路 体系 能力 水平 实践 教育 "
     "队伍 人才 建设 工作 思想 信仰 观念 需求 服务 乡村 基层 城市 营商 护航 引领 根基 力量 保护 监督 督察 考核 示范".split()
 )
 
-# Document types that look like the annual report but are not.
-_TYPE_TITLE: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"解读"), "interpretation"),
-    (re.compile(r"信息公开.{0,6}年度报告|信息公开工作"), "info_disclosure_report"),
-    (re.compile(r"述法|述职"), "other"),
-    (re.compile(r"年鉴"), "yearbook"),
-    (re.compile(r"召开|审议|调研|座谈|部署会|研讨会|发布会"), "news"),
-    (re.compile(r"(?:通知|通报|公告|批复|函|决定)$"), "notice"),
-    (re.compile(r"(?:方案|要点|规划|计划|意见|办法|细则|指引|清单)(?:[（(][^）)]*[）)])?$"), "plan"),
-    (re.compile(r"(?<!法治)政府工作报告"), "work_report"),
-)
-_TYPE_BODY: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"本报讯|本报.{1,8}讯|本网讯|[（(]记者|通讯员|记者\s"), "news"),
-    (re.compile(r"解读如下|议题解读|政策解读|文件解读"), "interpretation"),
-    (re.compile(r"现印发给你们|请认真(?:贯彻|组织|遵照)|通报如下|现予通报|特此通知|通知如下"), "notice"),
-    (re.compile(r"^20\d\d卷$|^【[^】:：]{4,30}】[^\n【]{20}", re.MULTILINE), "yearbook"),
-    (re.compile(r"(?<!法治)政府工作报告"), "work_report"),
-    (re.compile(r"信息公开工作年度报告"), "info_disclosure_report"),
-)
-_TEMPLATE = re.compile(
-    r"[（(]略[）)]|(?<![A-Za-z])[xX×]{1,3}(?=[\u4e00-\u9fff\d])|[*＊]{1,3}(?=[\u4e00-\u9fff\d次名个])|"
-    r"某(?:乡|镇|街道|县|区|市)|范文|小编|下载本文档|文档简介"
-)
-_TOPIC = re.compile(r"法治政府|依法行政|法治建设|法治工作")
-_OTHER_SUBJECT = re.compile(r"统计分析|执法数据|述法|述职|审计|信息公开")
 
 
-@dataclass
-class Org:
-    """A parsed organ name: its place chain, the reporting body, and the level."""
-
-    places: list[tuple[int, int, str]]  # (start, end, level) of each place component, in order
-    entity: tuple[int, int]  # span of the short name (place + unit, or place + department)
-    full: tuple[int, int]  # span of the fullest form (places + organ suffix)
-    level: str
 
 
-def _place_at(s: str, i: int, max_name: int = 8) -> tuple[int, str] | None:
-    """A place name starting exactly at ``i``: (end, level), shortest name that ends in a unit."""
-    n = len(s)
-    for length in range(1, max_name + 1):
-        j = i + length
-        if j >= n:
-            return None
-        ch = s[j - 1]
-        if ch in _STOP_CHARS or not ("\u4e00" <= ch <= "\u9fff"):
-            return None
-        for unit, (lvl, mn) in _UNIT_INFO.items():
-            if length >= mn and s.startswith(unit, j):
-                name = s[i:j]
-                if _BAD_IN_NAME.search(name) or (unit == "区" and name[-1] in _BAD_BEFORE_QU):
-                    return None
-                if length == 1 and name in _BAD_SINGLE or name[-1] in "本全我各该此":
-                    return None
-                # "清镇市": 镇 needs a two-character name, so 清镇 is not a township.
-                return j + len(unit), lvl
-    return None
 
 
-def parse_org(s: str, i: int = 0, end: int | None = None, max_name: int = 8) -> Org | None:
-    """Parse an organ name that starts at ``s[i]``: places, then 人民政府/办事处 or a department."""
-    end = len(s) if end is None else end
-    sub = s[:end]
-    places: list[tuple[int, int, str]] = []
-    pos = i
-    gov_end: int | None = None
-    while True:
-        g = _GOV_SUFFIX.match(sub, pos)
-        if g and places:
-            pos = gov_end = g.end()
-            continue
-        hit = _place_at(sub, pos, max_name)
-        if hit is None:
-            break
-        e, lvl = hit
-        name = sub[pos:e]
-        if gov_end is not None and _RANK[lvl] >= _RANK[places[-1][2]]:
-            break  # "X市人民政府关于Y市…": after the organ, a new name is not part of it
-        # Unit words inside a municipality name: 北京市 is a province-level unit.
-        if lvl == "city" and name[:-1] in _MUNICIPALITIES:
-            lvl = "province"
-        places.append((pos, e, lvl))
-        pos = e
-        gov_end = None
-    if gov_end is not None and places:
-        last = places[-1]
-        return Org(places, (last[0], last[1]), (places[0][0], gov_end), last[2])
-    dept = _DEPT_SUFFIX.match(sub, pos)
-    if dept and _dept_ok(dept.group(0)):
-        start = places[-1][0] if places else pos
-        return Org(places, (start, dept.end()), (places[0][0] if places else pos, dept.end()), "department")
-    if places:
-        last = places[-1]
-        return Org(places, (last[0], last[1]), (places[0][0], last[1]), last[2])
-    return None
 
 
-_RANK = {"township": 0, "county": 1, "city": 2, "province": 3, "department": -1}
-_DEPT_BAD = re.compile(r"围绕|干部|全部|内部|外部|局部|各部|部分|牵头|承担|负责|开展|组织|召开|举办|学习|深入|推进|思想")
 
 
-def _dept_ok(text: str) -> bool:
-    """A department name, not a phrase that happens to end in 局/委/部 ("机关干部", "省委")."""
-    if len(text) < 3 or _GOV_SUFFIX.fullmatch(text) or text.endswith(("党委", "党工委")):
-        return False
-    if re.fullmatch(r"[省市县区州乡镇]?(?:委|政府|党委)", text) or _DEPT_BAD.search(text):
-        return False
-    return not any(c in _STOP_CHARS for c in text)
 
 
-_BOUNDARY = set("在的了是和与及对为将把从向于以被按据经、。，,《》“”\"()（）:：;；!！?？ \n")
 
 
-# Verbs before a place name; "照" is what 按照 leaves once 按 ends the scan.
-# Verbs and time words that stand before an organisation in running text
-# ("根据明川县…", "全年邀请县司法局…", "联合区市场监管局…"): never the start of a place name.
-_VERB_PREFIX = re.compile(
-    r"^(?:印发|制发|出台|制定|推动|助力|打造|服务|围绕|建设|学习|参照|依照|依据|根据|落实|执行|结合|"
-    r"全年|今年|年内|年初|年底|邀请|组织|联合|协调|配合|会同|参加|参与|协助|依托|通过|按照|对照|争取|"
-    r"积极|主动|及时|先后|共同|分别|多次|上报|报送|提请|接受|迎接|聘请|申请|照|为|对|向|经)+"
-)
 
 
-def names_with_unit(head: str, unit: str, max_len: int = 4) -> list[str]:
-    """Place names ending in ``unit`` ("卫滨区"), each extended back to a word boundary."""
-    out: list[str] = []
-    start = 0
-    while True:
-        k = head.find(unit, start)
-        if k < 0:
-            return out
-        start = k + 1
-        a = k
-        while a > 0 and k - a < max_len and head[a - 1] not in _BOUNDARY and "\u4e00" <= head[a - 1] <= "\u9fff":
-            a -= 1
-        name = _VERB_PREFIX.sub("", head[a:k])
-        if len(name) < 2 or k - a >= max_len and a > 0 and head[a - 1] not in _BOUNDARY:
-            continue
-        if _BAD_IN_NAME.search(name) or name[-1] in _BAD_BEFORE_QU or name[-1] in "本全我各该此":
-            continue
-        if head.startswith(("委", "政府", "党委"), k + len(unit)):
-            continue
-        out.append(name + unit)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -273,7 +137,6 @@ def _is_traditional(report: Report) -> bool:
     return diff > 10
 
 
-_TRAD_UNIT = str.maketrans({"区": "區", "县": "縣", "乡": "鄉", "镇": "鎮", "苏": "蘇", "维": "維", "吾": "吾", "尔": "爾", "壮": "壯", "门": "門"})
 
 
 _PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}\)")
@@ -355,11 +218,14 @@ def _from_title(report: Report) -> tuple[_Found | None, str]:
     ne = _norm_pos(report, report.title_span[1])
     t, idx = _clean_pinyin(report.norm[ns:ne], drop_space=True)
     # Two issuers ("中共X委员会 X人民政府关于…"): the government is the reporting body.
-    pos = 0
-    m = re.match(r"中共" + _NAME_CHARS + r"{2,20}?(?:委员会|党委|党工委|委(?!员会))(?=" + _NAME_CHARS + ")", t)
+    # "关于明川县…的报告", "2024年明川县…报告": the organ follows the preposition or the year.
+    pos = m0.end() if (m0 := _TITLE_LEAD.match(t)) else 0
+    m = re.match(r"中共" + NAME_CHARS + r"{2,20}?(?:委员会|党委|党工委|委(?!员会))(?=" + NAME_CHARS + ")", t)
     if m and (parse_org(t, m.end()) is not None):
         pos = m.end()
     org = parse_org(t, pos)
+    if org is None and pos:
+        org = parse_org(t, 0)
     if org is None:
         return None, t
     # A bare unit ("州民宗局") names no place: leave it to the body.
@@ -384,7 +250,7 @@ def _from_body(report: Report, body_start: int) -> tuple[_Found | None, str]:
         return _quote_name(report, body_start + idx[a], body_start + idx[b - 1] + 1)
 
     best: tuple[int, Org] | None = None
-    m = _REPORT_SENT.search(head)
+    m = REPORT_SENTENCE.search(head)
     cands: list[tuple[int, int]] = []
     if m:
         cands.append((0, m.start(1)))
@@ -392,6 +258,8 @@ def _from_body(report: Report, body_start: int) -> tuple[_Found | None, str]:
         cands.append((k + 1, st))
     for prio, st in cands:
         p = st
+        if t := _TIME_LEAD.match(head, p):
+            p = t.end()
         if head.startswith(("原", "我", "全"), p) and not head.startswith(("全国",), p):
             p += 1
         org = parse_org(head, p, max_name=5)
@@ -401,7 +269,9 @@ def _from_body(report: Report, body_start: int) -> tuple[_Found | None, str]:
             continue
         # The subject must be followed by what a subject is followed by.
         after = head[org.full[1] : org.full[1] + 6]
-        if prio > 0 and not _SUBJECT_STOP.match(after) and not _GOV_SUFFIX.match(after):
+        joint = PARTY_TAIL.search(head, org.full[0], org.full[1]) and _JOINT_ORGAN.match(after)
+        opening = _OPENING_VERB.match(after) and "。" not in head[:st]
+        if prio > 0 and not (_SUBJECT_STOP.match(after) or GOV_SUFFIX.match(after) or joint or opening):
             continue
         # A bare department ("司法部", "区司法局") is kept; a place may be added later.
         best = (prio, org)
@@ -420,42 +290,11 @@ def _from_body(report: Report, body_start: int) -> tuple[_Found | None, str]:
     return f, head
 
 
-# The closing date of a signature block: the whole line, or the end of the organ's line.
-_SIG_DATE = re.compile(
-    r"(?:20\d\d[-年./]\d{1,2}[-月./]\d{1,2}日?|(?:二〇|二零)[〇零一二三四五六七八九]{2}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)$"
-)
 _SIG_SPAN = 1500  # how far from the end the signature is searched (a page footer may follow it)
-_PARTY_AFTER = re.compile(r"委员会|党工委|党委|委")
 
 
-def _organs_in_line(s: str) -> tuple[list[Org], list[Org]] | None:
-    """(government or department organs, party committees) when ``s`` is nothing but organ
-    names ("中共柳溪乡委员会柳溪乡人民政府"); None for any other line."""
-    gov: list[Org] = []
-    party: list[Org] = []
-    pos = 0
-    while pos < len(s):
-        is_party = s.startswith("中共", pos)
-        org = parse_org(s, pos + 2 if is_party else pos)
-        if org is None or not org.places:
-            return None
-        end = org.full[1]
-        if re.search(r"(?:党工委|党委)$", s[org.full[0] : end]):
-            is_party = True
-        elif (m := _PARTY_AFTER.match(s, end)) and (is_party or m.group(0) != "委"):
-            is_party, end = True, m.end()
-        (party if is_party else gov).append(org)
-        pos = end
-    return (gov, party) if gov or party else None
 
 
-def _is_office(s: str, org: Org) -> bool:
-    """An office or a unit of the organ ("明川县人民政府办公室", "…依法治县办"): it publishes
-    or files the report, it is not the body that reports."""
-    rest = s[org.full[1] :]
-    if org.level == "department":
-        return bool(re.search(r"办公室$|办$", s[org.full[0] : org.full[1]]))
-    return rest.startswith("办") or bool((d := _DEPT_SUFFIX.match(rest)) and _dept_ok(d.group(0)))
 
 
 def _signature(report: Report) -> tuple[_Found | None, str | None]:
@@ -479,11 +318,11 @@ def _signature(report: Report) -> tuple[_Found | None, str | None]:
             spans.append((a, b))
     for k in range(len(spans) - 1, -1, -1):
         a, b = spans[k]
-        m = _SIG_DATE.search(tail, a, b)
+        m = CLOSING_DATE.search(tail, a, b)
         if m is None or m.start() - a > 40:
             continue
-        cn = _CN_DATE.match(m.group(0))
-        iso = _cn_iso(cn) if cn else _iso(m.group(0))
+        cn = CN_DATE.match(m.group(0))
+        iso = cn_iso(cn) if cn else iso_date(m.group(0))
         # The organ: before the date on its line, else the one or two lines above.
         owners = [(a, m.start())] if m.start() > a else [spans[j] for j in range(k - 1, max(-1, k - 3), -1)]
         gov: list[tuple[int, Org]] = []
@@ -491,7 +330,7 @@ def _signature(report: Report) -> tuple[_Found | None, str | None]:
         for oa, ob in owners:
             if ob - oa > 40:
                 break
-            parsed = _organs_in_line(tail[oa:ob])
+            parsed = organs_in_line(tail[oa:ob])
             if parsed is None:
                 break
             gov += [(oa, o) for o in parsed[0]]
@@ -552,7 +391,7 @@ def _complete_place(report: Report, found: _Found | None, head: str, level_hint:
                 if unit in "县区":
                     found.county = top
             else:
-                fz = next((m for m in _FAZHI_NAME.finditer(head) if not _BAD_IN_NAME.search(m.group(1)) and m.group(1)[:2] not in _NOT_PLACE), None)
+                fz = next((m for m in _FAZHI_NAME.finditer(head) if not BAD_IN_NAME.search(m.group(1)) and m.group(1)[:2] not in _NOT_PLACE), None)
                 if fz:
                     found.entity = fz.group(1) + found.entity
                     found.bare = True
@@ -560,20 +399,20 @@ def _complete_place(report: Report, found: _Found | None, head: str, level_hint:
     if found is not None:
         return found
     # Province named without its unit.
-    for name, unit in _PROVINCES.items():
+    for name, unit in PROVINCES.items():
         pos = head.find(name)
         if pos < 0 or level_hint not in ("province", None, "city"):
             continue
-        if level_hint == "city" and name not in _MUNICIPALITIES:
+        if level_hint == "city" and name not in MUNICIPALITIES:
             continue
         if pos < 1500 and (level_hint is not None or pos < 60):
-            u = unit.translate(_TRAD_UNIT) if trad else unit
+            u = unit.translate(TRAD_UNIT) if trad else unit
             return _Found(name + u, None, "province", None, "body", head[pos : pos + 20])
     if level_hint in ("township", "county", "city"):
-        fz = next((m for m in _FAZHI_NAME.finditer(head) if not _BAD_IN_NAME.search(m.group(1)) and m.group(1)[:2] not in _NOT_PLACE), None)
-        if fz and not set(fz.group(1)) & _STOP_CHARS:
+        fz = next((m for m in _FAZHI_NAME.finditer(head) if not BAD_IN_NAME.search(m.group(1)) and m.group(1)[:2] not in _NOT_PLACE), None)
+        if fz and not set(fz.group(1)) & STOP_CHARS:
             unit = {"township": _guess_township_unit(head), "county": "县", "city": "市"}[level_hint]
-            u = unit.translate(_TRAD_UNIT) if trad else unit
+            u = unit.translate(TRAD_UNIT) if trad else unit
             return _Found(fz.group(1) + u, None, level_hint, None, "body", fz.group(0))
     return None
 
@@ -595,12 +434,12 @@ def _county_from_text(report: Report, header: str, head: str) -> tuple[str | Non
         for text in (header + "\n" + head[:1500],):
             for m in pat.finditer(text):
                 name = m.group(1)
-                if set(name) & _STOP_CHARS or len(name) < 2:
+                if set(name) & STOP_CHARS or len(name) < 2:
                     continue
                 org = parse_org(name)
                 if org is None or len(org.places) != 1 or org.places[0][1] != len(name):
                     continue
-                if name[:-1] in _MUNICIPALITIES or name.endswith("市") and pat is _PLAN_MENTION:
+                if name[:-1] in MUNICIPALITIES or name.endswith("市") and pat is _PLAN_MENTION:
                     continue
                 return name, src
     # A township cites its county's plans and rules ("按照明川县…方案", "《明川县…制度》"):
@@ -609,7 +448,7 @@ def _county_from_text(report: Report, header: str, head: str) -> tuple[str | Non
     names: list[str] = []
     for unit in ("县", "区", "旗"):
         for name in names_with_unit(text, unit):
-            if set(name[:-1]) & _UNIT_CHARS:
+            if set(name[:-1]) & UNIT_CHARS:
                 continue  # "省市县" lists levels, it names no place
             if not re.search(re.escape(name) + r"(?![域级内外属])", text):
                 continue  # "促进区域…": the unit word is the start of another word
@@ -631,6 +470,9 @@ def _year(
     """The year reported on: the title, the "现将…报告如下" sentence, the opening; then weaker
     mentions (headings, any year in the head), which must not be later than ``latest``
     (the year the issue/publication date implies): a later year is a plan or a page link."""
+    title_norm, head = cn_years_as_digits(title_norm), cn_years_as_digits(head)
+    headings_norm = [cn_years_as_digits(h) for h in headings_norm]
+
     def first_year(s: str) -> int | None:
         for rng in _YEAR_RANGE.finditer(s):
             s = s[: rng.start()] + " " * (rng.end() - rng.start()) + s[rng.end():]
@@ -642,7 +484,7 @@ def _year(
         y = first_year(title_norm)
         if y:
             return y, "title", title_norm
-    m = _REPORT_SENT.search(head[:2000])
+    m = REPORT_SENTENCE.search(head[:2000])
     if m:
         y = first_year(m.group(1))
         if y:
@@ -671,8 +513,8 @@ def _year(
 def _dates(report: Report, header: str, sig_date: str | None = None) -> tuple[str | None, str | None]:
     """(issue date from the signature line/成文日期, publication date) as ISO strings."""
     issue = pub = None
-    for m in _DATE_FIELD.finditer(header):
-        d = _iso(m.group(2))
+    for m in DATE_FIELD.finditer(header):
+        d = iso_date(m.group(2))
         if d is None:
             continue
         if m.group(1).startswith(("成文", "公文生成", "发文")):
@@ -683,62 +525,30 @@ def _dates(report: Report, header: str, sig_date: str | None = None) -> tuple[st
         return sig_date, pub
     tail = report.norm[-400:]
     sig = None
-    for m in _DATE.finditer(tail):
+    for m in DATE.finditer(tail):
         line_start = tail.rfind("\n", 0, m.start()) + 1
         line_end = tail.find("\n", m.end())
         line = tail[line_start : line_end if line_end >= 0 else len(tail)]
         if len(line) <= 16 and "发布" not in line:  # a publication date is not the issue date
-            sig = _iso(m.group(0))
-    for m in _CN_DATE.finditer(tail):
-        sig = _cn_iso(m)
+            sig = iso_date(m.group(0))
+    for m in CN_DATE.finditer(tail):
+        sig = cn_iso(m)
     return sig or issue, pub
 
 
-def _iso(s: str) -> str | None:
-    m = _DATE.search(s)
-    if not m:
-        return None
-    y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
-    if not (1 <= mo <= 12 and 1 <= d <= 31):
-        return None
-    return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
-def _cn_iso(m: re.Match[str]) -> str | None:
-    """ISO date of a date in Chinese numerals (二〇二五年一月十六日); groups 2-4: year tail, month, day."""
-    try:
-        y, mo, d = 2000 + int(parse_number(m.group(2))), int(parse_number(m.group(3))), int(parse_number(m.group(4)))
-    except ValueError:
-        return None
-    return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
 
 
-def _doc_type(report: Report, title_norm: str, head: str, header: str) -> str:
-    t = title_norm
-    if t:
-        for pat, kind in _TYPE_TITLE:
-            if pat.search(t):
-                if kind in ("plan", "notice") and re.search(r"报告|总结|情况", t):
-                    continue
-                return kind
-    first = head[:400]
-    for pat, kind in _TYPE_BODY:
-        if pat.search(first if kind != "yearbook" else (header + "\n" + head[:300])):
-            return kind
-    if len(_TEMPLATE.findall(t + header + head[:1500])) >= 2:
-        return "template"
-    if re.match(r"各[\u4e00-\u9fff]", head) or re.search(r"(?:^|\n)各[^\n]{4,120}[:：]\n", head[:300]):
-        return "notice"
-    m = _REPORT_SENT.search(head[:1500])
-    if m and _OTHER_SUBJECT.search(m.group(1)):
-        return "other"
-    if not _TOPIC.search(t + head[:1000]):
-        return "work_summary"
-    return "annual_report"
 
 
-def extract_metadata(report: Report) -> None:
-    """Set is_report, doc_type, entity, entity_full, county, level, year, issue_date and provenance."""
+def extract_metadata(report: Report, gazetteer: Gazetteer | None = None) -> None:
+    """Set is_report, doc_type, entity, entity_full, county, level, year, issue_date and provenance.
+
+    ``gazetteer`` (default: the bundled divisions) is evidence for names: it repairs
+    a name that swallowed a word before it and finds the county the text names.
+    """
+    gaz = gazetteer or load_gazetteer()
     report.provenance = []
     if not report.norm:
         return
@@ -768,13 +578,15 @@ def extract_metadata(report: Report) -> None:
             found = None  # "明川县…" in a sentence of a report that speaks as 我镇
         if found is not None and found.level != "department" and not _org_has_place(found):
             found = None
+        if found is None and own_level in ("township", "county"):
+            found = _mentioned_place(gaz, clean_head, own_level)
         found = _complete_place(report, found, clean_head, level_hint)
-    elif found.level == "department" and not re.match(_NAME_CHARS + r"{2,}(?:" + _UNIT_RE + ")", to_simple(found.entity)):
+    elif found.level == "department" and not re.match(NAME_CHARS + r"{2,}(?:" + UNIT_RE + ")", to_simple(found.entity)):
         found = _complete_place(report, found, clean_head, level_hint)
     if found is None:
         for m in _PUBLISHER_FIELD.finditer(header):
             org = parse_org(m.group(1))
-            if org is None or not org.places or _is_office(m.group(1), org):
+            if org is None or not org.places or is_office(m.group(1), org):
                 continue  # an office publishes the report, it is not the body that reports
             if _conflicts(own_level, org.level):
                 continue  # a publisher line never overrides the level the body states
@@ -782,15 +594,17 @@ def extract_metadata(report: Report) -> None:
             break
     if found is None:
         stem = PurePath(report.source).stem
-        org = _scan_org(to_simple(stem))
+        org = scan_org(to_simple(stem))
         if org is not None:
             found = _Found(stem[org.entity[0] : org.entity[1]], None, org.level, None, "filename", stem)
     if found is None and report.html_title:
-        org = _scan_org(to_simple(report.html_title))
+        org = scan_org(to_simple(report.html_title))
         if org is not None:
             found = _Found(report.html_title[org.entity[0] : org.entity[1]], None, org.level, None, "html_title", report.html_title)
 
-    # County-level city: "明川市" under "在江州市委…领导下".
+    # County-level city: "明川市" under "在江州市委…领导下", or one the gazetteer lists as such.
+    if found is not None and found.level == "city" and _county_level_city(gaz, to_simple(found.entity)):
+        found.level = "county"
     if found is not None and found.level == "city" and to_simple(found.entity).endswith("市"):
         for m in _LEADERSHIP.finditer(clean_head[:800]):
             sup = parse_org(m.group(1))
@@ -800,6 +614,8 @@ def extract_metadata(report: Report) -> None:
                 found.level = "county"
                 break
 
+    if found is not None and found.source == "body" and found.level != "department":
+        found.entity = _repair_name(gaz, found.entity)  # never a phrase's tail glued to the name
     if found is not None:
         report.entity, report.level = found.entity, found.level
         report.entity_full = _fullest(report, found, header, clean_head)
@@ -817,10 +633,15 @@ def extract_metadata(report: Report) -> None:
                         break
         if county is None and found.level == "township" and report.entity_full:
             # The full name states the chain: "江州市明川区柳溪乡" -> 明川区.
-            county = _county_in_chain(to_simple(report.entity_full), to_simple(found.entity))
+            county = county_in_chain(to_simple(report.entity_full), to_simple(found.entity))
             csrc = "body"
         if county is None and found.level == "township":
             county, csrc = _county_from_text(report, header, clean_head)
+            county = county and _repair_name(gaz, county)
+        if county is None and found.level == "township":
+            # The text names the county somewhere (a footer, a publisher line below the title).
+            county = _named_county(gaz, to_simple(found.entity), report.norm[:_OWN_CHARS_SPAN])
+            csrc = "body"
         if county is None and found.level == "township":
             # Last: the county of the publisher ("明川县人民政府办公室" publishes its township's report).
             county, csrc = _publisher_county(header)
@@ -829,6 +650,11 @@ def extract_metadata(report: Report) -> None:
         if county is not None:
             report.county = county
             report.provenance.append(Provenance("county", csrc or "body", county))
+        elif found.level == "township":
+            # Not stated, so not set; the reviewer still sees where the divisions put it.
+            note = _inferred_county(gaz, to_simple(found.entity), report.norm[:_OWN_CHARS_SPAN])
+            if note is not None:
+                report.provenance.append(Provenance("county", "gazetteer", note))
 
     if found is None and level_hint is not None:
         # The body is never named, but it speaks of itself ("我乡", "镇党委", "我局").
@@ -856,7 +682,7 @@ def extract_metadata(report: Report) -> None:
     if issue:
         report.provenance.append(Provenance("issue_date", "issuer", issue))
 
-    report.doc_type = _doc_type(report, title_norm, clean_head, header)
+    report.doc_type = detect_doc_type(report, title_norm, clean_head, header)
     report.is_report = report.doc_type == "annual_report"
     report.provenance.append(Provenance("is_report", "title" if title_norm else "body", report.doc_type))
     if not report.is_report:
@@ -867,6 +693,73 @@ def extract_metadata(report: Report) -> None:
             if val is not None:
                 report.provenance.append(Provenance(fld, "not_report", str(val)))
                 setattr(report, fld, None)
+
+
+# The unit words of the levels a report names itself by in the first person (我镇, 我县).
+_LEVEL_UNIT = {"township": re.compile(r"街道|苏木|乡|镇"), "county": re.compile(r"自治县|自治旗|县|区|旗|市")}
+
+
+def _mentioned_place(gaz: Gazetteer, head: str, level: str) -> _Found | None:
+    """A report that speaks as 我镇/我县 but never names itself as a subject: the place of
+    that level the divisions know that its opening names most, at least twice and more
+    than any other."""
+    known = gaz.townships if level == "township" else gaz.counties
+    counts: dict[str, int] = {}
+    for m in _LEVEL_UNIT[level].finditer(head[:_HEAD_CHARS]):
+        for n in range(5, 1, -1):  # the longest known name ending here
+            a = m.start() - n
+            if a >= 0 and (name := head[a : m.end()]) in known:
+                counts[name] = counts.get(name, 0) + 1
+                break
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] < 2 or len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]:
+        return None
+    return _Found(ranked[0][0], None, level, None, "body", ranked[0][0])
+
+
+def _county_level_city(gaz: Gazetteer, name: str) -> bool:
+    """A 市 the divisions list only as a county-level area (县级市), never as a city."""
+    return name.endswith("市") and name in gaz.counties and name not in gaz.cities
+
+
+def _named_county(gaz: Gazetteer, township: str, text: str) -> str | None:
+    """The one county-level area that has a township of this name and that the text names.
+
+    Only a county the text states counts (the county field's rule); see ``_inferred_county``
+    for the one the divisions imply.
+    """
+    named = {c for c in gaz.counties_of(township) if len(c) >= 3 and c in text}
+    return named.pop() if len(named) == 1 else None
+
+
+def _inferred_county(gaz: Gazetteer, township: str, text: str) -> str | None:
+    """A note naming the county the divisions give a township when the text does not: the
+    township's name is unique in the country, or in the city or province the text names."""
+    chains = gaz.townships.get(township, ())
+    if len({ch[2] for ch in chains}) == 1:
+        return f"{chains[0][2]}（推断：区划名录中唯一的{township}，文中未写明县区）"
+    for level, what in ((1, "市"), (0, "省")):
+        inside = {ch[2] for ch in chains if len(ch[level]) >= 3 and ch[level] in text}
+        if len(inside) == 1:
+            where = next(ch[level] for ch in chains if ch[2] in inside)
+            return f"{inside.pop()}（推断：文中所写{where}内唯一的{township}，文中未写明县区）"
+    return None
+
+
+# What a clause puts before a name ("2021年明川县…", "按照明川县…"): function characters and
+# time words; a name that starts with them is the real name with a word glued before it.
+_GLUED_BEFORE = re.compile(r"(?:" + _TIME_WORD + r"|[年月日照据于在和与及对为将把从向以由经的是了])+")
+
+
+def _repair_name(gaz: Gazetteer, name: str) -> str:
+    """``name`` without a glued word before it when the divisions know the rest ("年明川县" → 明川县)."""
+    key = to_simple(name)
+    if gaz.is_place(key) or len(key) != len(name):
+        return name
+    for k in range(1, len(key) - 1):
+        if _GLUED_BEFORE.fullmatch(key[:k]) and gaz.is_place(key[k:]):
+            return name[k:]
+    return name
 
 
 def _publisher_county(header: str) -> tuple[str | None, str | None]:
@@ -884,16 +777,6 @@ def _publisher_county(header: str) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _county_in_chain(full: str, entity: str) -> str | None:
-    """The county-level place right above ``entity`` in a full name, or None."""
-    org = parse_org(full)
-    if org is None:
-        return None
-    above = [(a, b, lvl) for a, b, lvl in org.places if full[a:b] != entity]
-    if not above or len(above) == len(org.places):
-        return None
-    a, b, lvl = above[-1]
-    return full[a:b] if lvl == "county" else None
 
 
 def _quote_name(report: Report, norm_start: int, norm_end: int) -> str:
@@ -931,16 +814,9 @@ def _own_chars(report: Report, value: str | None, hay_idx: tuple[str, list[int]]
 
 
 def _org_has_place(f: _Found) -> bool:
-    return bool(re.match(_NAME_CHARS + r"{2,}?(?:" + _UNIT_RE + ")", to_simple(f.entity)))
+    return bool(re.match(NAME_CHARS + r"{2,}?(?:" + UNIT_RE + ")", to_simple(f.entity)))
 
 
-def _scan_org(s: str) -> Org | None:
-    """The first organ name anywhere in a short string (file name, page title)."""
-    for i in range(len(s)):
-        org = parse_org(s, i)
-        if org is not None and org.places and org.level in ("township", "county", "city", "province", "department"):
-            return org
-    return None
 
 
 def _fullest(report: Report, found: _Found, header: str, head: str) -> str | None:
@@ -954,7 +830,7 @@ def _fullest(report: Report, found: _Found, header: str, head: str) -> str | Non
         best = found.full if found.source in ("title", "body", "issuer") else None
     if best:
         # The party committee is another body: "长寿镇党委" names 长寿镇.
-        best = _PARTY_TAIL.sub("", best)
+        best = PARTY_TAIL.sub("", best)
     best_norm = to_simple(best) if best else ""
     pool = (report.title and to_simple(report.title) or "") + "\n" + header + "\n" + head[:2000]
     pool = _clean_pinyin(pool)[0]
@@ -967,20 +843,20 @@ def _fullest(report: Report, found: _Found, header: str, head: str) -> str | Non
                 if a - ln < 0:
                     break
                 cand = pool[a - ln : a]
-                org = _place_at(pool, a - ln)
-                if org is not None and org[0] == a and not set(cand) & _STOP_CHARS:
+                org = place_at(pool, a - ln)
+                if org is not None and org[0] == a and not set(cand) & STOP_CHARS:
                     hit = a - ln
                     break
             # A one-character county name is the tail of a longer one: "辰溪县", not "溪县".
             if hit is not None and a - hit == 2 and hit > 0 and pool[a - 1] == "县":
-                org = _place_at(pool, hit - 1)
-                if org is not None and org[0] == a and pool[hit - 1] not in _UNIT_CHARS | _STOP_CHARS:
+                org = place_at(pool, hit - 1)
+                if org is not None and org[0] == a and pool[hit - 1] not in UNIT_CHARS | STOP_CHARS:
                     hit -= 1
             if hit is None:
                 break
             a = hit
         b = m.end()
-        g = _ORGAN_SUFFIX.match(pool, b)
+        g = ORGAN_SUFFIX.match(pool, b)
         if g and found.level != "department":
             b = g.end()
         cand = pool[a:b]
@@ -990,7 +866,7 @@ def _fullest(report: Report, found: _Found, header: str, head: str) -> str | Non
     if best is None:
         return None
     # A department named by its unit alone in the body ("县司法局") states no full name.
-    if found.level == "department" and found.source != "title" and best_norm[:1] in _UNIT_CHARS:
+    if found.level == "department" and found.source != "title" and best_norm[:1] in UNIT_CHARS:
         return None
     # Quote with the document's characters when the string is in the text.
     pos = report.norm.find(best_norm)

@@ -25,6 +25,7 @@ from pipeline.types import Report
 if TYPE_CHECKING:
     from pipeline.classify import SectionClassifier
     from pipeline.completeness import Checklist
+    from pipeline.gazetteer import Gazetteer
     from pipeline.indicators import Lexicon
     from pipeline.nlp import JiebaTokenizer
 
@@ -50,6 +51,7 @@ class Resources:
     _classifier_loaded: bool = False
     _lexicon: Lexicon | None = None
     _checklist: Checklist | None = None
+    _gazetteer: Gazetteer | None = None
 
     @property
     def tokenizer(self) -> JiebaTokenizer:
@@ -85,9 +87,17 @@ class Resources:
             self._checklist = load_checklist(self.checklist_path)
         return self._checklist
 
+    @property
+    def gazetteer(self) -> Gazetteer:
+        if self._gazetteer is None:
+            from pipeline.gazetteer import load_gazetteer
+
+            self._gazetteer = load_gazetteer()
+        return self._gazetteer
+
     def warm(self) -> Resources:
         """Load everything now (a batch worker does this once at start)."""
-        _ = self.tokenizer, self.classifier, self.lexicon, self.checklist
+        _ = self.tokenizer, self.classifier, self.lexicon, self.checklist, self.gazetteer
         self.tokenizer.warm()
         return self
 
@@ -104,7 +114,7 @@ def _stage_structure(report: Report, res: Resources) -> None:
 def _stage_metadata(report: Report, res: Resources) -> None:
     from pipeline.metadata import extract_metadata
 
-    extract_metadata(report)
+    extract_metadata(report, res.gazetteer)
 
 
 def _stage_classify(report: Report, res: Resources) -> None:

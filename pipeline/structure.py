@@ -85,16 +85,19 @@ _TITLE_END = re.compile(
     r"(?:[（(][^（()）]{0,20}[）)])?$"
 )
 _TITLE_TOPIC = re.compile(r"法治|依法|政府|报告|总结")
-_TITLE_CONT = re.compile(r"^(?:关于|建设|工作|年度|情况|的|报告|总结|20\d\d|[（(])")
+_TITLE_CONT = re.compile(r"^(?:关于|法治|依法|建设|工作|年度|情况|的|报告|总结|20\d\d|[（(])")
 _PARTY_LINE = re.compile(r"^中共|(?:委员会|党委|党工委|党组)$")
 _ORG_END = re.compile(r"(?:委员会|人民政府|政府|办事处|党委|党工委|管委会|局|委|厅|办公室|办|乡|镇|街道|县|区|市|省|部|署|院|中心)$")
 _FURNITURE = re.compile(
-    r"[|>＞]|首页|当前位置|所在位置|您的位置|发布时间|发布日期|日期[:：]|来源[:：]|浏览|点击|字号|字体|打印|分享|"
-    r"索引号|主题分类|发文字号|发布机构|成文日期|体裁分类|有效性|语音播报|无障碍"
+    r"[|>＞»›]|首页|当前位置|所在位置|您的位置|位置[:：]|发布时间|发布日期|日期[:：]|来源[:：]|浏览|点击|字号|字体|打印|分享|"
+    r"索引号|主题分类|发文字号|发布机构|成文日期|体裁分类|有效性|语音播报|无障碍|"
+    # The open-government page's record fields (政府信息公开 catalogue), printed as a table.
+    r"生成日期|公开方式|公开范围|组配分类|公开时限"
 )
 TITLE_FIELD = re.compile(r"^(?:标\s*题|名\s*称|文件名称|标题名称)[:：]\s*([^|]+?)\s*(?:\||$)")
 _FIELD_LINE = re.compile(r"^[\[【]?\s*[\u4e00-\u9fff\s]{1,8}\s*[\]】]?\s*[:：|]")
-_ADDRESSEE = re.compile(r"^(?:中共)?[\u4e00-\u9fff、,，\s]{2,40}(?:委|政府|委员会|办|常委会|工委|党组)[:：]$")
+_ADDRESSEE_TEXT = r"(?:中共)?[\u4e00-\u9fff、,，\s]{2,40}(?:委|政府|委员会|办|常委会|工委|党组)[:：]"
+_ADDRESSEE = re.compile("^" + _ADDRESSEE_TEXT + "$")
 
 
 @dataclass
@@ -383,14 +386,47 @@ def _is_title_end(text: str) -> bool:
 
 def _fragment_ok(text: str) -> bool:
     """A line that can be the first part of a title broken over lines."""
-    if len(text) > 45 or _FURNITURE.search(text) or _FIELD_LINE.match(text):
+    if len(text) > 45 or _FURNITURE.search(text) or _FIELD_LINE.match(text) or _SITE_NAME.search(text):
         return False
     return not any(ch in text for ch in "。，,；;：:|") and not _DATE_LINE.match(text)
 
 
 # A title glued to the first sentence by a reader that re-joined wrapped lines:
-# "…法治政府建设工作报告2025年，在区委…".
-_GLUED_TITLE = re.compile(r"(.{6,60}?(?:报告|总结))(?=20\d\d年|根据|按照|今年|一年来|在[^，,。]{1,20}领导)")
+# "…法治政府建设工作报告2025年，在区委…", or to the addressee ("…报告 中共明川县委：").
+_GLUED_TITLE = re.compile(
+    r"(.{6,60}?(?:报告|总结))\s*(?=20\d\d年|根据|按照|今年|一年来|在[^，,。]{1,20}领导|" + _ADDRESSEE_TEXT + ")"
+)
+# What a web page puts on the title's own line: table bars, the publication date or the
+# page's record fields after it ("…报告 | ||", "…报告 2025-01-10", "…报告 来源：…"), and
+# the document number before it ("明政发〔2024〕3号明川县…报告"): the register, not the title.
+_TITLE_TAIL_DATE = re.compile(r"\s*20\d\d[-./]\d{1,2}[-./]\d{1,2}(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
+# A page title's site suffix ("…报告 - 明川县人民政府门户网站", "…报告_青石镇人民政府").
+_TITLE_TAIL_SITE = re.compile(r"\s*[-_—–]+\s*[\u4e00-\u9fff]{2,20}(?:人民政府|政府|网|网站|门户|平台)$")
+_DOC_NUMBER = re.compile(
+    r"^[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（﹝]\s*(?:19|20)\d\d\s*[〕\]］】)）﹞]\s*第?\s*\d{1,5}\s*号\s*"
+)
+
+
+# A site's name above the title ("明川县人民政府门户网站"): never the first part of a broken title.
+_SITE_NAME = re.compile(r"(?:网|网站|门户|平台|客户端|公众号)$")
+
+
+def _title_line(line: Line) -> Line:
+    """``line`` without the furniture a title line may carry (table bars, a leading document
+    number, the book-title marks a page sets it in: 《…报告》)."""
+    s, e, t = line.start, line.end, line.text
+    if len(t) > 2 and t[0] == "《" and t[-1] == "》" and "《" not in t[1:]:
+        s, e, t = s + 1, e - 1, t[1:-1]
+    for pat in (_FURNITURE, _TITLE_TAIL_DATE, _TITLE_TAIL_SITE):  # what follows the title on its line
+        m = pat.search(t)
+        if m and m.start() > 0:
+            cut = len(t[: m.start()].rstrip(" \t|｜【[［"))
+            if cut:
+                e, t = s + cut, t[:cut]
+    m = _DOC_NUMBER.match(t)
+    if m and m.end() < len(t):
+        s, t = s + m.end(), t[m.end() :]
+    return Line(s, e, t, line.block)
 
 
 def _glued_title(lines: list[Line], limit: int) -> tuple[int, int] | None:
@@ -402,13 +438,17 @@ def _glued_title(lines: list[Line], limit: int) -> tuple[int, int] | None:
     return None
 
 
-def _find_title(lines: list[Line], limit: int) -> tuple[int, int] | None:
-    """Line range [first, last] of the report's own title among lines[:limit]: the last candidate wins.
+def _find_title(lines: list[Line], limit: int, body: int) -> tuple[int, int] | None:
+    """Line range [first, last] of the report's own title among lines[:limit].
 
     Web copies repeat the title in the page header; the copy nearest the body
-    is the document's own (often the fullest, joined from broken lines).
+    (``lines[body]``, the first running sentence) is the document's own, often the
+    fullest, joined from broken lines: the last candidate above the body wins.
+    Below the body a title-like line is an unnumbered heading ("法治政府建设工作情况"),
+    unless nothing above is a title (a banner sentence stood above it): then the first.
     """
     best: tuple[int, int] | None = None
+    lines = [_title_line(ln) for ln in lines[:limit]]
     for i in range(limit):
         text = lines[i].text
         if not _is_title_end(text) or _FIELD_LINE.match(text) or TITLE_FIELD.match(text):
@@ -419,7 +459,9 @@ def _find_title(lines: list[Line], limit: int) -> tuple[int, int] | None:
             prev = lines[first - 1].text
             if not _fragment_ok(prev):
                 break
-            if not (_TITLE_CONT.match(joined) or _PARTY_LINE.search(prev) and not _PARTY_LINE.search(joined)):
+            # A short tail ("况的报告") is a title cut mid-word by the page width (PDF, narrow columns).
+            cut_short = first == i and len(text) <= 12 and _TITLE_TOPIC.search(prev) and not _is_title_end(prev)
+            if not (_TITLE_CONT.match(joined) or _PARTY_LINE.search(prev) and not _PARTY_LINE.search(joined) or cut_short):
                 break
             first -= 1
             joined = prev + joined
@@ -429,7 +471,11 @@ def _find_title(lines: list[Line], limit: int) -> tuple[int, int] | None:
             joined += lines[last].text
         if not _TITLE_TOPIC.search(joined) or len(joined) < 6:
             continue
+        if last >= body and best is not None:
+            break
         best = (first, last)
+        if last >= body:
+            break
     return best
 
 
@@ -476,7 +522,7 @@ def build_structure(report: Report) -> None:
     if not lines:
         return
     body = _body_start(lines)
-    title = _find_title(lines, _title_limit(lines, body))
+    title = _find_title(lines, _title_limit(lines, body), body)
     docx_title = next((i for i, ln in enumerate(lines[:body]) if ln.block is not None and ln.block.kind == "title"), None)
     if title is None and docx_title is not None:
         title = (docx_title, docx_title)
@@ -491,6 +537,8 @@ def build_structure(report: Report) -> None:
     body_from = body
     if title is not None:
         first, last = title
+        for k in range(first, last + 1):
+            lines[k] = _title_line(lines[k])
         report.title = "".join(report.text_of(lines[k].start, lines[k].end) for k in range(first, last + 1))
         s, _ = report.to_text_span(lines[first].start, lines[first].end)
         _, e = report.to_text_span(lines[last].start, lines[last].end)

@@ -165,6 +165,46 @@ TITLES = [
      "柳溪乡人民政府2024年法治政府建设工作报告"),
     # no title at all
     (INTRO + "\n一、主要举措和成效\n" + BODY, None),
+    # a leading document number is the register, not the title
+    ("明政发〔2025〕2号明川县2024年度法治政府建设情况报告\n\n县政府办公室\n\n2025-01-08\n" + INTRO,
+     "明川县2024年度法治政府建设情况报告"),
+    ("青政〔2024〕15号 青石镇2023年法治政府建设情况报告\n" + INTRO, "青石镇2023年法治政府建设情况报告"),
+    # the open-government catalogue's fields (生成日期, 公开方式) are not part of the title
+    ("索引号 000001/2025-00012\n组配分类 计划总结 发布机构 云岭街道\n生成日期 2025-02-10 公开方式 主动公开\n\n"
+     "（云岭街道）2024年法治政府建设年度报告\n\n" + INTRO, "（云岭街道）2024年法治政府建设年度报告"),
+    # table bars left on the title's line
+    ("索引号 | 001/2025-3 | ||\n生成日期 | 2025-03-01 | 公开方式 | 主动公开 |\n柳溪乡2024年度法治政府建设报告 | ||\n"
+     "发布时间: 2025-03-04 信息来源: 柳溪乡 | ||\n" + INTRO, "柳溪乡2024年度法治政府建设报告"),
+    # a title-like unnumbered heading below the opening is a heading, not the title
+    ("青石镇2024年法治政府建设情况报告\n" + INTRO + "\n法治政府建设主要工作情况\n" + BODY, "青石镇2024年法治政府建设情况报告"),
+    # a banner sentence above the title does not hide it
+    ("深入学习贯彻法治思想，奋力推进法治政府建设。\n柳溪乡2024年法治政府建设情况报告\n" + INTRO + "\n一、主要举措和成效\n" + BODY,
+     "柳溪乡2024年法治政府建设情况报告"),
+    # broken before 法治…
+    ("柳溪乡2024年\n法治政府建设年度报告\n" + INTRO, "柳溪乡2024年法治政府建设年度报告"),
+    # the publication date or the page's record fields on the title's line
+    ("柳溪乡2024年法治政府建设情况报告 2025-01-10 09:30\n" + INTRO, "柳溪乡2024年法治政府建设情况报告"),
+    ("青石镇2024年法治政府建设情况报告 发布时间：2025-01-10 来源：青石镇\n" + INTRO, "青石镇2024年法治政府建设情况报告"),
+    # the page's buttons or its site's name after the title
+    ("柳溪乡2024年法治政府建设情况报告【打印】【关闭】\n" + INTRO, "柳溪乡2024年法治政府建设情况报告"),
+    ("柳溪乡2024年法治政府建设情况报告 - 明川县人民政府门户网站\n" + INTRO, "柳溪乡2024年法治政府建设情况报告"),
+    ("柳溪乡2024年法治政府建设情况报告_柳溪乡人民政府\n" + INTRO, "柳溪乡2024年法治政府建设情况报告"),
+    # a breadcrumb is never the title
+    ("您现在的位置：法治政府 › 年度报告\n" + INTRO + "\n一、主要举措和成效\n" + BODY, None),
+    # cut mid-word by the page width
+    ("柳溪乡人民政府关于2024年法治政府建设情\n况的报告\n" + INTRO, "柳溪乡人民政府关于2024年法治政府建设情况的报告"),
+    ("中共青石镇委员会青石镇人民政府关于2024年度法治政\n府建设情况的报告\n" + INTRO,
+     "中共青石镇委员会青石镇人民政府关于2024年度法治政府建设情况的报告"),
+    # a column's name above the title is not its first part
+    ("法治政府建设专栏\n青石镇2024年法治政府建设情况报告\n" + INTRO, "青石镇2024年法治政府建设情况报告"),
+    # a site's name above the title is not its first part
+    ("明川县人民政府门户网站\n2024年度法治政府建设情况报告\n" + INTRO, "2024年度法治政府建设情况报告"),
+    ("青石镇人民政府网\n2024年法治政府建设情况报告\n" + INTRO, "2024年法治政府建设情况报告"),
+    # set in book-title marks
+    ("《柳溪乡2024年法治政府建设情况报告》\n" + INTRO, "柳溪乡2024年法治政府建设情况报告"),
+    # lines lost: the title runs into the addressee
+    ("中共柳溪乡委员会柳溪乡人民政府关于2024年度法治政府建设情况的报告 中共明川县委、明川县人民政府: 2024年，柳溪乡推进依法行政。"
+     "\n一、主要举措和成效\n" + BODY, "中共柳溪乡委员会柳溪乡人民政府关于2024年度法治政府建设情况的报告"),
 ]
 
 
