@@ -93,7 +93,8 @@ def _open_output(output: Path | None):  # type: ignore[no-untyped-def]
         raise _usage_error(f"cannot write {output}: {exc.strerror or exc}") from exc
 
 
-_LIMITS_HELP = "TOML file with a [limits] table (max_file_mb, max_chars, max_pages, max_ocr_pages, max_xml_mb, file_seconds)."
+_LIMITS_HELP = ("TOML file with a [limits] table (max_file_mb, max_chars, max_pages, max_ocr_pages, max_xml_mb, "
+                "max_paragraphs, max_tags, file_seconds).")
 
 
 def _table_row(report: Report) -> str:

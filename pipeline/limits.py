@@ -9,7 +9,8 @@ goes on.
 
 The limits are checked as early as the information exists: the file size
 before the bytes are read, a DOCX part's unpacked size before it is inflated
-and its text while it is streamed, a PDF's page count before any page is
+and its text and paragraphs while it is streamed, an HTML page's tags before
+it is parsed, a PDF's page count before any page is
 extracted, the pages to OCR before the first is rendered, a text file's byte
 count before it is decoded, and every document's text before the analysis
 stages. The time budget is a timer (``SIGALRM``) around the analysis of one
@@ -47,6 +48,8 @@ class Limits:
     max_pages: int = 500  # pages of a PDF or frames of an image
     max_ocr_pages: int = 200  # pages that need OCR (seconds each)
     max_xml_mb: float = 64.0  # unpacked size of a DOCX part (document.xml, styles, numbering)
+    max_paragraphs: int = 200_000  # paragraphs of a DOCX body (a 500-page report has about 15,000)
+    max_tags: int = 1_000_000  # opening tags of an HTML page (a saved report page has a few thousand)
     file_seconds: float = 600.0  # wall time to analyse one file (0: no budget)
 
     @property
@@ -70,6 +73,14 @@ class Limits:
         if size > self.max_xml_bytes:
             raise TooLarge(f"has a part {name} that unpacks to {size / _MB:.0f} MB, over the limit of "
                            f"{self.max_xml_mb:g} MB (max_xml_mb)", path)
+
+    def check_paragraphs(self, n: int, path: str | Path | None) -> None:
+        if n > self.max_paragraphs:
+            raise TooLarge(f"has more than {self.max_paragraphs:,} paragraphs, over the limit (max_paragraphs)", path)
+
+    def check_tags(self, n: int, path: str | Path | None) -> None:
+        if n > self.max_tags:
+            raise TooLarge(f"has {n:,} HTML tags, over the limit of {self.max_tags:,} (max_tags)", path)
 
     def check_pages(self, n: int, path: str | Path | None) -> None:
         if n > self.max_pages:

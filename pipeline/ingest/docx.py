@@ -233,21 +233,24 @@ def _parse(zf: zipfile.ZipFile, name: str, path: Path, limits: Limits, required:
 
 
 def _check_text_size(zf: zipfile.ZipFile, name: str, path: Path, limits: Limits) -> None:
-    """Stream ``name`` paragraph by paragraph, counting its text, and stop at ``limits.max_chars``.
+    """Stream ``name`` paragraph by paragraph, counting them and their text; stop at a limit.
 
     Run before the whole part is parsed: a part of ordinary paragraphs that
     unpacks to a few hundred MB would take minutes and gigabytes as one tree,
     while this pass holds one paragraph at a time and stops at the limit.
     """
     tags = [f"{{{ns}}}p" for ns in (_W_TRANSITIONAL, _W_STRICT)]
-    n = 0
+    n = paragraphs = 0
     try:
         with zf.open(name) as fh:
             for _, p in etree.iterparse(fh, events=("end",), tag=tags, resolve_entities=False, no_network=True,
                                         huge_tree=True, remove_comments=True):
                 n += sum(len(t) for t in p.itertext())
+                paragraphs += 1
                 if n > limits.max_chars:
                     limits.check_chars(n, path, f"text in {name}")
+                if paragraphs > limits.max_paragraphs:  # a flood of empty paragraphs has no text to count
+                    limits.check_paragraphs(paragraphs, path)
                 # Free what was read: this paragraph's content and the paragraphs before it.
                 p.clear()
                 parent = p.getparent()

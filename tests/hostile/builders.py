@@ -52,6 +52,19 @@ def docx_paragraph_flood(path: Path, xml_mb: float, text: str = PARAGRAPH) -> Pa
     return path
 
 
+def html_flood(path: Path, mb: float, text: str = PARAGRAPH) -> Path:
+    """A saved web page of ``mb`` MB of nested elements holding ``text`` each ("" for empty elements)."""
+    line = f"<div><span>{text}</span></div>\n".encode()
+    n = max(1, int(mb * (1 << 20)) // len(line))
+    with path.open("wb") as fh:
+        fh.write(b"<html><head><meta charset='utf-8'><title>\xe6\x8a\xa5\xe5\x91\x8a</title></head><body>")
+        for _ in range(n // 1000):
+            fh.write(line * 1000)
+        fh.write(line * (n % 1000))
+        fh.write(b"</body></html>")
+    return path
+
+
 def txt_flood(path: Path, mb: float, text: str = PARAGRAPH) -> Path:
     """A UTF-8 text file of ``mb`` MB: one ordinary paragraph a line, repeated."""
     line = (text + "\n").encode("utf-8")

@@ -33,6 +33,12 @@ CASES: list[Case] = [
      lambda d: b.docx_paragraph_flood(d / "flood.docx", 12), None, "too_large", True),
     ("docx part over max_xml_mb (refused by its declared size, never inflated)",
      lambda d: b.docx_paragraph_flood(d / "part.docx", 6), {"max_xml_mb": 4}, "too_large", True),
+    ("docx of empty paragraphs (no text to count: stopped at max_paragraphs)",
+     lambda d: b.docx_paragraph_flood(d / "empty.docx", 1, text=""), {"max_paragraphs": 10_000}, "too_large", True),
+    ("html of empty elements (tags counted on the bytes: max_tags)",
+     lambda d: b.html_flood(d / "empty.html", 1, text=""), {"max_tags": 10_000}, "too_large", True),
+    ("html of 1 MB of text (characters between tags counted before parsing: max_chars)",
+     lambda d: b.html_flood(d / "flood.html", 1), {"max_chars": 50_000}, "too_large", True),
     ("txt of 9 MB (over 4 bytes x max_chars: refused before decoding)",
      lambda d: b.txt_flood(d / "huge.txt", 9), None, "too_large", True),
     ("txt over max_chars after decoding",
@@ -57,7 +63,7 @@ def test_hostile_file_meets_its_limit_fast_and_small(tmp_path: Path, name: str, 
     out, wall = probe(path, toml)
     assert (out["status"], out["code"]) == ("error", code), out
     assert path.name in out["message"]
-    limit_names = {"too_large": ("max_chars", "max_xml_mb", "max_file_mb"), "too_many_pages": ("max_pages", "max_ocr_pages")}
+    limit_names = {"too_large": ("max_chars", "max_xml_mb", "max_file_mb", "max_paragraphs", "max_tags"), "too_many_pages": ("max_pages", "max_ocr_pages")}
     if code in limit_names:
         assert any(k in out["message"] for k in limit_names[code]), out["message"]  # the limit is named
     assert bool(out["sha256"]) == hashed, out  # the bytes were read: the record carries their hash
