@@ -112,21 +112,17 @@ def test_binary_data_is_still_refused(raw: bytes, code: str) -> None:
     assert info.value.code == code
 
 
+SIMPLIFIED = "青石镇人民政府关于2024年法治政府建设情况的报告。" * 20
+TRADITIONAL = "柳溪鄉人民政府關於2023年法治政府建設情況的報告，為推進依法行政，這一年做了以下工作。" * 10
+
+
 @pytest.mark.parametrize(
-    "text",
-    [
-        "青石镇人民政府关于2024年法治政府建设情况的报告。" * 20,
-        "柳溪鄉人民政府關於2023年法治政府建設情況的報告，為推進依法行政，這一年做了以下工作。" * 10,
-    ],
-    ids=["simplified", "traditional"],
+    ("text", "codec"),
+    [(SIMPLIFIED, "utf-8"), (SIMPLIFIED, "gb18030"), (TRADITIONAL, "utf-8"), (TRADITIONAL, "gb18030"),
+     (TRADITIONAL, "big5")],
 )
-@pytest.mark.parametrize("codec", ["utf-8", "gb18030", "big5"])
 def test_real_chinese_text_is_never_called_garbled(text: str, codec: str) -> None:
-    try:
-        raw = text.encode(codec)
-    except UnicodeEncodeError:
-        pytest.skip(f"{codec} cannot hold this text")
-    decoded, _ = decode_text(raw, "x.txt")
+    decoded, _ = decode_text(text.encode(codec), "x.txt")
     assert decoded == text
 
 
@@ -159,3 +155,17 @@ def test_a_batch_records_every_file_around_the_hostile_ones(tmp_path: Path) -> N
     assert rows(db, "SELECT status FROM batches") == [("done",)]
     # a timeout is the moment's, not the content's: never stored as the document's result
     assert rows(db, "SELECT count(*) FROM documents WHERE error_code = 'timeout'") == [(0,)]
+
+
+def test_no_dev_corpus_text_is_called_implausible(dev_docs: list[dict[str, Any]]) -> None:
+    from pipeline.ingest.txt import implausible
+
+    if not dev_docs:
+        pytest.skip("../shared/corpus/dev is not present")
+    for doc in dev_docs:
+        for codec in ("utf-8", "gb18030", "big5"):
+            try:
+                raw = doc["text"].encode(codec)
+            except UnicodeEncodeError:
+                continue
+            assert implausible(raw.decode(codec), codec) is None, (doc.get("url"), codec)
