@@ -66,6 +66,8 @@ if TYPE_CHECKING:
 # Tasks queued per worker: enough to keep workers busy, few enough that Ctrl-C
 # or a crashed worker concerns only a handful of files.
 _IN_FLIGHT_PER_WORKER = 2
+# Seconds past a chunk's time budget before its silent worker counts as stuck.
+_HANG_GRACE = 60.0
 # Files per task sent to a worker. Each task costs the main process about half a
 # millisecond of pickling and queue handling, as much as saving the result: for
 # short reports (3 ms each) that alone kept 2 workers from reaching 1.7x one.
@@ -628,6 +630,10 @@ def _run_pool(jobs: list[_Job], options: tuple[tuple[str, Any], ...], n_workers:
     pending = [jobs[i : i + size] for i in range(0, len(jobs), size)][::-1]
     suspects: list[_Job] = []  # in flight when a worker died: tried again one at a time
     context = _pool_context(options)
+    # No result for this long means a worker is stuck where its own timer cannot reach (C code
+    # that never returns): the pool is killed and treated as broken. None: no time budget.
+    budget = dict(options).get("limits", DEFAULT_LIMITS).file_seconds
+    hang_after = size * budget + _HANG_GRACE if budget > 0 else None
     while pending or suspects:
         executor = ProcessPoolExecutor(max_workers=n_workers, mp_context=context,
                                        initializer=_init_worker,
@@ -644,8 +650,13 @@ def _run_pool(jobs: list[_Job], options: tuple[tuple[str, Any], ...], n_workers:
                     while pending and len(running) < n_workers * _IN_FLIGHT_PER_WORKER:
                         chunk = pending.pop()
                         running[executor.submit(_analyse_chunk, [str(job.path) for job in chunk], options)] = chunk
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                done, _ = wait(running, timeout=hang_after, return_when=FIRST_COMPLETED)
                 broken: list[_Job] = []
+                hung = not done
+                if hung:
+                    _terminate(executor, kill=True)
+                    broken.extend(job for chunk in running.values() for job in chunk)
+                    running.clear()
                 for fut in done:
                     chunk = running.pop(fut)
                     try:
@@ -664,7 +675,10 @@ def _run_pool(jobs: list[_Job], options: tuple[tuple[str, Any], ...], n_workers:
                     # that kills its worker when alone is recorded as such (not cached).
                     broken.extend(job for chunk in running.values() for job in chunk)
                     running.clear()
-                    if solo:
+                    if solo and hung:
+                        for job in broken:  # the budget's own error: of the moment, never cached
+                            finished(job, {"record": _timeout_record(job, budget)})
+                    elif solo:
                         for job in broken:
                             finished(job, {"internal": "the worker process died while analysing this file alone "
                                                        "(out of memory, or a crash in a library)"})
@@ -677,13 +691,28 @@ def _run_pool(jobs: list[_Job], options: tuple[tuple[str, Any], ...], n_workers:
         executor.shutdown(wait=True)
 
 
-def _terminate(executor: ProcessPoolExecutor) -> None:
-    """Stop now: cancel what is queued and kill the workers (their results would be discarded anyway)."""
+def _timeout_record(job: _Job, budget: float) -> dict[str, Any]:
+    """The error record of a file whose worker had to be killed: it overran its time budget."""
+    from pipeline.limits import TimeBudget
+    from pipeline.run import failed_report
+
+    report = failed_report(job.path, TimeBudget(budget, job.path).error())
+    report.sha256 = job.sha256
+    return report_record(report, include_text=False)
+
+
+def _terminate(executor: ProcessPoolExecutor, *, kill: bool = False) -> None:
+    """Stop now: cancel what is queued and end the workers (their results would be discarded anyway).
+
+    ``kill``: SIGKILL rather than SIGTERM, for a worker stuck where nothing else reaches it.
+    """
+    # concurrent.futures has no public "terminate"; the process table is the only handle,
+    # taken before shutdown(), which drops it.
+    procs = list((getattr(executor, "_processes", None) or {}).values())
     executor.shutdown(wait=False, cancel_futures=True)
-    # concurrent.futures has no public "terminate"; the process table is the only handle.
-    for proc in list((getattr(executor, "_processes", None) or {}).values()):
+    for proc in procs:
         try:
-            proc.terminate()
+            proc.kill() if kill else proc.terminate()
         except Exception:  # already gone
             pass
 

@@ -128,3 +128,44 @@ def test_a_file_that_kills_its_worker_costs_only_itself(tmp_path: Path, monkeypa
         assert store.counts()["ok"] == len(towns)  # every other file has its real result
         assert result.analysed == len(towns) + 1
         assert [b_["status"] for b_ in store.batches()] == ["done"]
+
+
+def test_a_worker_stuck_beyond_its_own_timer_is_killed_and_the_file_recorded(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import signal
+    import time
+
+    from pipeline.limits import Limits
+
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    towns = ("青石镇", "柳溪乡", "云岭街道", "白沙镇")
+    for t in towns:
+        b.good_report(folder / f"{t}2024.txt", t)
+    b.good_report(folder / "卡住.txt", "西河镇")
+    real = batch_mod._analyse
+
+    stuck_pids = tmp_path / "stuck-pids"
+
+    def stuck(path: str, options: tuple) -> dict:  # type: ignore[type-arg]
+        if Path(path).name == "卡住.txt":
+            with stuck_pids.open("a") as fh:
+                fh.write(f"{os.getpid()}\n")
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})  # as C code that never returns to Python
+            time.sleep(600)
+        return real(path, options)
+
+    monkeypatch.setattr(batch_mod, "_analyse", stuck)
+    monkeypatch.setattr(batch_mod, "_HANG_GRACE", 3.0)
+    monkeypatch.setenv("GOVREPORT_START", "fork")
+    t0 = time.perf_counter()
+    with Store(tmp_path / "g.db") as store:
+        run_batch(folder, store, workers=2, resources_options={"limits": Limits(file_seconds=1)})
+        assert [(f["name"], f["code"]) for f in store.failures()] == [("卡住.txt", "timeout")]
+        assert store.counts()["ok"] == len(towns)
+        assert [b_["status"] for b_ in store.batches()] == ["done"]
+    assert time.perf_counter() - t0 < 120
+    from tests.hostile.conftest import alive
+
+    pids = [int(p) for p in stuck_pids.read_text().split()]
+    assert len(pids) == 2 and not any(alive(p) for p in pids)  # tried twice (with others, then alone), killed both times
