@@ -21,7 +21,10 @@ The flow of :func:`run_batch`:
 A document that fails (empty, unreadable, legacy .doc...) is stored with its
 error like any other result, so an unchanged broken file is not retried. An
 unexpected exception inside a stage, or a worker that dies, is recorded on the
-path only (not cached): the next run tries that file again.
+path only (not cached): the next run tries that file again. When a worker dies
+(or is killed for staying silent past its chunk's time budget) the files in
+flight are tried again one at a time in a new pool, so only the file that
+kills its worker alone is recorded as failed.
 
 Ctrl-C: workers ignore SIGINT; the main process stops submitting, terminates
 the workers, marks the batch ``interrupted`` and returns what is done
