@@ -98,33 +98,42 @@ _LIMITS_HELP = ("TOML file with a [limits] table (max_file_mb, max_chars, max_pa
 
 
 def _table_row(report: Report) -> str:
+    """One document as a reviewer reads it (Chinese labels, values as written)."""
+    from pipeline.compare import indicator_name
+    from pipeline.labels import column, text, value
+    from pipeline.submissions import is_scored
+
     if report.status != "ok":
         err = report.error or {}
-        return f"✗ {report.source}\n    error [{err.get('code')}]: {err.get('message')}"
+        return f"✗ {report.source}\n    {column('error_code')} [{err.get('code')}]：{err.get('message')}"
     comp = report.completeness
+    scored = is_scored({"status": report.status, "is_report": report.is_report})
     lines = [
         f"✓ {report.source}",
-        f"    title:    {report.title or '—'}",
-        f"    entity:   {report.entity or '—'} ({report.level or '?'}), county {report.county or '—'}, year {report.year or '—'}"
-        + ("" if report.is_report in (True, None) else f"   ⚠ not an annual rule-of-law report ({report.doc_type})"),
-        f"    format:   {report.format} via {report.extractor}"
-        + (f", encoding {report.encoding}" if report.encoding else "")
-        + f", {len(report.text)} characters"
-        + (f", OCR confidence {report.ocr_confidence:.0%}" if report.ocr_confidence is not None else ""),
-        f"    headings: {len(report.headings)}   paragraphs: {len(report.paragraphs)}   metrics: {len(report.metrics)}",
+        f"    {column('title')}：{report.title or '—'}",
+        f"    {column('township')}：{report.entity or '—'}（{value(report.level) if report.level else '?'}），"
+        f"{column('county')} {report.county or '—'}，{column('year')} {report.year or '—'}"
+        + ("" if scored else f"   ⚠ 不是法治政府建设年度报告（{value(report.doc_type)}），不评分"),
+        f"    {column('format')}：{report.format}（{report.extractor}）"
+        + (f"，{column('encoding')} {report.encoding}" if report.encoding else "")
+        + f"，{len(report.text)} 字"
+        + (f"，OCR 识别置信度 {report.ocr_confidence:.0%}" if report.ocr_confidence is not None else ""),
+        f"    {column('n_headings')} {len(report.headings)}   {column('n_paragraphs')} {len(report.paragraphs)}   "
+        f"{column('n_metrics')} {len(report.metrics)}",
     ]
-    if comp is not None:
-        lines.append(f"    completeness: {comp.score:.0%}" + (f"  missing: {', '.join(comp.missing)}" if comp.missing else ""))
+    if comp is not None and scored:
+        lines.append(f"    {column('completeness_score')}：{comp.score:.0%}"
+                     + (f"  {column('missing_parts')}：{'、'.join(value(m) for m in comp.missing)}" if comp.missing else ""))
         if comp.summary:
             lines.append(f"    {comp.summary}")
     for m in report.metrics[:50]:
-        q = "" if m.qualifier == "exact" else f" ({m.qualifier})"
-        per = f" per {m.per}" if m.per else ""
-        lines.append(f"      · {m.indicator:<28} {m.value:>10g} {m.unit}{q}{per}   「{m.quote}」")
+        written = m.value_text or f"{m.value:g}{m.unit}"
+        per = f"{text('per_prefix')}{m.per}" if m.per else ""
+        lines.append(f"      · {indicator_name(m.indicator)}（{m.indicator}）：{per}{written}   「{m.quote}」")
     if len(report.metrics) > 50:
-        lines.append(f"      … {len(report.metrics) - 50} more metrics (use --format json)")
+        lines.append(f"      … 另有 {len(report.metrics) - 50} 个指标（用 --format json 查看全部）")
     for w in report.warnings:
-        lines.append(f"    warning: {w}")
+        lines.append(f"    提示：{w}")
     return "\n".join(lines)
 
 
@@ -194,6 +203,7 @@ def evaluate(
     errors: Annotated[bool, typer.Option("--errors/--no-errors", help="List every error, not only the totals.")] = True,
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the scorecard as JSON here.")] = None,
     lexicon: Annotated[Optional[Path], typer.Option(help="Score an edited indicator lexicon instead of the packaged one.")] = None,
+    cv: Annotated[int, typer.Option("--cv", min=0, help="Also score K-fold cross-validation grouped by website host (the figure that counts); 0: in-sample only.")] = 0,
 ) -> None:
     """Score the pipeline against gold annotations and list its errors."""
     from pipeline.errors import GoldFormatError
@@ -207,6 +217,17 @@ def evaluate(
     except GoldFormatError as exc:
         raise _usage_error(str(exc)) from exc
     typer.echo(format_scorecard(card, show_errors=errors))
+    if cv:
+        from pipeline.crossval import cross_validate, format_side_by_side
+        from pipeline.training import load_gold_dir
+
+        if render != "txt":
+            raise _usage_error("--cv scores the texts as txt; drop --render")
+        shared = _default_corpus("dev").parent.parent
+        result = cross_validate(load_gold_dir(corpus_dir), cv, base=res, shared=shared if shared.is_dir() else None, progress=lambda m: typer.echo(m, err=True))
+        typer.echo("")
+        typer.echo(format_side_by_side(card, result))
+        card = {"in_sample": card, "cross_validated": result}
     if json_out:
         json_out.write_text(json.dumps(card, ensure_ascii=False, indent=1), encoding="utf-8")
 
@@ -226,28 +247,34 @@ def _default_corpus(part: str) -> Path:
 def train(
     dev: Annotated[Optional[Path], typer.Option(help="Gold JSON folder (default: ../shared/corpus/dev).")] = None,
     ext: Annotated[Optional[Path], typer.Option(help="Extra full texts, folder with text/ (default: ../shared/corpus/ext).")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Model file (default: models/section_classifier.pkl.gz).")] = None,
-    folds: Annotated[int, typer.Option(min=2, help="Document-held-out folds for the scores in the model card.")] = 5,
+    gold: Annotated[Optional[list[Path]], typer.Option(help="More gold folders to learn from, e.g. a county's corrected reports (export --format gold); repeatable.")] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("--out-dir", "-o", help="Folder for the model files and cards (default: models/).")] = None,
+    folds: Annotated[int, typer.Option(min=2, help="Site-grouped folds for the scores in the model cards.")] = 5,
+    cv: Annotated[bool, typer.Option("--cv/--no-cv", help="Cross-validate for the model cards (slower).")] = True,
 ) -> None:
-    """Train the section classifier, score it held out by document, save it with its model card."""
-    from pipeline.classify import default_model_path, train_classifier
+    """Train the section classifier, the indicator linker and the report-type classifier, with their model cards."""
     from pipeline.errors import GovReportError
+    from pipeline.modelio import model_dir
+    from pipeline.training import train_all
 
     dev = dev or _default_corpus("dev")
     ext = ext if ext is not None else _default_corpus("ext")
     if not dev.is_dir():
         raise _usage_error(f"{dev} is not a folder of gold files")
-    out = out or default_model_path()
+    for g in gold or []:
+        if not g.is_dir():
+            raise _usage_error(f"{g} is not a folder of gold files")
+    out_dir = out_dir or model_dir()
+    shared = dev.parent.parent
     try:
-        _, card = train_classifier(dev, ext if ext.is_dir() else None, out, folds=folds, progress=lambda m: typer.echo(m, err=True))
+        train_all(
+            dev, out_dir, ext_dir=ext if ext.is_dir() else None, extra_gold=gold or [], shared=shared if (shared / "docs").is_dir() else None,
+            folds=folds, cv=cv, progress=lambda m: typer.echo(m, err=True),
+        )
     except GovReportError as exc:
         raise _usage_error(str(exc)) from exc
-    s = card["held_out_scores"]
-    ctx = s["headings_dev_in_context"]
-    typer.echo(f"saved {out} ({out.stat().st_size / 1e6:.1f} MB) and its card; trained in {card['train_seconds']} s")
-    typer.echo(f"held out by document: top-level headings {ctx['top_level'].get('accuracy')}, all headings {ctx['all'].get('accuracy')} (rules + model in context)")
-    for key in ("paragraphs_dev", "paragraphs_ext", "paragraphs_without_headings_dev", "headings_dev_model_only"):
-        typer.echo(f"  {key}: accuracy {s[key].get('accuracy')}, macro-F1 {s[key].get('macro_f1')} (n={s[key].get('n')})")
+    for name in sorted(p.name for p in out_dir.glob("*.npz")):
+        typer.echo(f"saved {out_dir / name} ({(out_dir / name).stat().st_size / 1e3:.0f} kB) with its header and card")
 # ==== end train ====
 
 
@@ -290,6 +317,11 @@ def batch(
 
     if not folder.is_dir():
         raise _usage_error(f"{folder} is not a folder")
+    from pipeline.ingest import iter_files
+
+    if next(iter_files([folder]), None) is None:
+        # As `analyze` does: nothing to read is a usage error, and no store is created.
+        raise _usage_error(f"no supported files found in {folder}")
     if checklist or lexicon:
         _resources(checklist, lexicon)  # a malformed county file is a usage error, before any work
     options = {k: v for k, v in (("checklist_path", checklist), ("lexicon_path", lexicon)) if v is not None}
@@ -305,11 +337,14 @@ def batch(
             typer.echo("interrupted", err=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None
     progress.close()
-    typer.echo(
-        f"{result.files} files: {result.analysed} analysed, {result.cached} unchanged, {result.duplicates} duplicate"
-        f"{'' if result.duplicates == 1 else 's'}, {len(result.failures)} failed, {result.seconds:.1f}s → {db}",
-        err=True,
-    )
+    c = result.counts
+    if c:
+        typer.echo(
+            f"{c['files']}个文件：{c['submissions']}份报告，{c['non_reports']}份非年度报告，"
+            f"{c['duplicate_files']}个重复报送文件，{c['failed_files']}个处理失败"
+            f"（本次分析{result.analysed}个，未变化{result.cached}个，{result.seconds:.1f}秒）→ {db}",
+            err=True,
+        )
     if result.similar:
         typer.echo(f"copied text: {result.similar} similarity findings (R06/R07); see `govreport review`", err=True)
     if result.skipped:
@@ -337,19 +372,29 @@ def _years(spec: Optional[str]):  # type: ignore[no-untyped-def]
         raise _usage_error(str(exc)) from exc
 
 
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+_LANG_HELP = "zh: Chinese headers and labels (default); en: the stable English ids, for scripts."
+
+
 @app.command()
 def export(
     format: Annotated[ExportFormat, typer.Option("--format", "-f", help="csv (UTF-8 with BOM), xlsx or jsonl.")] = ExportFormat.csv,
     db: Annotated[Path, typer.Option("--db", help="SQLite store written by `govreport batch`.")] = Path("govreport.db"),
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the files (created).")] = Path("govreport-export"),
+    lang: Annotated[Lang, typer.Option("--lang", help=_LANG_HELP)] = Lang.zh,
+    all_documents: Annotated[bool, typer.Option("--all", help="Also export documents that are not annual reports (notices, work summaries...).")] = False,
 ) -> None:
-    """Export metrics (long form), reports and the comparison from the store."""
+    """Export metrics (long form), reports, the comparison, copied text and findings (审查意见) from the store."""
     from pipeline.export import export as do_export
 
     with _open_store(db, readonly=True) as store:
         _writable_folder(output)
         try:
-            written = do_export(store, format.value, output)
+            written = do_export(store, format.value, output, lang=lang.value, include_all=all_documents)
         except PermissionError as exc:
             raise _usage_error(f"cannot write to the output folder {output}: {exc.strerror or exc}") from exc
     for path in written:
@@ -362,6 +407,7 @@ def compare(
     years: Annotated[Optional[str], typer.Option("--years", help="Year range A-B, or one year.")] = None,
     level: Annotated[str, typer.Option("--level", help="township, county, ... or 'any'.")] = "township",
     db: Annotated[Path, typer.Option("--db", help="SQLite store written by `govreport batch`.")] = Path("govreport.db"),
+    lang: Annotated[Lang, typer.Option("--lang", help=_LANG_HELP)] = Lang.zh,
 ) -> None:
     """Township × year tables per indicator: values, year-on-year change, rank among peers, gaps."""
     from pipeline.compare import compare_store, format_tables, indicator_catalogue
@@ -372,7 +418,7 @@ def compare(
         raise _usage_error(f"unknown indicator {', '.join(unknown)}; ids: {', '.join(sorted(indicator_catalogue()))}")
     with _open_store(db, readonly=True) as store:
         rows = compare_store(store, indicators=indicator or None, years=span, level=None if level == "any" else level)
-    typer.echo(format_tables(rows))
+    typer.echo(format_tables(rows, lang.value))
 
 
 @app.command()
@@ -413,6 +459,7 @@ def check(
     from pipeline.ingest import iter_files
     from pipeline.run import analyze_path, failed_report
     from pipeline.similarity import check_batch
+    from pipeline.submissions import compared, group_reports
 
     missing = [p for p in paths if not p.exists() and not p.is_symlink()]
     refused: list = []  # type: ignore[type-arg]
@@ -421,20 +468,28 @@ def check(
         raise _usage_error("no supported files found in " + ", ".join(map(str, paths)))
     res = _resources(checklist, limits=limits)
     reports = [analyze_path(path, res) for path in missing + files] + [failed_report(str(e.path), e) for e in refused]
-    findings = check_batch(reports, res.checklist) if similarity else []
+    # The same report in several files is compared once, never with itself (submissions.py).
+    grouping = group_reports(reports)
+    findings = check_batch(compared(reports, grouping), res.checklist) if similarity else []
+    source_of = {r.sha256 or r.source: r.source for r in reports}
     out = _open_output(output)
     try:
         for report in reports:
+            primary = grouping.copies.get(report.sha256 or report.source, (None, None))[0]
             if format is OutputFormat.json:
                 record = {
                     "source": report.source, "status": report.status, "error": report.error,
                     "title": report.title, "entity": report.entity, "year": report.year,
                     "completeness": asdict(report.completeness) if report.completeness else None,
                     "similar": [asdict(f) for f in findings if f.source == report.source],
+                    "duplicate_of": source_of.get(primary) if primary else None,
                 }
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
             else:
-                out.write(format_verdict(report) + "\n\n")
+                out.write(format_verdict(report) + "\n")
+                if primary:
+                    out.write(f"  ℹ 重复报送：与 {source_of.get(primary)} 是同一份报告，按一份统计，不作雷同比对\n")
+                out.write("\n")
     finally:
         if output:
             out.close()

@@ -114,6 +114,8 @@ class BatchResult:
     similar: int | None = None
     # Files below the folder that are no report format (scripts, spreadsheets...): not read, but named.
     skipped: list[str] = field(default_factory=list)
+    # The store's counts after the batch (Store.counts): what the summary and the review print.
+    counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -132,18 +134,40 @@ def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def model_version(resources: Resources) -> str | None:
-    """The section classifier in use, named by its file's content hash (None when running on rules only)."""
-    if resources.classifier is None:
-        return None
-    from pipeline.classify import default_model_path
+def _model_paths(options: dict[str, Any]) -> list[Path]:
+    """The model files an analysis reads: section classifier, indicator linker, report-type classifier."""
+    from pipeline.section_model import default_model_path as section_path
+    from pipeline.doctype import default_model_path as doctype_path
+    from pipeline.linker import default_model_path as linker_path
 
-    path = Path(resources.classifier_path or default_model_path())
-    try:
-        st = path.stat()
-    except OSError:
+    return [
+        Path(options.get("classifier_path") or section_path()),
+        Path(options.get("linker_path") or linker_path()),
+        Path(options.get("doctype_path") or doctype_path()),
+    ]
+
+
+def _versions_of(paths: list[Path]) -> list[str]:
+    out = []
+    for path in paths:
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        out.append(_file_version(str(path), st.st_size, st.st_mtime_ns))
+    return out
+
+
+def model_version(resources: Resources) -> str | None:
+    """The models in use, each named by its file's content hash (None when running on rules only)."""
+    if not resources.use_model:
         return None
-    return _file_version(str(path), st.st_size, st.st_mtime_ns)
+    loaded = (resources.classifier, resources.linker, resources.doctype)
+    paths = _model_paths(
+        {"classifier_path": resources.classifier_path, "linker_path": resources.linker_path, "doctype_path": resources.doctype_path}
+    )
+    names = _versions_of([p for p, m in zip(paths, loaded) if m is not None])
+    return ",".join(names) or None
 
 
 @functools.lru_cache(maxsize=8)
@@ -266,6 +290,10 @@ def run_batch(
                                   batch_id=batch_id)
         result.skipped = [p.relative_to(root).as_posix() for p in skipped]
         total = len(jobs)
+        # The progress line counts every failing file of the folder, as the summary and the
+        # review do: those failed before (unchanged, so not analysed again) and the unreadable.
+        queued = {src["path"] for job in jobs for src in job.sources}
+        prior_failed = sum(1 for f in store.failures() if f["path"] in seen and f["path"] not in queued)
         t_first: list[float] = []  # when the first result arrived: the rate excludes worker start-up
 
         def finished(job: _Job, outcome: dict[str, Any]) -> None:
@@ -278,11 +306,11 @@ def run_batch(
             t_first[:] = t_first or [now]
             rate = (result.analysed - 1) / (now - t_first[0]) if now > t_first[0] else 0.0
             if on_progress is not None:
-                on_progress(Progress(total, result.analysed, result.failed, result.cached, now - t_start,
-                                     job.sources[0]["name"], error, rate))
+                on_progress(Progress(total, result.analysed, prior_failed + result.failed, result.cached,
+                                     now - t_start, job.sources[0]["name"], error, rate))
 
         if on_progress is not None:
-            on_progress(Progress(total, 0, 0, result.cached, time.perf_counter() - t_start))
+            on_progress(Progress(total, 0, prior_failed, result.cached, time.perf_counter() - t_start))
         n_workers = min(workers or default_workers(), max(1, total))
         if not jobs:
             pass  # nothing new: do not pay for loading the resources
@@ -303,6 +331,7 @@ def run_batch(
             result.interrupted = True
         result.seconds = time.perf_counter() - t_start
     result.failures = [f for f in store.failures() if _below(f["path"], root)]
+    result.counts = store.counts()
     store.end_batch(batch_id, status="interrupted" if result.interrupted else "done", n_files=result.files,
                     n_analysed=result.analysed, n_cached=result.cached, n_failed=len(result.failures))
     store.set_meta(_owner_key(batch_id), None)
@@ -412,20 +441,13 @@ def analysis_version(options: tuple[tuple[str, Any], ...]) -> str:
     A re-run with another ``--lexicon`` or ``--checklist`` (or a retrained model)
     must re-analyse: the same file would give other metrics or verdicts.
     """
-    from pipeline.classify import default_model_path
-
     h = hashlib.sha256()
     h.update(_config_bytes(options, "lexicon_path", "data/indicators.toml"))
     h.update(b"\0")
     h.update(_checklist_bytes(options))
     h.update(b"\0")
-    model = Path(dict(options).get("classifier_path") or default_model_path())
     if dict(options).get("use_model", True):
-        try:
-            st = model.stat()
-            h.update(_file_version(str(model), st.st_size, st.st_mtime_ns).encode())
-        except OSError:
-            h.update(b"rules-only")
+        h.update(",".join(_versions_of(_model_paths(dict(options)))).encode() or b"rules-only")
     # Other limits give other results (too_large, too_many_pages); the defaults add nothing,
     # so stores analysed before limits existed stay valid.
     limits_key = dict(options).get("limits", DEFAULT_LIMITS).cache_key()
@@ -466,10 +488,14 @@ def similarity_pass(store: Store, options: tuple[tuple[str, Any], ...] = (), *, 
     from pipeline.similarity import apply_findings, check_batch
     from pipeline.types import CheckItem, Completeness, Report
 
+    from pipeline.completeness import finish
+    from pipeline.submissions import RESUBMITTED_ID, SEVERAL_ID, Candidate, group, is_scored, verdict_items
+
     item_keys = {f.name for f in fields(CheckItem)}
     name_counts = Counter(d["name"] for d in inputs)
     reports: list[Report] = []
     records: dict[str, dict[str, Any]] = {}
+    candidates: list[Candidate] = []
     for d in inputs:
         text = store.text(d["sha256"]) if d["has_text"] else None
         record = store.record(d["sha256"])
@@ -491,7 +517,22 @@ def similarity_pass(store: Store, options: tuple[tuple[str, Any], ...] = (), *, 
             ),
         ))
         records[d["sha256"]] = record
+        candidates.append(Candidate(d["sha256"], norm.text, d["entity"], d["year"], is_scored(record),
+                                    float((comp or {}).get("score") or 0.0), len(record.get("metrics") or []),
+                                    record.get("format"), name))
+    # One submission per report: copies (the same report in another file) are neither
+    # scored again nor compared with their primary; non-reports are compared with nothing.
+    grouping = group(candidates)
+    names = {r.sha256: r.source for r in reports}
+    extra = verdict_items(grouping, names, {c.sha256: c.format for c in candidates},
+                          {r.sha256: f"{r.entity or ''}{f'{r.year}年' if r.year else ''}" for r in reports})
     checklist = Resources(**dict(options)).checklist
+    reports = [r for r in reports if r.sha256 not in grouping.copies and is_scored(records[r.sha256])]
+    for r in reports:
+        if r.completeness is not None:
+            r.completeness.items = [i for i in r.completeness.items if i.id not in (RESUBMITTED_ID, SEVERAL_ID)]
+            r.completeness.items += [CheckItem(**it) for it in extra.get(r.sha256, [])]
+            finish(r, checklist)
     findings = check_batch(reports, checklist)
     if all(checklist.rule(rid) is None for rid in ("R06", "R07")):
         apply_findings(reports, [], checklist)  # both rules switched off: drop the verdicts of earlier passes
@@ -513,7 +554,7 @@ def similarity_pass(store: Store, options: tuple[tuple[str, Any], ...] = (), *, 
         # Only verdicts that moved are rewritten (a JSON round trip keeps these values equal).
         if comp != record.get("completeness") or mine != record.get("similar", []):
             changed[r.sha256] = {**record, "completeness": comp, "similar": mine}
-    store.save_similarity(rows, changed, fingerprint)
+    store.save_similarity(rows, changed, fingerprint, copies=grouping.copies)
     return len(rows)
 
 
@@ -624,7 +665,6 @@ def _pool_context(options: tuple[tuple[str, Any], ...]) -> Any:
 def _run_pool(jobs: list[_Job], options: tuple[tuple[str, Any], ...], n_workers: int,
               finished: Callable[[_Job, dict[str, Any]], None]) -> None:
     # Imported here: a re-run with nothing to do must not pay for them.
-    import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 

@@ -20,10 +20,19 @@ Rules (kept simple so a reviewer can check any cell by hand):
      values count different things and are added (``sum``).
 - **Year-on-year** compares with the same township's value of the year
   before, in the same unit.
+- **Totals, not per-unit figures.** A figure per village/community
+  (``per``: 每个村配备4人) is not the township's value when the report also
+  gives a total (全乡共28人); it is used only when no total exists, and then
+  shown as such (每村4人) and never ranked.
+- **As written.** An approximate value is shown as the report wrote it
+  (20余次, 近2000份), never as a bare or "≈" number.
 - **Rank** only for indicators with a direction (↑ more is better, ↓ fewer is
-  better; ``~`` never ranked), among townships of the same level in the same
-  county and year that reported the indicator; ties share a rank (1, 2, 2, 4).
-  Raw counts favour bigger townships: a rank is a prompt to read, not a score.
+  better; ``~`` never ranked), among at least :data:`MIN_PEERS` townships of
+  the same level in the same known county and year that reported the
+  indicator; ties share a rank (1, 2, 2, 4). Raw counts favour bigger
+  townships: a rank is a prompt to read, not a score.
+- **Only reports.** Non-reports and the copies of a submission (the same
+  report in another file, ``submissions.py``) are never compared.
 - **County**: when the store names exactly one county, a report whose county
   was not found is counted in it (a county batch holds its own townships).
 - **Gaps**: a township known in the county (a report in any selected year)
@@ -35,11 +44,14 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from pipeline import labels
+from pipeline.labels import Lang
 
 
 # The taxonomy of indicators.md (id -> Chinese name, direction): the fallback
@@ -132,6 +144,10 @@ def indicator_name(indicator_id: str) -> str:
     return info.name if info else indicator_id
 
 
+# Fewer peers than this and a rank says nothing (#1/1, #2/2): none is given.
+MIN_PEERS = 3
+
+
 @dataclass(frozen=True)
 class Combined:
     value: float
@@ -140,14 +156,26 @@ class Combined:
     n_values: int
     approx: bool
     quotes: tuple[str, ...]
+    per: str | None = None  # the value counts per village/community... (no total was given)
+    value_text: str | None = None  # the value as written, when one figure of the report is the value
 
 
 def combine(metrics: Sequence[dict[str, Any]]) -> Combined | None:
-    """One value for the metrics a report gives for one indicator (module docstring, rule 3)."""
+    """One value for the metrics a report gives for one indicator (module docstring, rule 3).
+
+    Per-unit figures (``per``) count only when the report gives no total.
+    """
+    metrics = [m for m in metrics if m.get("value") is not None]
+    totals = [m for m in metrics if not m.get("per")]
+    per_unit = not totals and bool(metrics)
+    if per_unit:
+        pers = Counter(str(m["per"]) for m in metrics)
+        per = pers.most_common(1)[0][0]
+        metrics = [m for m in metrics if m["per"] == per]
+    else:
+        metrics = totals
     scaled: list[tuple[float, str, dict[str, Any]]] = []
     for m in metrics:
-        if m.get("value") is None:
-            continue
         unit = m.get("unit") or ""
         base, factor = _SCALED_UNITS.get(unit, (unit, 1.0))
         scaled.append((float(m["value"]) * factor, base, m))
@@ -162,7 +190,7 @@ def combine(metrics: Sequence[dict[str, Any]]) -> Combined | None:
     chosen = by_unit[unit]
     values = [v for v, _, _ in chosen]
     distinct = sorted(set(values), reverse=True)
-    is_rate = unit == "%" or any(m.get("per") for _, _, m in chosen)
+    is_rate = unit == "%" or per_unit
     if len(distinct) == 1:
         value, rule = distinct[0], "single"
     elif is_rate:
@@ -173,9 +201,19 @@ def combine(metrics: Sequence[dict[str, Any]]) -> Combined | None:
         value, rule = float(sum(distinct)), "sum"
     if len(by_unit) > 1:
         rule += "; other units left out"
-    approx = any((m.get("qualifier") or "exact") != "exact" for _, _, m in chosen)
+    if per_unit:
+        rule += "; per " + per
+    # The figure as written, when one figure is the value (a sum is no figure of the report).
+    source = next((m for v, _, m in chosen if v == value), None) if not rule.startswith("sum") else None
+    used = [source] if source is not None else [m for _, _, m in chosen]
+    approx = any((m.get("qualifier") or "exact") != "exact" for m in used)
     quotes = tuple(dict.fromkeys(str(m.get("quote") or "") for _, _, m in chosen if m.get("quote")))
-    return Combined(value, unit, rule, len(chosen), approx, quotes)
+    written = None
+    own_unit = (source.get("unit") or "") if source is not None else ""
+    if source is not None and source.get("value_text") and _SCALED_UNITS.get(own_unit, ("", 1.0))[1] == 1.0:
+        # "20余次" -> "20余": the unit has its own column (a scaled unit, 1.2万元, would change the number).
+        written = str(source["value_text"]).replace(own_unit, "", 1).strip() if own_unit else str(source["value_text"])
+    return Combined(value, unit, rule, len(chosen), approx, quotes, per if per_unit else None, written)
 
 
 @dataclass
@@ -200,6 +238,8 @@ class CompareRow:
     peers: int | None = None
     source: str | None = None
     quotes: list[str] = field(default_factory=list)
+    per: str | None = None  # a per-unit value (每村4人): no total was given
+    value_text: str | None = None  # the value as written in the report (20余次, 近2000份)
 
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -287,6 +327,7 @@ def compare(
                         if comb is not None:
                             row.status, row.value, row.unit, row.approx = "reported", comb.value, comb.unit, comb.approx
                             row.rule, row.n_values, row.quotes = comb.rule, comb.n_values, list(comb.quotes)
+                            row.per, row.value_text = comb.per, comb.value_text
                     rows.append(row)
     _year_on_year(rows)
     _rank(rows)
@@ -297,7 +338,7 @@ def _year_on_year(rows: list[CompareRow]) -> None:
     at = {(r.indicator, r.county, r.level, r.township, r.year): r for r in rows if r.status == "reported"}
     for r in at.values():
         prev = at.get((r.indicator, r.county, r.level, r.township, r.year - 1))
-        if prev is None or prev.unit != r.unit or prev.value is None or r.value is None:
+        if prev is None or prev.unit != r.unit or prev.per != r.per or prev.value is None or r.value is None:
             continue
         r.previous = prev.value
         r.change = r.value - prev.value
@@ -305,11 +346,14 @@ def _year_on_year(rows: list[CompareRow]) -> None:
 
 
 def _rank(rows: list[CompareRow]) -> None:
+    """Ranks among peers: a known county, totals only, at least :data:`MIN_PEERS` of them."""
     groups: dict[tuple[str, str, str, int, str | None], list[CompareRow]] = defaultdict(list)
     for r in rows:
-        if r.status == "reported" and r.direction in ("↑", "↓") and r.value is not None:
+        if r.status == "reported" and r.direction in ("↑", "↓") and r.value is not None and r.county and not r.per:
             groups[(r.indicator, r.county, r.level, r.year, r.unit)].append(r)
     for members in groups.values():
+        if len(members) < MIN_PEERS:
+            continue
         sign = -1.0 if members[0].direction == "↑" else 1.0
         ordered = sorted(members, key=lambda r: sign * (r.value or 0.0))
         for r in members:
@@ -335,23 +379,36 @@ def fmt_number(v: float | None) -> str:
     return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}".rstrip("0").rstrip(".")
 
 
-def cell_text(r: CompareRow) -> str:
+def value_text(r: CompareRow, lang: Lang = "zh") -> str:
+    """The value as a reviewer reads it: as written when approximate (20余, 近2000), per unit as such (每村4)."""
+    if r.value is None:
+        return ""
+    if r.value_text and (r.approx or r.per):
+        shown = r.value_text
+    else:
+        shown = ("约" if lang == "zh" else "≈") * r.approx + fmt_number(r.value)
+    if r.per:
+        return f"{labels.text('per_prefix')}{r.per}{shown}" if lang == "zh" else f"{shown} per {r.per}"
+    return shown
+
+
+def cell_text(r: CompareRow, lang: Lang = "zh") -> str:
     """What a table cell shows: value, change, rank; or the gap."""
     if r.status == "no_report":
-        return "· no report"
+        return labels.text("no_report") if lang == "zh" else "· no report"
     if r.status == "not_stated":
-        return "— not stated"
-    text = ("≈" if r.approx else "") + fmt_number(r.value)
+        return labels.text("not_stated") if lang == "zh" else "— not stated"
+    text = value_text(r, lang)
     if r.change is not None:
         sign = "+" if r.change >= 0 else "−"
         pct = f", {sign}{abs(r.change_pct):g}%" if r.change_pct is not None else ""
         text += f" ({sign}{fmt_number(abs(r.change))}{pct})"
     if r.rank is not None:
-        text += f" #{r.rank}/{r.peers}"
+        text += " " + (labels.text("rank", rank=r.rank, peers=r.peers) if lang == "zh" else f"#{r.rank}/{r.peers}")
     return text
 
 
-def format_tables(rows: Sequence[CompareRow]) -> str:
+def format_tables(rows: Sequence[CompareRow], lang: Lang = "zh") -> str:
     """Township × year tables, one per indicator and county/level, as plain text for a terminal."""
     blocks: list[str] = []
     groups: dict[tuple[str, str, str], list[CompareRow]] = defaultdict(list)
@@ -363,18 +420,25 @@ def format_tables(rows: Sequence[CompareRow]) -> str:
         units = sorted({r.unit for r in members if r.unit})
         first = members[0]
         head = f"{ind}  {first.indicator_name}  {first.direction}" + (f"  [{'/'.join(units)}]" if units else "")
-        head += f"  — {county or '?'} {lvl or '?'}"
-        cells = {(r.township, r.year): cell_text(r) for r in members}
-        w0 = max([_width("township")] + [_width(t) for t in towns]) + 2
+        if lang == "zh":
+            head = f"{first.indicator_name}（{ind}）  {first.direction}" + (f"  [{'/'.join(units)}]" if units else "")
+            head += f"  — {county or labels.text('unknown_county')} {labels.value(lvl) if lvl else ''}".rstrip()
+        else:
+            head += f"  — {county or '?'} {lvl or '?'}"
+        cells = {(r.township, r.year): cell_text(r, lang) for r in members}
+        corner = labels.column("township", lang)
+        w0 = max([_width(corner)] + [_width(t) for t in towns]) + 2
         wy = {y: max([_width(str(y))] + [_width(cells.get((t, y), "")) for t in towns]) + 2 for y in years}
-        lines = [head, ("  " + _pad("township", w0) + "".join(_pad(str(y), wy[y]) for y in years)).rstrip()]
+        lines = [head, ("  " + _pad(corner, w0) + "".join(_pad(str(y), wy[y]) for y in years)).rstrip()]
         for t in towns:
             lines.append("  " + _pad(t, w0) + "".join(_pad(cells.get((t, y), ""), wy[y]) for y in years).rstrip())
         blocks.append("\n".join(lines))
     if not blocks:
-        return "no comparable metrics (no report with township, year and linked indicators in the store)"
-    legend = ("(change) = against the year before; #rank/peers among the same level in the county and year, "
-              "only for indicators with a direction; ≈ approximate")
+        return labels.text("no_metrics") if lang == "zh" else (
+            "no comparable metrics (no report with township, year and linked indicators in the store)")
+    legend = labels.text("legend") if lang == "zh" else (
+        "(change) = against the year before; #rank/peers among the same level in the county and year, "
+        f"only for indicators with a direction and at least {MIN_PEERS} peers; ≈ approximate")
     return "\n\n".join(blocks) + "\n\n" + legend
 
 

@@ -28,17 +28,21 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pipeline.config import parse_toml, read_toml
 from pipeline.errors import ConfigError
 from pipeline.normalise import to_simplified
 from pipeline.quantities import CLAUSE_BOUNDARY, SENTENCE_END, Quantity, find_placeholders, find_quantities
 from pipeline.types import Metric, Report
+
+if TYPE_CHECKING:
+    from pipeline.linker import Context
+    from pipeline.modelio import LinearModel
 
 INDICATOR_IDS: tuple[str, ...] = (
     "rol_meetings", "central_group_study", "law_study_sessions", "legal_training_sessions",
@@ -155,6 +159,10 @@ class Lexicon:
             return True
         return any(u in ind.units for u in _UNIT_ALIASES.get(unit, ()))
 
+    def allowed(self, unit: str) -> frozenset[str]:
+        """The indicators counted in ``unit`` (simplified)."""
+        return frozenset(i for i in self.indicators if self.accepts(i, unit))
+
     def name(self, indicator: str) -> str:
         ind = self.indicators.get(indicator)
         return ind.name if ind else indicator
@@ -270,11 +278,16 @@ def _cue_hits(rx: re.Pattern[str], cmap: dict[str, tuple[str, ...]], window: str
 
 @dataclass(frozen=True)
 class Link:
-    """The indicator of a quantity and the norm span of the cue that decided it (if any)."""
+    """The indicator of a quantity, the norm span of the cue that decided it (if any), and the
+    windows the rules read: the sentence and clause starts before the number and the end of the
+    words after it (the learned linker reads the same windows)."""
 
     indicator: str
     cue_start: int | None = None
     cue_end: int | None = None
+    sentence_start: int = 0
+    clause_start: int = 0
+    after_end: int = 0
 
 
 def _pick(hits: list[_Hit], lex: Lexicon, clause: str, offset: int, *, nearest_last: bool = True) -> Link | None:
@@ -375,7 +388,7 @@ def link_with_evidence(
             nominal_noun = bool(noun) and noun[0] not in _VERBISH_START
             if _simplify_unit(prev.quantity.unit) == unit and not nominal_noun:  # type: ignore[union-attr]
                 link = Link(prev.indicator)  # type: ignore[union-attr]
-        link = link or Link("other")
+        link = replace(link or Link("other"), sentence_start=sent_start, clause_start=clause_start, after_end=after_end)
         out.append(link)
         prev = _Linked(q, link.indicator, sent_start, clause_start)
     return out
@@ -509,23 +522,79 @@ class _Categories:
         return self._heads[j][2] if j >= 0 else "other"
 
 
-def extract_metrics(report: Report, lexicon: Lexicon, tokenizer: Any = None, *, use_tokenizer: bool = False) -> None:
+@dataclass
+class _Linking:
+    """One report's quantities with their rule links and what both linkers read (computed once)."""
+
+    norm: str
+    bounds: _Bounds
+    quantities: list[Quantity]
+    links: list[Link]
+    nouns: dict[int, str]
+    categories: _Categories
+
+    @classmethod
+    def of(cls, report: Report, lexicon: Lexicon, tokenizer: Tokenizer | None = None) -> _Linking:
+        norm = report.norm or report.text
+        bounds = _Bounds(norm)
+        quantities = [q for q in find_quantities(norm) if not _furniture_line(norm, q.start, bounds)]
+        nouns: dict[int, str] = {}
+        links = link_with_evidence(norm, quantities, lexicon, tokenizer, bounds=bounds, nouns=nouns)
+        return cls(norm, bounds, quantities, links, nouns, _Categories(report))
+
+    def contexts(self, report: Report, lexicon: Lexicon) -> list[Context]:
+        """The learned linker's view of each quantity (same order)."""
+        from pipeline.linker import Tokens, contexts
+
+        for q in self.quantities:
+            _noun_after(self.norm, q, _simplify_unit(q.unit), None, self.nouns)
+        tokens = report.tokens or Tokens.from_words([self.norm])
+        return contexts(
+            self.norm, self.quantities, self.links, lexicon, tokens, self.nouns,
+            lambda pos: self.categories.at(report.to_text_pos(pos)),
+        )
+
+    def apply(self, report: Report, lexicon: Lexicon, linker: LinearModel) -> None:
+        """Replace the rule links by the model's decisions (a link keeps its cue span when they agree)."""
+        from pipeline.linker import decide
+
+        ctxs = self.contexts(report, lexicon)
+        self.links = [
+            link if (chosen := decide(linker, ctx, lexicon.allowed(ctx.unit))) == link.indicator else replace(link, indicator=chosen, cue_start=None, cue_end=None)
+            for link, ctx in zip(self.links, ctxs, strict=True)
+        ]
+
+
+def quantity_contexts(report: Report, lexicon: Lexicon) -> tuple[list[Quantity], list[Context]]:
+    """The quantities of a report and the linker's view of each (training and evaluation)."""
+    linking = _Linking.of(report, lexicon)
+    return linking.quantities, linking.contexts(report, lexicon)
+
+
+def extract_metrics(
+    report: Report,
+    lexicon: Lexicon,
+    tokenizer: Any = None,
+    *,
+    use_tokenizer: bool = False,
+    linker: LinearModel | None = None,
+) -> None:
     """Set ``report.metrics`` and append placeholder defects to ``report.defects``.
 
-    ``tokenizer`` (any object with ``.cut``) is used only with
-    ``use_tokenizer=True``: on the dev corpus word boundaries changed no link
-    and no quote, while the first ``cut`` would load jieba's dictionary in a
-    run that otherwise never needs it.
+    Each quantity is linked by the lexicon rules; with a ``linker`` (the
+    learned model) the rules' decision and cue hits become its features
+    together with the report's tokens (``report.tokens``, set by the segment
+    stage), and the model decides among the indicators the unit allows.
+    ``tokenizer`` (any object with ``.cut``) trims the noun after a measure
+    word to whole words, only with ``use_tokenizer=True``.
     """
-    norm = report.norm or report.text
     tokenizer = tokenizer if use_tokenizer else None
-    bounds = _Bounds(norm)
-    quantities = [q for q in find_quantities(norm) if not _furniture_line(norm, q.start, bounds)]
-    nouns: dict[int, str] = {}
-    links = link_with_evidence(norm, quantities, lexicon, tokenizer, bounds=bounds, nouns=nouns)
-    categories = _Categories(report)
+    linking = _Linking.of(report, lexicon, tokenizer)
+    if linker is not None and linking.quantities:
+        linking.apply(report, lexicon, linker)
+    norm, bounds, nouns, categories = linking.norm, linking.bounds, linking.nouns, linking.categories
     metrics: list[Metric] = []
-    for q, link in zip(quantities, links, strict=True):
+    for q, link in zip(linking.quantities, linking.links, strict=True):
         s, e = report.to_text_span(q.start, q.end)
         qs, qe = _quote_span(norm, q, link, bounds, _noun_after(norm, q, _simplify_unit(q.unit), tokenizer, nouns))
         ss, se = _sentence_span(bounds, q.span_start, q.span_end)
@@ -543,6 +612,7 @@ def extract_metrics(report: Report, lexicon: Lexicon, tokenizer: Any = None, *, 
                 start=s,
                 end=e,
                 number_text=report.text[s:e],
+                value_text=report.text_of(q.span_start, q.span_end) if q.span_end > q.span_start else report.text[s:e],
             )
         )
     report.metrics = metrics

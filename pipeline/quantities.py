@@ -41,21 +41,30 @@ def _parse_chinese(s: str) -> int:
     total = 0  # completed 亿/万 groups
     section = 0  # the group below the current big unit
     digit: int | None = None
+    unit: int | None = None  # the unit just written; None after a 零 (一万零五 is 10005)
     for c in s:
         if c in _CN_DIGITS:
             if digit is not None and _CN_DIGITS[c] != 0:
                 raise ValueError(f"two digits in a row: {s!r}")
             digit = _CN_DIGITS[c] if _CN_DIGITS[c] != 0 else None
+            if _CN_DIGITS[c] == 0:
+                unit = None
         elif c in _CN_SMALL:
             section += (digit if digit is not None else 1) * _CN_SMALL[c]
             digit = None
+            unit = _CN_SMALL[c]
         else:  # 万 / 亿
+            unit = _CN_BIG[c]
             section += digit or 0
             digit = None
             if section == 0 and total == 0:
                 section = 1  # "万" alone
             total = (total + section) * _CN_BIG[c] if c == "亿" or total < _CN_BIG[c] else total + section * _CN_BIG[c]
             section = 0
+    if digit is not None and unit is not None and unit >= 100:
+        # The spoken short form: a last digit right after a unit counts in the unit below it
+        # (两万五 is 25000, 三千五 is 3500), never units (20005).
+        digit *= unit // 10
     return total + section + (digit or 0)
 
 

@@ -37,12 +37,18 @@ def text_to_docx(text: str, path: Path) -> Path:
 def _register_font() -> str:
     from reportlab.pdfbase import pdfmetrics
 
+    if "GovReportCJK" in pdfmetrics.getRegisteredFontNames():
+        return "GovReportCJK"
     for candidate in _TTF_CANDIDATES:
         if Path(candidate).exists():
-            from reportlab.pdfbase.ttfonts import TTFont
+            from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
-            if "GovReportCJK" not in pdfmetrics.getRegisteredFontNames():
+            try:
                 pdfmetrics.registerFont(TTFont("GovReportCJK", candidate, subfontIndex=0))
+            except (TTFError, OSError, ValueError):
+                # reportlab embeds TrueType outlines only: a CFF-flavoured collection such as
+                # Noto Sans CJK is rejected, so try the next font, then the built-in CID font.
+                continue
             return "GovReportCJK"
     # reportlab's built-in Adobe-GB1 CID font: no file needed, not embedded.
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont

@@ -23,7 +23,11 @@ from pipeline.normalise import normalise
 from pipeline.types import Report
 
 if TYPE_CHECKING:
-    from pipeline.classify import SectionClassifier
+    from spacy.language import Language
+
+    from pipeline.section_model import SectionClassifier
+    from pipeline.modelio import LinearModel
+    
     from pipeline.completeness import Checklist
     from pipeline.gazetteer import Gazetteer
     from pipeline.indicators import Lexicon
@@ -41,6 +45,8 @@ class Resources:
     """
 
     classifier_path: Path | None = None
+    linker_path: Path | None = None
+    doctype_path: Path | None = None
     lexicon_path: Path | None = None
     checklist_path: Path | None = None
     use_model: bool = True
@@ -49,6 +55,11 @@ class Resources:
     _tokenizer: JiebaTokenizer | None = None
     _classifier: SectionClassifier | None = None
     _classifier_loaded: bool = False
+    _linker: LinearModel | None = None
+    _linker_loaded: bool = False
+    _doctype: LinearModel | None = None
+    _doctype_loaded: bool = False
+    _nlp: Language | None = None
     _lexicon: Lexicon | None = None
     _checklist: Checklist | None = None
     _gazetteer: Gazetteer | None = None
@@ -66,10 +77,41 @@ class Resources:
         if not self._classifier_loaded:
             self._classifier_loaded = True
             if self.use_model:
-                from pipeline.classify import load_classifier
+                from pipeline.section_model import load_classifier
 
                 self._classifier = load_classifier(self.classifier_path, warn=self.warnings.append)
         return self._classifier
+
+    @property
+    def linker(self) -> LinearModel | None:
+        """The learned indicator linker (None: the lexicon rules alone)."""
+        if not self._linker_loaded:
+            self._linker_loaded = True
+            if self.use_model:
+                from pipeline.linker import load_linker
+
+                self._linker = load_linker(self.linker_path, warn=self.warnings.append)
+        return self._linker
+
+    @property
+    def doctype(self) -> LinearModel | None:
+        """The learned report-type classifier (None: the document-type rules alone)."""
+        if not self._doctype_loaded:
+            self._doctype_loaded = True
+            if self.use_model:
+                from pipeline.doctype import load_doctype
+
+                self._doctype = load_doctype(self.doctype_path, warn=self.warnings.append)
+        return self._doctype
+
+    @property
+    def nlp(self) -> Language:
+        """The spaCy ``zh`` pipeline around the owned jieba tokenizer (built once)."""
+        if self._nlp is None:
+            from pipeline.nlp import build_nlp
+
+            self._nlp = build_nlp(self.tokenizer, hmm=False)
+        return self._nlp
 
     @property
     def lexicon(self) -> Lexicon:
@@ -97,7 +139,7 @@ class Resources:
 
     def warm(self) -> Resources:
         """Load everything now (a batch worker does this once at start)."""
-        _ = self.tokenizer, self.classifier, self.lexicon, self.checklist, self.gazetteer
+        _ = self.tokenizer, self.classifier, self.linker, self.doctype, self.lexicon, self.checklist, self.gazetteer
         self.tokenizer.warm()
         return self
 
@@ -117,6 +159,18 @@ def _stage_metadata(report: Report, res: Resources) -> None:
     extract_metadata(report, res.gazetteer)
 
 
+def _stage_report_type(report: Report, res: Resources) -> None:
+    from pipeline.doctype import decide_report_type
+
+    decide_report_type(report, res.doctype)
+
+
+def _stage_segment(report: Report, res: Resources) -> None:
+    from pipeline.segment import segment_report
+
+    segment_report(report, res.tokenizer)
+
+
 def _stage_classify(report: Report, res: Resources) -> None:
     from pipeline.classify import classify_report
 
@@ -126,7 +180,7 @@ def _stage_classify(report: Report, res: Resources) -> None:
 def _stage_metrics(report: Report, res: Resources) -> None:
     from pipeline.indicators import extract_metrics
 
-    extract_metrics(report, res.lexicon, res.tokenizer)
+    extract_metrics(report, res.lexicon, res.tokenizer, linker=res.linker)
 
 
 def _stage_completeness(report: Report, res: Resources) -> None:
@@ -140,10 +194,23 @@ def _stage_completeness(report: Report, res: Resources) -> None:
 STAGES: tuple[tuple[str, Stage], ...] = (
     ("structure", _stage_structure),
     ("metadata", _stage_metadata),
+    ("report_type", _stage_report_type),
+    ("segment", _stage_segment),
     ("classify", _stage_classify),
     ("metrics", _stage_metrics),
     ("completeness", _stage_completeness),
 )
+
+
+def run_stages(report: Report, resources: Resources, stages: tuple[str, ...] | None = None) -> Report:
+    """Run the analysis stages (``stages``: only these, in pipeline order) on a normalised report."""
+    for name, stage in STAGES:
+        if stages is not None and name not in stages:
+            continue
+        t0 = time.perf_counter()
+        stage(report, resources)
+        report.timings[name] = time.perf_counter() - t0
+    return report
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -185,12 +252,7 @@ def process(report: Report, extracted: Extracted, resources: Resources, *, stage
     norm = normalise(report.text)
     report.norm, report.norm_map = norm.text, norm.offsets
     report.timings["normalise"] = time.perf_counter() - t0
-    for name, stage in STAGES:
-        if stages is not None and name not in stages:
-            continue
-        t0 = time.perf_counter()
-        stage(report, resources)
-        report.timings[name] = time.perf_counter() - t0
+    run_stages(report, resources, stages)
     if report.low_confidence_spans and report.metrics:
         from pipeline.ocr import mark_low_confidence  # only scans pay for the OCR module
 
@@ -249,12 +311,14 @@ def analyze_bytes(data: bytes, name: str, resources: Resources | None = None) ->
     return process(report, extracted, resources)
 
 
-def analyze_text(text: str, name: str = "<text>", resources: Resources | None = None) -> Report:
-    """Analyse a string (tests, the evaluation, library users)."""
+def analyze_text(
+    text: str, name: str = "<text>", resources: Resources | None = None, *, stages: tuple[str, ...] | None = None
+) -> Report:
+    """Analyse a string (tests, the evaluation, training, library users); ``stages``: only these."""
     resources = resources or Resources()
     report = Report(source=name, sha256=sha256_bytes(text.encode("utf-8")))
     extracted = Extracted(text=text, format="txt", blocks=blocks_from_lines(text), encoding="utf-8", extractor="text")
-    return process(report, extracted, resources)
+    return process(report, extracted, resources, stages=stages)
 
 
 def report_record(report: Report, *, include_text: bool = True) -> dict[str, Any]:

@@ -55,8 +55,9 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import TRANSIENT_CODES, GovReportError
+from pipeline.submissions import is_scored, not_report_title
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DEFAULT_DB_NAME = "govreport.db"
 # PRAGMA application_id of a govreport store: "GVRP" (a signed 32-bit integer in the header).
 APPLICATION_ID = 0x47565250
@@ -218,9 +219,30 @@ def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
     _run_script_in_tx(conn, _SCHEMA_V2)
 
 
+# v3: one submission per township and year. A document whose text is the same
+# report as another's (the same report sent as TXT, DOCX and PDF) is a copy in
+# ``submissions``; its primary stands for the submission in metrics, comparisons
+# and exports (pipeline/submissions.py decides). Metrics keep the value as written.
+_SCHEMA_V3 = """
+CREATE TABLE submissions (
+    sha256 TEXT PRIMARY KEY REFERENCES documents(sha256) ON DELETE CASCADE,   -- a copy
+    primary_sha256 TEXT NOT NULL REFERENCES documents(sha256) ON DELETE CASCADE,
+    reason TEXT NOT NULL     -- identical | near_identical
+);
+CREATE INDEX submissions_primary ON submissions(primary_sha256);
+ALTER TABLE metrics ADD COLUMN value_text TEXT;
+DELETE FROM meta WHERE key = 'similarity_fingerprint'
+"""
+
+
+def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
+    """Add submissions and metrics.value_text; forget the similarity fingerprint so the next batch groups copies."""
+    _run_script_in_tx(conn, _SCHEMA_V3)
+
+
 # version reached -> the step from the version before. A new schema adds
 # ``N: _migrate_<N-1>_to_<N>`` (ALTER TABLE ...) and bumps SCHEMA_VERSION.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_0_to_1, 2: _migrate_1_to_2}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_0_to_1, 2: _migrate_1_to_2, 3: _migrate_2_to_3}
 
 
 def migrate(conn: sqlite3.Connection) -> int:
@@ -271,6 +293,10 @@ _VERSION_IF_COMPLETE = (
     f"WHEN d.error_code IN ({', '.join(repr(c) for c in sorted(TRANSIENT_CODES))}) THEN NULL "
     "ELSE d.pipeline_version END"
 )
+
+
+# SQL condition on a row aliased ``d`` with a sha256: it is no copy of another submission.
+_NOT_A_COPY = "AND NOT EXISTS (SELECT 1 FROM submissions c WHERE c.sha256 = d.sha256)"
 
 
 def _json(value: Any) -> str:
@@ -458,7 +484,7 @@ class Store:
                     error.get("message"),
                     None if record.get("is_report") is None else int(bool(record["is_report"])),
                     record.get("doc_type"),
-                    record.get("title"),
+                    record.get("title") or not_report_title(record),
                     record.get("entity"),
                     record.get("entity_full"),
                     record.get("county"),
@@ -470,8 +496,8 @@ class Store:
                     record.get("extractor"),
                     record.get("pages"),
                     len(record.get("text") or "") or record.get("n_chars"),
-                    comp.get("score") if comp else None,
-                    _json(comp.get("missing") or []) if comp else None,
+                    comp.get("score") if comp and is_scored(record) else None,
+                    _json(comp.get("missing") or []) if comp and is_scored(record) else None,
                     len(record.get("headings") or []),
                     len(record.get("paragraphs") or []),
                     len(record.get("metrics") or []),
@@ -492,12 +518,12 @@ class Store:
             )
             c.executemany(
                 """INSERT INTO metrics (sha256, idx, indicator, value, unit, qualifier, per, quote, sentence, category,
-                start, "end", low_confidence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                start, "end", low_confidence, value_text) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                 [
                     (
                         sha, i, m.get("indicator") or "other", m.get("value"), m.get("unit"), m.get("qualifier"),
                         m.get("per"), m.get("quote"), m.get("sentence"), m.get("category"), m.get("start"),
-                        m.get("end"), int(bool(m.get("low_confidence"))),
+                        m.get("end"), int(bool(m.get("low_confidence"))), m.get("value_text"),
                     )
                     for i, m in enumerate(record.get("metrics") or [])
                 ],
@@ -614,7 +640,7 @@ class Store:
         return None if row is None else zlib.decompress(row[0]).decode("utf-8")
 
     def save_similarity(self, findings: Iterable[dict[str, Any]], records: dict[str, dict[str, Any]],
-                        fingerprint: str) -> None:
+                        fingerprint: str, copies: dict[str, tuple[str, str]] | None = None) -> None:
         """Replace the similarity table, rewrite the given records' verdicts, remember the pass; one transaction.
 
         ``findings`` rows: sha256, other_sha256, kind, rule, share, jaccard,
@@ -623,6 +649,10 @@ class Store:
         ``checks`` rows follow it.
         """
         with self.transaction() as c:
+            if copies is not None:
+                c.execute("DELETE FROM submissions")
+                c.executemany("INSERT INTO submissions (sha256, primary_sha256, reason) VALUES (?,?,?)",
+                              [(sha, primary, reason) for sha, (primary, reason) in copies.items()])
             c.execute("DELETE FROM similarity")
             c.executemany(
                 "INSERT OR REPLACE INTO similarity (sha256, other_sha256, kind, rule, share, jaccard, passages) "
@@ -632,8 +662,9 @@ class Store:
             )
             for sha, record in records.items():
                 comp = record.get("completeness") or {}
+                scored = is_scored(record)
                 c.execute("UPDATE documents SET completeness_score = ?, missing = ?, record = ? WHERE sha256 = ?",
-                          (comp.get("score"), _json(comp.get("missing") or []),
+                          (comp.get("score") if scored else None, _json(comp.get("missing") or []) if scored else None,
                            _json({k: v for k, v in record.items() if k != "text"}), sha))
                 c.execute("DELETE FROM checks WHERE sha256 = ?", (sha,))
                 c.executemany(
@@ -670,38 +701,82 @@ class Store:
         return out
 
     # -- reads used by export / compare / review ------------------------------
-    def documents(self) -> list[dict[str, Any]]:
-        """Every document that some current file points at, with its source names (sorted)."""
+    def copies(self) -> dict[str, tuple[str, str]]:
+        """Documents that repeat another's report: copy sha256 -> (primary sha256, reason)."""
+        rows = self.conn.execute("SELECT sha256, primary_sha256, reason FROM submissions").fetchall()
+        return {r[0]: (r[1], r[2]) for r in rows}
+
+    def documents(self, *, include_copies: bool = False) -> list[dict[str, Any]]:
+        """One row per submission: every document some current file points at, copies folded into their primary.
+
+        A primary lists the files of its copies too (``sources``, ``files`` with
+        each file's format, ``copies``); a copy (``primary`` set) appears only
+        with ``include_copies``.
+        """
         rows = self.conn.execute(
             """SELECT d.*, group_concat(s.name, char(10)) AS names, min(s.name) AS first_name
             FROM documents d JOIN sources s ON s.sha256 = d.sha256
             GROUP BY d.sha256 ORDER BY d.county, d.entity, d.year, first_name"""
         ).fetchall()
-        out = []
+        copies = self.copies()
+        out: list[dict[str, Any]] = []
+        by_sha: dict[str, dict[str, Any]] = {}
         for r in rows:
             d = dict(r)
-            d["sources"] = sorted((d.pop("names") or "").split("\n"))
+            names = sorted((d.pop("names") or "").split("\n"))
             d["missing"] = json.loads(d["missing"]) if d.get("missing") else []
+            d["files"] = [{"name": n, "format": d.get("format"), "sha256": d["sha256"]} for n in names]
+            d["primary"], d["copy_reason"] = copies.get(d["sha256"], (None, None))
+            d["copies"] = []
+            by_sha[d["sha256"]] = d
             out.append(d)
-        return out
+        for sha, (primary, _reason) in copies.items():
+            if sha in by_sha and primary in by_sha:
+                by_sha[primary]["copies"].append(sha)
+                by_sha[primary]["files"] += by_sha[sha]["files"]
+        for d in out:
+            d["files"].sort(key=lambda f: f["name"])
+            d["sources"] = [f["name"] for f in d["files"]]
+            d["formats"] = sorted({f["format"] for f in d["files"] if f["format"]})
+        return out if include_copies else [d for d in out if d["primary"] is None or d["primary"] not in by_sha]
 
     def record(self, sha256: str) -> dict[str, Any] | None:
         row = self.conn.execute("SELECT record FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
         return None if row is None else dict(json.loads(row[0]))
 
-    def metrics(self) -> list[dict[str, Any]]:
-        """Metric rows of current documents with the document's metadata."""
+    def metrics(self, *, include_copies: bool = False) -> list[dict[str, Any]]:
+        """Metric rows of current documents (a submission's once: copies left out) with the document's metadata."""
         rows = self.conn.execute(
-            """SELECT m.*, d.entity, d.county, d.level, d.year, d.title,
+            f"""SELECT m.*, d.entity, d.county, d.level, d.year, d.title, d.is_report, d.doc_type,
             (SELECT min(s.name) FROM sources s WHERE s.sha256 = d.sha256) AS source
             FROM metrics m JOIN documents d ON d.sha256 = m.sha256
-            WHERE EXISTS (SELECT 1 FROM sources s WHERE s.sha256 = d.sha256)
+            WHERE EXISTS (SELECT 1 FROM sources s WHERE s.sha256 = d.sha256) {"" if include_copies else _NOT_A_COPY}
             ORDER BY d.county, d.entity, d.year, source, m.idx"""
         ).fetchall()
         return [dict(r) for r in rows]
 
-    def checks(self) -> list[dict[str, Any]]:
-        rows = self.conn.execute('SELECT * FROM checks ORDER BY sha256, idx').fetchall()
+    def checks(self, *, include_copies: bool = False) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            f"SELECT * FROM checks d WHERE 1 {'' if include_copies else _NOT_A_COPY} ORDER BY sha256, idx"
+        ).fetchall()
+        return [dict(r) for r in rows]
+
+    def findings(self, *, include_all: bool = False) -> list[dict[str, Any]]:
+        """What a reviewer sends back: each submission's missing parts and rules in warning or error, with evidence.
+
+        Copies are left out (their submission's primary carries the verdict); so are
+        non-reports unless ``include_all``.
+        """
+        rows = self.conn.execute(
+            f"""SELECT d.sha256, c.item, c.label, c.status, c.severity, c.evidence, c."where", c.start, c.message,
+            d.entity, d.county, d.year, d.is_report, d.doc_type,
+            (SELECT min(s.name) FROM sources s WHERE s.sha256 = d.sha256) AS source
+            FROM checks c JOIN documents d ON d.sha256 = c.sha256
+            WHERE c.status IN ('missing', 'warning', 'error') AND d.status = 'ok'
+            AND EXISTS (SELECT 1 FROM sources s WHERE s.sha256 = d.sha256) {_NOT_A_COPY}
+            {"" if include_all else "AND coalesce(d.is_report, 1) != 0"}
+            ORDER BY d.county, d.entity, d.year, source, c.idx"""
+        ).fetchall()
         return [dict(r) for r in rows]
 
     def failures(self) -> list[dict[str, Any]]:
@@ -719,16 +794,35 @@ class Store:
         return [dict(r) for r in self.conn.execute("SELECT * FROM batches ORDER BY id").fetchall()]
 
     def counts(self) -> dict[str, int]:
+        """The one set of counts that progress, summary and review print.
+
+        files: current file paths; documents: distinct contents; ok: contents
+        analysed without error; submissions: ok reports once each (a report sent
+        as TXT, DOCX and PDF counts once); non_reports: ok documents that are no
+        annual report; copies: documents folded into another's submission;
+        failed_files: files that failed or could not be read; duplicate_files:
+        ok files that repeat a submission (so files = submissions + non_reports
+        + duplicate_files + failed_files); metrics: metric rows of the submissions.
+        """
         q = self.conn.execute
+        current = "EXISTS (SELECT 1 FROM sources s WHERE s.sha256=d.sha256)"
+        ok_subs = f"SELECT count(*) FROM documents d WHERE status='ok' AND {current} {_NOT_A_COPY}"
         return {
             "files": int(q("SELECT count(*) FROM sources").fetchone()[0]),
             "documents": int(q("SELECT count(DISTINCT sha256) FROM sources WHERE sha256 IS NOT NULL").fetchone()[0]),
-            "ok": int(q(
-                "SELECT count(*) FROM documents d WHERE status='ok' AND EXISTS (SELECT 1 FROM sources s WHERE s.sha256=d.sha256)"
-            ).fetchone()[0]),
+            "ok": int(q(f"SELECT count(*) FROM documents d WHERE status='ok' AND {current}").fetchone()[0]),
+            "submissions": int(q(ok_subs + " AND coalesce(d.is_report, 1) != 0").fetchone()[0]),
+            "non_reports": int(q(ok_subs + " AND d.is_report = 0").fetchone()[0]),
+            "copies": int(q(f"SELECT count(*) FROM documents d WHERE {current} AND NOT (1 {_NOT_A_COPY})").fetchone()[0]),
             "failed_files": len(self.failures()),
+            # ok files that do not stand for a submission of their own: the same bytes under
+            # another name, or a copy of a report in another format.
+            "duplicate_files": int(q(
+                "SELECT count(*) FROM sources s JOIN documents d ON d.sha256 = s.sha256 WHERE d.status = 'ok'"
+            ).fetchone()[0]) - int(q(ok_subs).fetchone()[0]),
             "metrics": int(q(
-                "SELECT count(*) FROM metrics m WHERE EXISTS (SELECT 1 FROM sources s WHERE s.sha256=m.sha256)"
+                f"SELECT count(*) FROM metrics m JOIN documents d ON d.sha256 = m.sha256 WHERE {current} {_NOT_A_COPY} "
+                "AND coalesce(d.is_report, 1) != 0"
             ).fetchone()[0]),
         }
 

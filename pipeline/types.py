@@ -108,6 +108,7 @@ class Metric:
     end: int
     number_text: str = ""
     low_confidence: bool = False  # set when the text came from low-confidence OCR
+    value_text: str = ""  # qualifier, number and unit as written ("20余次", "近2000份"): what a reviewer reads
 
 
 @dataclass
@@ -193,6 +194,10 @@ class Report:
     ocr_confidence: float | None = None
     ocr_page_confidence: list[float | None] = field(default_factory=list)
     low_confidence_spans: list[tuple[int, int]] = field(default_factory=list)  # offsets into text
+    # The segmentation of ``norm`` (segment stage: pipeline.linker.Tokens) and its
+    # spaCy Doc with span groups, built on demand (pipeline.segment.report_doc). Not serialised.
+    doc: Any = field(default=None, repr=False, compare=False)
+    tokens: Any = field(default=None, repr=False, compare=False)
 
     # -- offsets -----------------------------------------------------------
     def to_text_pos(self, norm_pos: int) -> int:

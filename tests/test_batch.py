@@ -280,25 +280,31 @@ def test_cli_batch_export_compare_review(tmp_path: Path) -> None:
 
     out = tmp_path / "out"
     for fmt in ("csv", "xlsx", "jsonl"):
-        e = govreport("export", "--db", str(db), "--format", fmt, "--output", str(out))
+        e = govreport("export", "--db", str(db), "--format", fmt, "--output", str(out), "--lang", "en")
         assert e.returncode == 0, e.stderr
     for name in ("metrics.csv", "reports.csv", "compare.csv", "govreport.xlsx", "metrics.jsonl", "reports.jsonl", "compare.jsonl"):
         assert (out / name).is_file(), name
     with (out / "reports.csv").open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    assert len(rows) == table(db, "SELECT count(*) FROM documents")[0][0]
+    # one row per submission (copies folded, non-reports left out)
+    assert len(rows) == table(db, "SELECT count(*) FROM documents WHERE coalesce(is_report, 1) != 0 "
+                                  "AND sha256 NOT IN (SELECT sha256 FROM submissions)")[0][0]
     assert {"旧格式报告.doc", "空文件.txt"} <= {Path(s).name for row in rows for s in row["source_files"].split("; ")}
     with (out / "metrics.csv").open(encoding="utf-8-sig", newline="") as fh:
         metrics = list(csv.DictReader(fh))
     assert {"青石镇", "柳溪乡", "云岭街道"} <= {m["township"] for m in metrics}
-    assert len(metrics) == table(db, "SELECT count(*) FROM metrics")[0][0]
+    assert len(metrics) == table(db, "SELECT count(*) FROM metrics m JOIN documents d ON d.sha256 = m.sha256 "
+                                     "WHERE coalesce(d.is_report, 1) != 0 AND m.sha256 NOT IN "
+                                     "(SELECT sha256 FROM submissions)")[0][0]
     reports = [json.loads(line) for line in (out / "reports.jsonl").read_text("utf-8").splitlines()]
     assert all(rec["pipeline_version"].startswith(PIPELINE_VERSION + "+") for rec in reports)
 
-    c = govreport("compare", "--db", str(db))
+    c = govreport("compare", "--db", str(db), "--lang", "en")
     assert c.returncode == 0, c.stderr
     assert "law_study_sessions" in c.stdout and "青石镇" in c.stdout and "#1/" in c.stdout
     assert "· no report" in c.stdout  # 云岭街道 has no 2023 report
+    zh = govreport("compare", "--db", str(db))
+    assert "第1/" in zh.stdout and "· 未报送" in zh.stdout and "  乡镇 " in zh.stdout
     c = govreport("compare", "--db", str(db), "--indicator", "publicity_events", "--years", "2024")
     assert c.returncode == 0 and "publicity_events" in c.stdout and "law_study_sessions" not in c.stdout
     c = govreport("compare", "--db", str(db), "--years", "2024-2023")
@@ -318,6 +324,16 @@ def test_cli_usage_errors(tmp_path: Path) -> None:
     assert govreport("batch", str(tmp_path / "nowhere")).returncode == 2
     assert govreport("export", "--db", str(tmp_path / "none.db"), "--format", "csv").returncode == 2
     assert govreport("review", "--db", str(tmp_path / "none.db")).returncode == 2
+
+
+def test_an_empty_folder_is_a_usage_error_for_batch_as_for_analyze(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    (empty / "sub").mkdir(parents=True)
+    (empty / "notes.md").write_text("not a report", "utf-8")
+    a, b = govreport("analyze", str(empty)), govreport("batch", str(empty), "--db", str(tmp_path / "g.db"))
+    assert a.returncode == b.returncode == 2
+    assert "no supported files found" in a.stderr and "no supported files found" in b.stderr
+    assert not (tmp_path / "g.db").exists()  # no store for nothing
 
 
 # -- a real kill, a real Ctrl-C ------------------------------------------------------------
@@ -520,7 +536,7 @@ def test_batch_finds_copied_reports_and_keeps_them_on_a_rerun(tmp_path: Path) ->
         assert re.search(r'<td class="quote">2025年，我镇以建设法治乡镇为目标[^<]*</td><td class="quote">2024年，我镇', section)
         assert page.count('data-rule="R06"') >= 5 and "与上一年度报告（2024/青石镇2024.txt）雷同" in page
 
-        files = export(store, "csv", tmp_path / "out")
+        files = export(store, "csv", tmp_path / "out", lang="en")
         assert tmp_path / "out" / "similarity.csv" in files
         with (tmp_path / "out" / "similarity.csv").open(encoding="utf-8-sig", newline="") as fh:
             rows = list(csv.DictReader(fh))
@@ -544,15 +560,12 @@ def test_a_v1_store_is_migrated_and_the_next_batch_fills_in_texts_and_similarity
     db = tmp_path / "g.db"
     with Store(db) as store:
         run_batch(tmp_path / "in", store, workers=1)
-    # Make it the store an older govreport wrote: schema v1, no texts, no similarity.
-    conn = sqlite3.connect(db)
-    for t in ("texts", "similarity", "meta"):
-        conn.execute(f"DROP TABLE {t}")
-    conn.execute("PRAGMA user_version = 1")
-    conn.commit()
-    conn.close()
+    # Make it the store an older govreport wrote: schema v1, no texts, no similarity, no submissions.
+    from tests.test_store import _downgrade_to_v1
+
+    _downgrade_to_v1(db)
     with Store(db) as store:
-        assert table(db, "PRAGMA user_version") == [(2,)]
+        assert table(db, "PRAGMA user_version") == [(3,)]
         assert table(db, "SELECT count(*) FROM documents") == [(5,)]  # nothing lost
         r = run_batch(tmp_path / "in", store, workers=1)
         assert r.analysed == 5  # analysed again: their text was not kept under v1
@@ -576,3 +589,21 @@ def test_a_checklist_change_reruns_the_similarity_pass(tmp_path: Path) -> None:
         assert _verdicts(store.path)[("2025/青石镇2025.txt", "R06")] == "warning"
         r = run_batch(tmp_path / "in", store, workers=1, resources_options={"checklist_path": off})
         assert r.similar == 0 and _verdicts(store.path) == {} and not _findings(store.path)
+
+
+def test_one_truth_for_counts_in_progress_summary_store_and_review(tmp_path: Path) -> None:
+    from pipeline.review import render_review
+
+    write_sample_corpus(tmp_path / "in")
+    with Store(tmp_path / "g.db") as store:
+        for run in range(2):  # the second run analyses nothing: the failures are cached
+            events: list[Progress] = []
+            result = run_batch(tmp_path / "in", store, workers=1, on_progress=events.append)
+            c = result.counts
+            assert events[-1].failed == len(result.failures) == c["failed_files"] == 3, run
+            assert (c["files"], c["submissions"], c["non_reports"], c["duplicate_files"]) == (9, 5, 0, 1)
+            assert c["files"] == c["submissions"] + c["non_reports"] + c["duplicate_files"] + c["failed_files"]
+        page = render_review(store)
+    shown = dict(re.findall(r'data-count="(\w+)"><b>([^<]*)</b>', page))
+    assert {k: shown[k] for k in ("files", "submissions", "non_reports", "duplicate_files", "failed_files")} == {
+        "files": "9", "submissions": "5", "non_reports": "0", "duplicate_files": "1", "failed_files": "3"}

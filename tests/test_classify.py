@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import gzip
 import json
-import pickle
 from pathlib import Path
 from typing import Any
 
@@ -12,19 +10,15 @@ import numpy as np
 import pytest
 
 from pipeline.classify import (
-    MODEL_FORMAT,
-    SectionClassifier,
     classify_headings,
     classify_report,
-    default_model_path,
     heading_core,
-    load_classifier,
     rule_category,
-    save_classifier,
-    train_classifier,
     viterbi,
 )
+from pipeline.section_model import SectionClassifier, default_model_path, load_classifier, save_classifier
 from pipeline.nlp import JiebaTokenizer
+from pipeline.train_sections import train_classifier
 from pipeline.types import Heading, Paragraph, Report
 
 
@@ -367,48 +361,72 @@ def test_training_is_deterministic(tok: JiebaTokenizer) -> None:
 
 
 def test_saved_model_round_trips_without_the_tokenizer(small_model: SectionClassifier, tmp_path: Path) -> None:
-    path = tmp_path / "m.pkl.gz"
-    save_classifier(small_model, path, {"note": "test"})
+    path = tmp_path / "m.npz"
+    save_classifier(small_model, path)
     warnings: list[str] = []
     loaded = load_classifier(path, warn=warnings.append)
     assert loaded is not None and warnings == []
     assert getattr(loaded, "_tokenizer", None) is None
     X, _ = _xy()
-    assert np.allclose(loaded.predict_proba(X), small_model.predict_proba(X))
+    # Weights are stored rounded (modelio.DECIMALS): the same decisions, probabilities within 1e-4.
+    assert np.allclose(loaded.predict_proba(X), small_model.predict_proba(X), atol=1e-4)
+    assert list(loaded.predict(X)) == list(small_model.predict(X))
 
 
 def test_missing_model_falls_back_with_a_warning(tmp_path: Path) -> None:
     warnings: list[str] = []
-    assert load_classifier(tmp_path / "nothing.pkl.gz", warn=warnings.append) is None
+    assert load_classifier(tmp_path / "nothing.npz", warn=warnings.append) is None
     assert len(warnings) == 1 and "falling back to rules" in warnings[0]
 
 
-def _write_bundle(path: Path, bundle: Any) -> None:
-    with gzip.open(path, "wb") as fh:
-        pickle.dump(bundle, fh)
+def _edit_header(path: Path, **changes: Any) -> None:
+    header_file = path.with_suffix(".json")
+    header = json.loads(header_file.read_text("utf-8"))
+    header.update(changes)
+    header_file.write_text(json.dumps(header), "utf-8")
+
+
+def test_model_from_another_scikit_learn_still_loads(small_model: SectionClassifier, tmp_path: Path) -> None:
+    """Weights and parameters only: a different scikit-learn version is no reason to refuse them."""
+    path = tmp_path / "m.npz"
+    save_classifier(small_model, path)
+    _edit_header(path, sklearn="0.24.2")
+    warnings: list[str] = []
+    loaded = load_classifier(path, warn=warnings.append)
+    assert loaded is not None and warnings == []
+    X, _ = _xy()
+    assert np.allclose(loaded.predict_proba(X), small_model.predict_proba(X), atol=1e-4)
 
 
 @pytest.mark.parametrize(
-    ("bundle_of", "message"),
+    ("changes", "message"),
     [
-        (lambda m: {"format": MODEL_FORMAT, "sklearn": "0.24.2", "model": m}, "scikit-learn 0.24.2"),
-        (lambda m: {"format": MODEL_FORMAT + 99, "sklearn": "1.0", "model": m}, "unknown format"),
-        (lambda m: ["not", "a", "bundle"], "unknown format"),
+        ({"kind": "indicator_linker"}, "is not a section_classifier model"),
+        ({"classes": ["achievements"]}, "do not match"),
+        ({"params": {"n_features": 16}}, "do not match"),
     ],
 )
 def test_incompatible_model_falls_back_with_a_warning(
-    small_model: SectionClassifier, tmp_path: Path, bundle_of: Any, message: str
+    small_model: SectionClassifier, tmp_path: Path, changes: dict[str, Any], message: str
 ) -> None:
-    path = tmp_path / "m.pkl.gz"
-    _write_bundle(path, bundle_of(small_model))
+    path = tmp_path / "m.npz"
+    save_classifier(small_model, path)
+    _edit_header(path, **changes)
     warnings: list[str] = []
     assert load_classifier(path, warn=warnings.append) is None
     assert len(warnings) == 1 and message in warnings[0] and "falling back to rules" in warnings[0]
 
 
+def test_saved_model_file_holds_no_pickle(small_model: SectionClassifier, tmp_path: Path) -> None:
+    path = tmp_path / "m.npz"
+    save_classifier(small_model, path)
+    with np.load(path, allow_pickle=False) as npz:  # raises if any array needed pickle
+        assert sorted(npz.files) == ["coef", "idf", "intercept"]
+
+
 def test_corrupt_model_falls_back_with_a_warning(tmp_path: Path) -> None:
-    path = tmp_path / "m.pkl.gz"
-    path.write_bytes(b"not a gzip file")
+    path = tmp_path / "m.npz"
+    path.write_bytes(b"not a zip file")
     warnings: list[str] = []
     assert load_classifier(path, warn=warnings.append) is None
     assert "falling back to rules" in warnings[0]
@@ -417,7 +435,7 @@ def test_corrupt_model_falls_back_with_a_warning(tmp_path: Path) -> None:
 def test_pipeline_without_model_warns_and_still_classifies(tmp_path: Path) -> None:
     from pipeline.run import Resources, analyze_text
 
-    res = Resources(classifier_path=tmp_path / "absent.pkl.gz")
+    res = Resources(classifier_path=tmp_path / "absent.npz")
     text = "\n".join(t for _, t in FICTIONAL)
     report = analyze_text(text, name="doc.txt", resources=res)
     assert any("falling back to rules" in w for w in report.warnings)
@@ -462,7 +480,7 @@ def test_train_classifier_saves_model_and_card(tmp_path: Path, tok: JiebaTokeniz
             [("一、主要举措和成效", 1, "achievements"), ("二、存在的不足", 1, "shortcomings"), ("三、下一步工作打算", 1, "plans")],
         )
         (dev / f"doc{n}.json").write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
-    out = tmp_path / "models" / "section_classifier.pkl.gz"
+    out = tmp_path / "models" / "section_classifier.npz"
     _, card = train_classifier(dev, None, out, folds=2, tokenizer=tok)
     assert out.is_file() and (out.parent / "section_classifier.card.json").is_file()
     assert card["held_out_scores"]["headings_dev_in_context"]["all"]["accuracy"] == 1.0

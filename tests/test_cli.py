@@ -49,7 +49,7 @@ def test_table_format_is_readable(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
     result = runner.invoke(app, ["analyze", str(tmp_path), "--format", "table"])
     assert result.exit_code == 0
-    assert "a.txt" in result.stdout and "characters" in result.stdout
+    assert "a.txt" in result.stdout and "字" in result.stdout and "完整性得分" in result.stdout
 
 
 def test_ocr_progress_is_shown_per_page(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

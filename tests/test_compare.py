@@ -10,6 +10,7 @@ import pytest
 from pipeline.compare import (
     CompareRow,
     _rank,
+    cell_text,
     combine,
     compare,
     compare_store,
@@ -77,6 +78,7 @@ def _store(tmp_path: Path) -> Store:
     put(s, make_record("柳溪乡", 2024, [("law_study_sessions", 30, "次")], category="plans", salt="plan",
                        score=0.1))
     put(s, make_record("云岭街道", 2024, [("law_study_sessions", 16, "次"), ("enforcement_cases", 44, "件")]))
+    put(s, make_record("松山乡", 2024, [("law_study_sessions", 9, "次")]))
     # another county: its own peers
     put(s, make_record("白沙镇", 2024, [("law_study_sessions", 99, "次")], county="东岳县"))
     # a county-level report is not a township peer
@@ -98,9 +100,11 @@ def test_compare_values_changes_ranks_and_gaps(tmp_path: Path) -> None:
     q24 = _row(rows, "law_study_sessions", "青石镇", 2024)
     assert (q24.status, q24.value, q24.rule) == ("reported", 12, "total")
     assert (q24.previous, q24.change, q24.change_pct) == (10, 2, 20.0)
-    assert (q24.rank, q24.peers) == (2, 2)  # 云岭街道 16 is first; 白沙镇 is in another county
-    assert (_row(rows, "law_study_sessions", "云岭街道", 2024).rank, _row(rows, "law_study_sessions", "白沙镇", 2024).rank) == (1, 1)
-    assert _row(rows, "law_study_sessions", "柳溪乡", 2023).rank == 2
+    assert (q24.rank, q24.peers) == (2, 3)  # 云岭街道 16 is first, 松山乡 9 third; 白沙镇 is in another county
+    assert _row(rows, "law_study_sessions", "云岭街道", 2024).rank == 1
+    # fewer than three peers: no rank (#1/1 and #2/2 say nothing)
+    assert _row(rows, "law_study_sessions", "白沙镇", 2024).rank is None
+    assert _row(rows, "law_study_sessions", "柳溪乡", 2023).rank is None
 
     # the plan figure is not a result, and the better-scored report of 柳溪乡 2024 is the one used
     gap = _row(rows, "law_study_sessions", "柳溪乡", 2024)
@@ -127,12 +131,60 @@ def test_missing_county_is_the_only_county_named(tmp_path: Path) -> None:
         {"sha256": "a", "status": "ok", "entity": "青石镇", "county": "明川县", "level": "township", "year": 2024, "sources": ["a"]},
         {"sha256": "b", "status": "ok", "entity": "柳溪乡", "county": None, "level": "township", "year": 2024, "sources": ["b"]},
     ]
+    docs.append({**docs[1], "sha256": "d", "entity": "松山乡", "sources": ["d"]})
     metrics = [{"sha256": k, "indicator": "publicity_events", "value": v, "unit": "场", "category": "achievements"}
-               for k, v in (("a", 10), ("b", 20))]
+               for k, v in (("a", 10), ("b", 20), ("d", 5))]
     rows = compare(docs, metrics)
-    assert {(r.township, r.county, r.rank) for r in rows} == {("青石镇", "明川县", 2), ("柳溪乡", "明川县", 1)}
+    assert {(r.township, r.county, r.rank) for r in rows} == {
+        ("青石镇", "明川县", 2), ("柳溪乡", "明川县", 1), ("松山乡", "明川县", 3)}
     docs.append({**docs[0], "sha256": "c", "entity": "白沙镇", "county": "东岳县", "sources": ["c"]})
-    assert {r.county for r in compare(docs, metrics)} == {"明川县", "东岳县", ""}  # two counties: no guessing
+    rows = compare(docs, metrics)
+    assert {r.county for r in rows} == {"明川县", "东岳县", ""}  # two counties: no guessing
+    # an unknown county is no peer group: its two townships are not ranked against each other
+    assert {(r.township, r.rank) for r in rows if r.county == ""} == {("柳溪乡", None), ("松山乡", None)}
+
+
+def test_a_total_wins_over_a_per_unit_figure() -> None:
+    per = {**m(4, "名", per="村"), "value_text": "4名"}
+    total = {**m(28, "名"), "value_text": "28名"}
+    got = combine([per, total])
+    assert got is not None and (got.value, got.per) == (28, None)
+    got = combine([total, per])  # whatever the order
+    assert got is not None and (got.value, got.per) == (28, None)
+    only = combine([per])  # no total: the per-unit figure, marked as such
+    assert only is not None and (only.value, only.per, only.value_text) == (4, "村", "4")
+
+
+def _peers(values: dict[str, list[dict[str, Any]]], county: str | None = "明川县") -> list[CompareRow]:
+    docs = [{"sha256": t, "status": "ok", "is_report": 1, "entity": t, "county": county, "level": "township",
+             "year": 2024, "sources": [t]} for t in values]
+    metrics = [{**x, "sha256": t, "indicator": "legal_literates", "category": "achievements"}
+               for t, xs in values.items() for x in xs]
+    return compare(docs, metrics)
+
+
+def test_compare_never_ranks_a_per_unit_value_and_prints_it_as_such() -> None:
+    rows = _peers({
+        "青石镇": [{**m(4, "名", per="村"), "value_text": "4名"}, {**m(28, "名"), "value_text": "28名"}],
+        "柳溪乡": [{**m(3, "名", per="村"), "value_text": "3名"}],  # no total
+        "云岭街道": [{**m(40, "名"), "value_text": "40名"}],
+        "松山乡": [{**m(20, "名", qualifier="more_than"), "value_text": "20余名"}],
+    })
+    by = {r.township: r for r in rows}
+    assert (by["青石镇"].value, by["青石镇"].rank, by["青石镇"].peers) == (28, 2, 3)
+    assert (by["柳溪乡"].value, by["柳溪乡"].per, by["柳溪乡"].rank) == (3, "村", None)
+    assert cell_text(by["柳溪乡"]) == "每村3"
+    assert cell_text(by["松山乡"]) == "20余 第3/3名"  # as written, not ≈20
+    assert cell_text(by["松山乡"], "en") == "20余 #3/3"
+
+
+@pytest.mark.parametrize("county", ["明川县", None])
+def test_no_rank_with_fewer_than_three_peers(county: str | None) -> None:
+    two = _peers({"青石镇": [m(5, "名")], "柳溪乡": [m(9, "名")]}, county)
+    assert [r.rank for r in two] == [None, None]
+    three = _peers({"青石镇": [m(5, "名")], "柳溪乡": [m(9, "名")], "云岭街道": [m(7, "名")]}, county)
+    # a single unknown county is taken as the batch's county only when some report names one
+    assert sorted(r.rank or 0 for r in three) == ([1, 2, 3] if county else [0, 0, 0])
 
 
 @pytest.mark.parametrize(
@@ -168,7 +220,12 @@ def test_catalogue_reads_the_lexicon_file(tmp_path: Path) -> None:
 
 def test_format_tables(tmp_path: Path) -> None:
     with _store(tmp_path) as s:
-        text = format_tables(compare_store(s, indicators=["law_study_sessions"]))
-    assert "law_study_sessions  会前学法、集体学法、专题学法  ↑  [次]  — 明川县 township" in text
-    assert "12 (+2, +20%) #2/2" in text and "— not stated" in text and "· no report" in text
-    assert format_tables([]).startswith("no comparable metrics")
+        rows = compare_store(s, indicators=["law_study_sessions"])
+    zh = format_tables(rows)
+    assert "会前学法、集体学法、专题学法（law_study_sessions）  ↑  [次]  — 明川县 乡镇" in zh
+    assert "  乡镇 " in zh and "12 (+2, +20%) 第2/3名" in zh and "— 未提及" in zh and "· 未报送" in zh
+    en = format_tables(rows, "en")
+    assert "law_study_sessions  会前学法、集体学法、专题学法  ↑  [次]  — 明川县 township" in en
+    assert "12 (+2, +20%) #2/3" in en and "— not stated" in en and "· no report" in en
+    assert format_tables([]).startswith("没有可比的指标")
+    assert format_tables([], "en").startswith("no comparable metrics")

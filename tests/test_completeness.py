@@ -485,6 +485,23 @@ def test_cli_check_table_json_and_bad_checklist(tmp_path: Path) -> None:
     assert res.exit_code == 2 and "bad.toml" in res.output
 
 
+def test_cli_check_never_finds_a_report_copied_from_itself(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from cli import app
+    from pipeline.render import text_to_docx
+
+    (tmp_path / "qingshi.txt").write_text(BASE, encoding="utf-8")
+    text_to_docx(BASE, tmp_path / "qingshi.docx")  # the same report sent twice, in two formats
+    res = CliRunner().invoke(app, ["check", str(tmp_path), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    records = {Path(r["source"]).name: r for r in map(json.loads, res.stdout.splitlines())}
+    assert all(not r["similar"] for r in records.values())  # no 雷同 between the copies
+    assert [Path(r["duplicate_of"]).name for r in records.values() if r["duplicate_of"]] in (["qingshi.docx"], ["qingshi.txt"])
+
+
 def test_evidence_of_a_title_broken_over_lines_is_joined() -> None:
     from pipeline.run import analyze_text
 

@@ -28,3 +28,45 @@ OPENING = "2024年，柳溪乡坚持依法行政，推进法治政府建设。�
 )
 def test_detect_doc_type(title: str, head: str, kind: str) -> None:
     assert detect_doc_type(Report(source="doc.txt"), title, head, "") == kind
+
+
+# --- the learned report-type stage --------------------------------------------
+
+from pipeline.doctype import features as doctype_features  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("title", "head", "headings", "signs"),
+    [
+        ("柳溪乡2024年法治政府建设情况报告", OPENING, ["一、主要举措和成效", "二、存在的不足和原因", "三、下一步工作打算"],
+         {"sign_h:report_as_follows", "sign_head:part_results", "sign_head:part_gaps", "sign_head:part_plans"}),
+        ("关于印发明川县依法行政工作要点的通知", "各乡镇人民政府：现印发给你们，请认真贯彻执行。", [],
+         {"sign_h:addressed_to_many", "sign_h:issued"}),
+        ("XX镇2024年法治政府建设情况报告", "2024年，XX镇开展学法XX次。", [], {"sign_t:masked", "sign_h:masked"}),
+        ("镇长2024年述法报告", "今年以来，我认真履行法治建设职责。", [], {"sign_t:personal"}),
+        ("明川县召开法治政府建设推进会", "3月5日，明川县召开全县法治政府建设推进会。", [], {"sign_h:news_lead"}),
+        ("乡镇法治建设工作总结范文", "下面是小编整理的范文【3篇】，供大家参考。", [], {"sign_t:web_template", "sign_h:web_template"}),
+    ],
+)
+def test_report_type_features_name_general_signs(title: str, head: str, headings: list[str], signs: set[str]) -> None:
+    feats = set(doctype_features(title, head, None, headings))
+    assert signs <= {f for f in feats if f.startswith("sign_")}
+
+
+@pytest.mark.parametrize(
+    ("text", "is_report"),
+    [
+        ("柳溪乡人民政府2024年法治政府建设情况报告\n2024年，柳溪乡坚持依法行政。现将有关情况报告如下：\n"
+         "一、主要举措和成效\n全年开展会前学法12次。\n二、存在的不足和原因\n学法形式较单一。\n三、2025年工作打算\n深化普法宣传。", True),
+        ("关于印发明川县2025年依法行政工作要点的通知\n各乡镇人民政府，县政府各部门：\n现将要点印发给你们，请认真贯彻执行。", False),
+        ("明川县召开法治政府建设工作推进会\n3月5日，明川县召开全县法治政府建设工作推进会，各乡镇汇报了2024年工作情况。", False),
+    ],
+)
+def test_learned_stage_decides_is_report(text: str, is_report: bool, resources: object) -> None:
+    from pipeline.run import analyze_text
+
+    report = analyze_text(text, name="doc.txt", resources=resources)  # type: ignore[arg-type]
+    if resources.doctype is None:  # type: ignore[attr-defined]
+        pytest.skip("no trained report-type classifier in models/")
+    assert report.is_report is is_report
+    assert (report.doc_type == "annual_report") is is_report

@@ -5,11 +5,21 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
 
-from pipeline.export import COMPARE_COLUMNS, METRIC_COLUMNS, REPORT_COLUMNS, export, neutralise, write_csv
+from pipeline.export import (
+    COMPARE_COLUMNS,
+    FINDING_COLUMNS,
+    METRIC_COLUMNS,
+    REPORT_COLUMNS,
+    SIMILARITY_COLUMNS,
+    export,
+    neutralise,
+    write_csv,
+)
 from pipeline.store import Store
 from tests.test_store import make_record, put
 
@@ -78,8 +88,8 @@ def _store(tmp_path: Path) -> Store:
 
 def test_csv_export_tables(tmp_path: Path) -> None:
     with _store(tmp_path) as s:
-        files = export(s, "csv", tmp_path / "out")
-    assert [f.name for f in files] == ["metrics.csv", "reports.csv", "compare.csv", "similarity.csv"]
+        files = export(s, "csv", tmp_path / "out", lang="en")
+    assert [f.name for f in files] == ["metrics.csv", "reports.csv", "compare.csv", "similarity.csv", "findings.csv"]
     metrics = read_like_excel(tmp_path / "out" / "metrics.csv")
     assert tuple(metrics[0]) == METRIC_COLUMNS
     rows = [dict(zip(metrics[0], r)) for r in metrics[1:]]
@@ -104,6 +114,7 @@ def test_csv_export_tables(tmp_path: Path) -> None:
     compare = read_like_excel(tmp_path / "out" / "compare.csv")
     assert tuple(compare[0]) == COMPARE_COLUMNS
     row = next(dict(zip(compare[0], r)) for r in compare[1:] if r[0] == "law_study_sessions" and r[6] == "2024")
+    assert by_file["重复提交.txt; 青石镇2024.txt"]["n_files"] == "2"
     assert (row["value"], row["change"], row["change_pct"], row["status"]) == ("12", "2", "20", "reported")
 
 
@@ -111,9 +122,9 @@ def test_xlsx_export_is_typed_and_frozen(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
     with _store(tmp_path) as s:
-        (path,) = export(s, "xlsx", tmp_path / "out")
+        (path,) = export(s, "xlsx", tmp_path / "out", lang="en")
     wb = load_workbook(path)
-    assert wb.sheetnames == ["metrics", "reports", "compare", "similarity"]
+    assert wb.sheetnames == ["metrics", "reports", "compare", "similarity", "findings"]
     ws = wb["metrics"]
     assert ws.freeze_panes == "A2"
     header = [c.value for c in ws[1]]
@@ -145,3 +156,28 @@ def test_jsonl_export(tmp_path: Path) -> None:
 def test_unknown_format(tmp_path: Path) -> None:
     with _store(tmp_path) as s, pytest.raises(ValueError):
         export(s, "ods", tmp_path / "out")
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_headers_and_sheets_are_chinese_by_default_and_ids_in_english(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    with _store(tmp_path) as s:
+        csvs = export(s, "csv", tmp_path / "zh")
+        (xlsx,) = export(s, "xlsx", tmp_path / "zh")
+        en = export(s, "csv", tmp_path / "en", lang="en")
+    for path in csvs:
+        header = read_like_excel(path)[0]
+        assert all(_CJK.search(h) for h in header), (path.name, [h for h in header if not _CJK.search(h)])
+    metrics = read_like_excel(tmp_path / "zh" / "metrics.csv")
+    assert metrics[0][:8] == ["乡镇", "县（市、区）", "层级", "年度", "指标代码", "指标名称", "数值", "原文数值"]
+    assert {r[metrics[0].index("指标代码")] for r in metrics[1:]} >= {"law_study_sessions"}  # the ids keep a column
+    assert {r[metrics[0].index("限定")] for r in metrics[1:]} == {"准确数"}
+    wb = load_workbook(xlsx)
+    assert wb.sheetnames == ["指标明细", "报告一览", "对比", "雷同检查", "审查意见"]
+    for ws in wb.worksheets:
+        assert all(_CJK.search(str(c.value)) for c in ws[1])
+    assert [tuple(read_like_excel(p)[0]) for p in en] == [
+        METRIC_COLUMNS, REPORT_COLUMNS, COMPARE_COLUMNS, SIMILARITY_COLUMNS, FINDING_COLUMNS]

@@ -147,6 +147,14 @@ def test_placeholders(text: str, found: list[str]) -> None:
         ("2.5亿", 250000000),
         ("百分之八十五", 85),
         ("二〇二五", 2025),
+        # the spoken short form: a last digit after a unit counts in the unit below it
+        ("两万五", 25000),
+        ("三千五", 3500),
+        ("一万二", 12000),
+        ("三万六千", 36000),
+        ("两百五", 250),
+        ("一万零五", 10005),
+        ("十五", 15),
     ],
 )
 def test_parse_number(written: str, value: int | float) -> None:
@@ -183,3 +191,13 @@ def test_chinese_round_trip(value: int) -> None:
 @given(st.integers(min_value=0, max_value=10**15))
 def test_thousands_separator_round_trip(value: int) -> None:
     assert parse_number(f"{value:,}") == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [("全年培训干部群众两万五人次", 25000, "人次"), ("发放资料三千五份", 3500, "份"), ("覆盖群众一万二人", 12000, "人"),
+     ("受众三万六千人次", 36000, "人次")],
+)
+def test_short_numerals_in_text(text: str, value: int, unit: str) -> None:
+    (q,) = find_quantities(normalise(text).text)
+    assert (q.value, q.unit) == (value, unit)

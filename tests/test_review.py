@@ -72,7 +72,7 @@ def test_chart_draws_gaps_as_dashes() -> None:
     assert svg.count('class="bar"') == 2
     heights = [float(h) for h in re.findall(r'class="bar"[^>]*height="([\d.]+)"', svg)]
     assert heights[1] == pytest.approx(2 * heights[0])
-    assert "柳溪乡 2023: no data" in svg and "柳溪乡 2024: — not stated" in svg
+    assert "柳溪乡 2023: 无数据" in svg and "柳溪乡 2024: — 未提及" in svg
 
 
 def _chromium() -> str | None:
@@ -132,8 +132,8 @@ def test_optional_part_absent_reads_not_required(tmp_path: Path) -> None:
     cells = re.findall(r'<td class="(\w+)" data-report="[^"]*" data-part="([^"]*)" data-state="([^"]*)"[^>]*>([^<]*)</td>',
                        matrix)
     assert [(c, p, st, m) for c, p, st, m in cells] == [
-        ("ok", "主要举措和成效", "present", "✓"), ("miss", "第一责任人职责", "missing", "✗"),
-        ("opt", "other", "not required", "—")]
+        ("ok", "主要举措和成效", "有", "✓"), ("miss", "第一责任人职责", "缺", "✗"),
+        ("opt", "other", "非必需", "—")]
 
 
 def test_copied_text_section_sets_passages_side_by_side_escaped(tmp_path: Path) -> None:
@@ -161,7 +161,7 @@ def test_copied_text_section_sets_passages_side_by_side_escaped(tmp_path: Path) 
 
 def test_no_findings_says_so(page: str) -> None:
     section = page[page.index('id="similarity"'):page.index("</section>", page.index('id="similarity"'))]
-    assert "No copied text found" in section
+    assert "未发现报告之间的雷同文字" in section
 
 
 def test_scanned_reports_show_ocr_confidence_and_weak_metrics() -> None:
@@ -179,5 +179,57 @@ def test_scanned_reports_show_ocr_confidence_and_weak_metrics() -> None:
          "category": "achievements", "quote": "化解纠纷86件", "sentence": "化解纠纷86件。", "low_confidence": 1},
     ]
     html = _reports([doc], metrics)
-    assert "OCR confidence 87%" in html
+    assert "扫描件：识别置信度 87%" in html
     assert html.count("⚠ OCR") == 1 and html.index("⚠ OCR") > html.index("化解纠纷86件")
+
+
+def _findings_store(tmp_path: Path) -> Store:
+    s = _store(tmp_path)
+    rec = make_record("云岭街道", 2024, [("law_study_sessions", 9, "次")], salt="findings")
+    rec["completeness"]["items"].append({
+        "id": "R03", "label": "下一步工作安排具体可行", "status": "warning", "present": None, "severity": "warning",
+        "message": "下一步工作安排只有原则性表述，没有具体措施", "evidence": "进一步加强法治建设",
+    })
+    put(s, rec)
+    return s
+
+
+def test_findings_are_on_the_page_with_evidence_and_severity(tmp_path: Path) -> None:
+    with _findings_store(tmp_path) as s:
+        page = render_review(s)
+    section = page[page.index('id="findings"'):page.index("</section>", page.index('id="findings"'))]
+    assert 'data-rule="R03"' in section and "没有具体措施" in section and "「进一步加强法治建设」" in section
+    assert "警告" in section and "缺失" in section  # severities in Chinese
+
+
+def test_findings_are_visible_in_headless_chromium(tmp_path: Path) -> None:
+    """The page as a reviewer sees it (Playwright driving Debian's Chromium; no browser download)."""
+    browser_path = _chromium()
+    if browser_path is None:
+        pytest.skip("no Chromium installed (apt-get install -y chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with _findings_store(tmp_path) as s:
+        (tmp_path / "review.html").write_text(render_review(s), "utf-8")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=browser_path, args=[
+            "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"])
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            errors: list[str] = []
+            page.on("console", lambda msg: errors.append(msg.text) if msg.type in ("error", "warning") else None)
+            page.goto((tmp_path / "review.html").as_uri())
+            page.wait_for_selector("body[data-ready='1']")
+            heading = page.locator("#findings h2")
+            assert heading.is_visible() and heading.inner_text() == "审查意见"
+            row = page.locator("#findings tr[data-rule='R03']")
+            row.scroll_into_view_if_needed()
+            assert row.is_visible()
+            text = row.inner_text()
+            assert "没有具体措施" in text and "进一步加强法治建设" in text and "警告" in text
+            # a warning is shaded so it stands out from the rest of the table
+            shade = row.locator("td").first.evaluate("td => getComputedStyle(td).backgroundColor")
+            assert shade == "rgb(255, 244, 224)"
+            assert page.locator("#findings tr.finding").count() >= 4  # R03 and the missing parts
+            assert errors == []
+        finally:
+            browser.close()

@@ -153,7 +153,8 @@ def test_failures_cover_failed_documents_and_unreadable_files(tmp_path: Path) ->
         s.save_unreadable({"path": "/in/锁定.pdf", "name": "锁定.pdf"}, "unreadable", "permission denied")
         got = {(f["name"], f["code"]) for f in s.failures()}
         assert got == {("空.txt", "empty"), ("锁定.pdf", "unreadable")}
-        assert s.counts() == {"files": 3, "documents": 2, "ok": 1, "failed_files": 2, "metrics": 0}
+        assert s.counts() == {"files": 3, "documents": 2, "ok": 1, "submissions": 1, "non_reports": 0, "copies": 0, "duplicate_files": 0,
+                          "failed_files": 2, "metrics": 0}
 
 
 def test_forget_missing_only_touches_the_folder(tmp_path: Path) -> None:
@@ -169,14 +170,38 @@ def test_default_db_is_beside_the_folder(tmp_path: Path) -> None:
     assert default_db_path(tmp_path / "reports") == tmp_path.resolve() / "govreport.db"
 
 
+def _downgrade_to_v2(db: Path) -> None:
+    """Turn a store into what schema v2 looked like (v3 added submissions and metrics.value_text)."""
+    conn = sqlite3.connect(db)
+    conn.execute("DROP TABLE submissions")
+    conn.execute("ALTER TABLE metrics DROP COLUMN value_text")
+    conn.execute("PRAGMA user_version = 2")
+    conn.commit()
+    conn.close()
+
+
 def _downgrade_to_v1(db: Path) -> None:
     """Turn a store into what schema v1 looked like (v2 only added tables)."""
+    _downgrade_to_v2(db)
     conn = sqlite3.connect(db)
     for t in ("texts", "similarity", "meta"):
         conn.execute(f"DROP TABLE {t}")
     conn.execute("PRAGMA user_version = 1")
     conn.commit()
     conn.close()
+
+
+def test_a_v2_store_is_migrated_to_v3_and_groups_again(tmp_path: Path) -> None:
+    db = tmp_path / "g.db"
+    with Store(db) as s:
+        put(s, make_record(metrics=[("law_study_sessions", 12, "次")]))
+        s.save_similarity([], {}, "fp-of-a-v2-pass")
+    _downgrade_to_v2(db)
+    with Store(db) as s:
+        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert s.copies() == {} and s.metrics()[0]["value_text"] is None
+        # the v2 pass never grouped copies: the next batch must run the pass again
+        assert s.meta("similarity_fingerprint") is None
 
 
 def test_a_v1_store_is_migrated_to_v2_and_keeps_working(tmp_path: Path) -> None:
@@ -187,10 +212,11 @@ def test_a_v1_store_is_migrated_to_v2_and_keeps_working(tmp_path: Path) -> None:
         put(s, failed, "空.txt")
     _downgrade_to_v1(db)
     with Store(db) as s:
-        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
         tables = {r[0] for r in s.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        assert {"texts", "similarity", "meta"} <= tables
-        assert s.counts() == {"files": 2, "documents": 2, "ok": 1, "failed_files": 1, "metrics": 1}
+        assert {"texts", "similarity", "meta", "submissions"} <= tables
+        assert s.counts() == {"files": 2, "documents": 2, "ok": 1, "submissions": 1, "non_reports": 0, "copies": 0, "duplicate_files": 0,
+                              "failed_files": 1, "metrics": 1}
         assert s.record(ok["sha256"])["entity"] == "青石镇"
         # an ok document without its text is due for analysis again; a failed one is not retried
         assert s.document_version(ok["sha256"]) is None

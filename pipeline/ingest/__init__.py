@@ -19,6 +19,7 @@ from pathlib import Path
 
 from pipeline.errors import (
     BrokenLink,
+    CorruptDocument,
     EmptyDocument,
     EncryptedDocument,
     FileMissing,
@@ -83,6 +84,15 @@ def sniff(data: bytes, suffix: str) -> str:
         return "image"
     if suffix in LEGACY_SUFFIXES:
         raise UnsupportedFormat(f"is a {suffix} file, which govreport does not read; {_CONVERT_ADVICE}")
+    for magic, kind in _OTHER_MAGIC:
+        if head.startswith(magic) and _looks_binary(head):
+            raise UnsupportedFormat(f"is {kind}, not a report document (named {suffix or 'without a suffix'}); "
+                                    "submit the report as DOCX, PDF or TXT")
+    if suffix in _BINARY_SUFFIXES and _looks_binary(head):
+        # A name promising a PDF/DOCX/image over bytes of none of them: say what the bytes are not,
+        # rather than letting the text reader ask whether it is "really a .txt file".
+        raise CorruptDocument(f"is named {suffix} but its content is not a {_BINARY_SUFFIXES[suffix]} "
+                              "(unrecognised binary data: damaged, truncated or misnamed); open it and save it again")
     probe = head.lstrip(b"\xef\xbb\xbf\r\n\t ").lower()
     if suffix in {".html", ".htm", ".shtml", ".xhtml", ".mhtml"} or probe.startswith(
         (b"<!doctype html", b"<html", b"<?xml", b"<head", b"<meta")
@@ -91,6 +101,35 @@ def sniff(data: bytes, suffix: str) -> str:
     if suffix in {".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".rar", ".7z", ".exe", ".dll", ".so"}:
         raise UnsupportedFormat(f"is a {suffix} file, not a report document; submit the report as DOCX, PDF or TXT")
     return "txt"
+
+
+# Magic bytes of formats that are never a report, named for the error message.
+_OTHER_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"\x7fELF", "a Linux program (ELF)"),
+    (b"MZ", "a Windows program (EXE/DLL)"),
+    (b"GIF8", "a GIF image"),
+    (b"ID3", "an MP3 audio file"),
+    (b"\x00\x00\x00\x18ftyp", "a video file"),
+    (b"\x00\x00\x00\x20ftyp", "a video file"),
+)
+
+# Suffixes whose files are binary containers: what their name promises.
+_BINARY_SUFFIXES: dict[str, str] = {
+    ".pdf": "PDF", ".docx": "Word document (DOCX)", ".docm": "Word document (DOCX)",
+    ".png": "PNG image", ".jpg": "JPEG image", ".jpeg": "JPEG image", ".tif": "TIFF image",
+    ".tiff": "TIFF image", ".bmp": "BMP image", ".webp": "WebP image",
+}
+
+
+def _looks_binary(head: bytes) -> bool:
+    """NUL bytes, or many control characters: no text encoding produces these."""
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for b in head if b < 0x20 and b not in (0x09, 0x0A, 0x0C, 0x0D, 0x1B))
+    return controls > max(2, len(head) // 100)
 
 
 def _reader(fmt: str) -> Reader:
@@ -117,7 +156,7 @@ def read_bytes(data: bytes, path: Path, *, progress: Callable[[int, int], None] 
         if progress is not None and fmt in _PROGRESS_FORMATS:
             return _reader(fmt)(data, path, progress=progress, limits=limits)  # type: ignore[call-arg]
         return _reader(fmt)(data, path, limits=limits)  # type: ignore[call-arg]
-    except (EmptyDocument, UnsupportedFormat, EncryptedDocument, TooLarge, TooManyPages) as exc:
+    except (EmptyDocument, UnsupportedFormat, EncryptedDocument, CorruptDocument, TooLarge, TooManyPages) as exc:
         if exc.path is None:  # sniffing does not know the path; name the file in the message
             raise type(exc)(exc.reason, path) from exc
         raise

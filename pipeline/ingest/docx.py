@@ -35,6 +35,7 @@ from pipeline.errors import (
     UnsupportedFormat,
 )
 from pipeline.ingest.base import Extracted, join_blocks
+from pipeline.ingest.pdf import ends_sentence, starts_with_marker
 from pipeline.limits import DEFAULT_LIMITS, Limits
 from pipeline.types import Block
 
@@ -447,6 +448,12 @@ def _paragraph(
                 text = marker + sep + text.lstrip()
 
     parts: list[tuple[str, Block]] = []
+    if heading is not None and "\n" in text:
+        # A heading broken by Shift+Enter ("一、主要举措" / "和成效") is one heading:
+        # the break only fitted it to the page.
+        lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+        if lines and not any(ends_sentence(ln) for ln in lines[:-1]) and sum(map(len, lines)) <= _MAX_HEADING:
+            text = "".join(lines)
     # A soft line break (Shift+Enter) is a line the reader sees: one block per line.
     for line in text.split("\n"):
         line = line.strip()
@@ -456,6 +463,28 @@ def _paragraph(
                 numbering=None if parts else marker,
             )))
     return parts
+
+
+# Longest heading two heading paragraphs (or a heading's lines) are joined into.
+_MAX_HEADING = 40
+
+
+def _continues_heading(prev: tuple[str, Block], text: str, block: Block) -> bool:
+    """Is this heading paragraph the second line of the previous one (a heading split by Enter)?
+
+    Both have the same heading level, the first starts with a marker and does not end a
+    sentence, the second has no marker of its own, and together they stay heading-short.
+    """
+    ptext, pblock = prev
+    return (
+        block.heading_level is not None
+        and pblock.heading_level == block.heading_level
+        and block.numbering is None
+        and starts_with_marker(ptext)
+        and not starts_with_marker(text)
+        and not ends_sentence(ptext)
+        and len(ptext) + len(text) <= _MAX_HEADING
+    )
 
 
 def read_docx(data: bytes, path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Extracted:
@@ -494,7 +523,11 @@ def read_docx(data: bytes, path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Ex
     parts: list[tuple[str, Block]] = []
     for item in _body_items(d, body):
         if item.tag == d.P:
-            parts.extend(_paragraph(d, item, styles, numbering))
+            for text, block in _paragraph(d, item, styles, numbering):
+                if parts and _continues_heading(parts[-1], text, block):
+                    parts[-1] = (parts[-1][0] + text, parts[-1][1])
+                else:
+                    parts.append((text, block))
         else:
             for tr in item.iter(d.TR):
                 row = _row_text(d, tr)

@@ -287,6 +287,11 @@ def continues(cur: Line, nxt: Line, g: _Geometry | None, typical_len: int) -> bo
     if nxt.x0 > g.left + 1.2 * size:
         return False  # an indented first line starts a new paragraph
     if cur.x1 >= g.right - 1.5 * size:
+        # A full line ending with a colon ("…报告如下：") over a short line with no sentence
+        # end is a lead-in and an unnumbered heading ("主要举措和成效"), not one wrapped line.
+        if text.rstrip(_CLOSERS + " ").endswith(("：", ":")) and nxt.x1 is not None \
+                and nxt.x1 < g.right - 5 * size and not ends_sentence(nxt_text):
+            return False
         return True  # the line runs to the right margin: wrapped
     # Stopped short: a paragraph end, unless a long word/number did not fit.
     return not ends and cur.x1 >= g.right - 5 * size and cur.x0 <= g.left + 2.5 * size

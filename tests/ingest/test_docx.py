@@ -236,3 +236,43 @@ def test_heading_styles_linked_to_a_multilevel_list() -> None:
     ex = _read(with_numbering(make_docx(build), STYLE_NUMBERING_XML))
     assert _lines(ex) == ["一、主要举措和成效", "（一）健全制度", "（二）规范执法", "二、存在的不足"]
     assert [b.heading_level for b in ex.blocks] == [1, 2, 2, 1]
+
+
+def _broken_by_shift_enter(doc: Any) -> None:
+    h = doc.add_paragraph("一、主要举措", style="Heading 1")
+    h.add_run().add_break()
+    h.add_run("和成效")
+
+
+def _broken_by_enter(doc: Any) -> None:
+    doc.add_paragraph("一、主要举措", style="Heading 1")
+    doc.add_paragraph("和成效", style="Heading 1")
+
+
+@pytest.mark.parametrize("broken", [_broken_by_shift_enter, _broken_by_enter], ids=["shift-enter", "enter"])
+def test_a_heading_broken_over_two_lines_is_one_heading(broken: Any) -> None:
+    def build(doc: Any) -> None:
+        doc.add_paragraph("青石乡人民政府关于2024年法治政府建设情况的报告", style="Title")
+        broken(doc)
+        doc.add_paragraph("全年开展法治讲座6次，发放宣传资料1200份。")
+        doc.add_paragraph("二、存在的不足", style="Heading 1")
+        doc.add_paragraph("（一）学法", style="Heading 2")
+        doc.add_paragraph("不够深入", style="Heading 2")  # no marker after a marked heading of the same level
+        doc.add_paragraph("三、下一步工作安排", style="Heading 1")
+
+    ex = _read(make_docx(build))
+    assert _lines(ex) == ["青石乡人民政府关于2024年法治政府建设情况的报告", "一、主要举措和成效",
+                          "全年开展法治讲座6次，发放宣传资料1200份。", "二、存在的不足", "（一）学法不够深入",
+                          "三、下一步工作安排"]
+    assert [b.heading_level for b in ex.blocks] == [None, 1, None, 1, 2, 1]
+
+
+def test_two_headings_of_one_level_stay_two() -> None:
+    def build(doc: Any) -> None:
+        doc.add_paragraph("一、主要举措和成效。", style="Heading 1")  # ends a sentence
+        doc.add_paragraph("二、存在的不足", style="Heading 1")  # has its own marker
+        doc.add_paragraph("三、党政主要负责人履行推进法治建设第一责任人职责情况和下一步工作的主要安排", style="Heading 1")
+        doc.add_paragraph("及其他需要报告的事项", style="Heading 1")  # together too long for one heading
+
+    assert _lines(_read(make_docx(build))) == ["一、主要举措和成效。", "二、存在的不足",
+                                               "三、党政主要负责人履行推进法治建设第一责任人职责情况和下一步工作的主要安排", "及其他需要报告的事项"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import shutil
 import sys
 import types
 from dataclasses import dataclass
@@ -169,6 +170,9 @@ def _g() -> pdf_mod._Geometry:
         ((90, 300, "干部法治素养明显提升。"), (90, 505, "下一行顶格但上一行没有写满"), False),  # short line ends a paragraph
         ((90, 470, "全镇农村居民人均可支配收入增长"), (90, 505, "5.4%，高于全县平均水平。"), True),  # a number did not fit
         ((90, 505, "第一行写满了但下一行是标题"), (90, 250, "一、存在的不足和原因"), False),
+        # A full lead-in line ending with a colon, then an unnumbered heading (LibreOffice's PDF of a report).
+        ((90, 505, "根据县委依法治县办的要求，现将有关情况报告如下："), (90, 200, "主要举措和成效"), False),
+        ((90, 505, "全年重点做了以下几项工作，具体情况如下所述："), (90, 300, "一是健全制度，二是规范执法。"), True),
     ],
 )
 def test_continues_with_geometry(cur: tuple[float, float, str], nxt: tuple[float, float, str], expected: bool) -> None:
@@ -398,3 +402,29 @@ def test_page_pdfium_cannot_parse_falls_back(report_pdf: bytes, monkeypatch: pyt
     monkeypatch.setattr(pdf_mod, "_pdfium_page", broken_page_3)
     ex = read_pdf(report_pdf, Path("x.pdf"))
     assert ex.text == FULL and ex.extractor == "pdfium+pdfplumber"
+
+
+_SUFFIXES = [a + b for a in "甲乙丙丁戊己庚辛壬" for b in "东南西北中"]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed (apt-get install libreoffice-writer-nogui)")
+def test_libreoffice_pdf_keeps_an_unnumbered_heading_after_a_full_lead_in(tmp_path: Path) -> None:
+    """A lead-in that fills its last line ("…报告如下：") must not swallow the heading below it."""
+    import subprocess
+
+    import docx
+
+    filler = "青石乡按照县委依法治县办的统一部署结合本乡实际认真梳理全年法治建设各项工作"
+    document = docx.Document()
+    document.add_paragraph("青石乡人民政府关于2024年法治政府建设情况的报告")
+    for k in range(30, 75):  # lead-ins of every length: some end exactly at the right margin
+        start = k % len(filler)
+        document.add_paragraph(f"第{k}段" + (filler * 4)[start:start + k] + "，现将有关情况报告如下：")
+        # Each heading its own words: a line repeated at page edges would be taken for a running header.
+        document.add_paragraph("主要举措和成效" + _SUFFIXES[k - 30])
+    document.save(str(tmp_path / "r.docx"))
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "r.docx")],
+                   capture_output=True, timeout=180, check=True)
+    text = read_pdf((tmp_path / "r.pdf").read_bytes(), Path("r.pdf")).text
+    assert not re.search(r"如下：[ \t]*主要举措", text)
+    assert len(re.findall(r"(?m)^主要举措和成效\S{2}$", text)) == 45

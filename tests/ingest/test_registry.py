@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,27 @@ BAD_INPUTS: list[tuple[str, str, Any]] = [
     ("report.rtf", "unsupported_format", lambda: b"{\\rtf1\\ansi hello}"),
     ("sheet.xlsx", "unsupported_format", lambda: b"PK\x03\x04" + b"xl/workbook.xml" + b"\x00" * 100),
     ("page.html", "empty", lambda: b"<html><body><div class='nav'><a>\xe9\xa6\x96\xe9\xa1\xb5</a></div></body></html>"),
+    # misnamed binaries: the error names what the bytes are (not "is it really a .txt file?")
+    ("random.pdf", "corrupt", lambda: random.Random(7).randbytes(4096)),
+    ("random.docx", "corrupt", lambda: random.Random(8).randbytes(4096)),
+    ("random.png", "corrupt", lambda: random.Random(9).randbytes(4096)),
+    ("archive.pdf", "unsupported_format", lambda: b"\x1f\x8b\x08\x00" + random.Random(10).randbytes(2048)),
+    ("program.docx", "unsupported_format", lambda: b"\x7fELF\x02\x01\x01\x00" + bytes(200)),
 ]
+
+MISNAMED_MESSAGES: list[tuple[str, bytes, str]] = [
+    ("random.pdf", random.Random(7).randbytes(4096), "is named .pdf but its content is not a PDF"),
+    ("random.docx", random.Random(8).randbytes(4096), "not a Word document (DOCX)"),
+    ("archive.pdf", b"\x1f\x8b\x08\x00" + random.Random(10).randbytes(2048), "is a gzip archive"),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "says"), MISNAMED_MESSAGES, ids=[n for n, _, _ in MISNAMED_MESSAGES])
+def test_misnamed_binary_names_its_real_type(tmp_path: Path, name: str, data: bytes, says: str) -> None:
+    with pytest.raises(GovReportError) as info:
+        read_path(_write(tmp_path, name, data))
+    assert says in str(info.value) and name in str(info.value)
+    assert ".txt" not in str(info.value)
 
 
 @pytest.mark.parametrize(("name", "code", "make"), BAD_INPUTS, ids=[n for n, _, _ in BAD_INPUTS])

@@ -1,0 +1,350 @@
+"""Training the section classifier (``govreport train``): never imported at analysis time.
+
+Samples: the gold headings of the dev corpus and the body lines under them
+(labelled with their heading's category), and the paragraphs of full
+government work reports from the extra corpus (review of the year:
+achievements, its turn to problems: shortcomings, the rest: plans).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pipeline.classify import (
+    _INTRO_RE,
+    _is_turn_to_problems,
+    _norm_key,
+    classify_headings,
+    classify_paragraphs,
+)
+from pipeline.section_model import MODEL_FILE, SectionClassifier, save_classifier
+from pipeline.modelio import versions
+from pipeline.nlp import JiebaTokenizer
+from pipeline.normalise import to_simplified
+from pipeline.types import Heading, Paragraph, Report
+
+
+_GWR_L1_RE = re.compile(r"^\s*([一二三四五六七八九十]+)、\s*(\S.{1,40})$")
+_GWR_PAST_RE = re.compile(r"(回顾|过去|一年来|成绩|成就)")
+_BODY_PUNCT = "，。；,;"
+
+
+@dataclass
+class Sample:
+    """One labelled text: a heading or a paragraph of a document."""
+
+    doc: str
+    text: str
+    label: str
+    kind: str  # heading | paragraph | sentence (extra examples cut from a paragraph)
+    source: str  # dev | ext
+    level: int | None = None
+
+
+def _key(text: str) -> str:
+    return _norm_key(text)
+
+
+def _is_body(text: str) -> bool:
+    core = _key(text)
+    return len(core) >= 12 and any(c in core for c in _BODY_PUNCT)
+
+
+def dev_samples(dev_dir: Path) -> tuple[list[Sample], list[dict[str, Any]]]:
+    """Headings (gold) and paragraphs (labelled by the gold heading above them) of the dev corpus.
+
+    Returns the samples and, per report, its gold heading sequence (for the in-context score).
+    """
+    docs = []
+    for path in sorted(Path(dev_dir).glob("*.json")):
+        doc = json.loads(path.read_text("utf-8"))
+        doc.setdefault("id", path.stem)
+        docs.append(doc)
+    return doc_samples(docs)
+
+
+def doc_samples(docs: Iterable[dict[str, Any]]) -> tuple[list[Sample], list[dict[str, Any]]]:
+    """:func:`dev_samples` of gold documents already read (cross-validation passes a fold's)."""
+    samples: list[Sample] = []
+    sequences: list[dict[str, Any]] = []
+    for doc in docs:
+        gold = doc.get("gold") or {}
+        heads = gold.get("headings") or []
+        if not gold.get("is_report") or not heads:
+            continue
+        doc_id = str(doc.get("id"))
+        sequences.append({"doc": doc_id, "year": gold.get("year"), "headings": heads})
+        for h in heads:
+            samples.append(Sample(doc_id, h["text"], h["category"], "heading", "dev", h["level"]))
+        # Walk the lines, finding the gold headings in order.
+        lines = doc["text"].splitlines()
+        keys = [_key(h["text"]) for h in heads]
+        j = 0
+        current: str | None = None
+        for line in lines:
+            lk = _key(line)
+            if not lk:
+                continue
+            k = next((n for n in range(j, min(j + 3, len(keys))) if keys[n] and lk.startswith(keys[n])), None)
+            if k is not None:
+                current = heads[k]["category"]
+                j = k + 1
+                rest = lk[len(keys[k]) :]
+                if _is_body(rest):
+                    samples.append(Sample(doc_id, rest, current, "paragraph", "dev"))
+                continue
+            if current is None:
+                if _INTRO_RE.search(lk) and _is_body(lk):
+                    samples.append(Sample(doc_id, lk, "other", "paragraph", "dev"))
+                continue
+            if _is_body(lk):
+                samples.append(Sample(doc_id, lk, current, "paragraph", "dev"))
+                if current in ("shortcomings", "plans", "responsibility"):
+                    samples.extend(Sample(doc_id, sent, current, "sentence", "dev") for sent in _sentences(lk))
+    return samples, sequences
+
+
+def ext_samples(ext_text_dir: Path) -> list[Sample]:
+    """Paragraphs of full government work reports, labelled by the section they are in.
+
+    The review of the past year is achievements (a paragraph in it that turns
+    to problems is shortcomings); from the first forward-looking top-level
+    heading on, everything is plans.
+    """
+    samples: list[Sample] = []
+    for path in sorted(Path(ext_text_dir).glob("*gwr*.txt")):
+        text = path.read_text("utf-8", errors="replace")
+        doc_id = "ext:" + path.stem
+        current: str | None = None
+        for line in text.splitlines():
+            m = _GWR_L1_RE.match(line.replace("\u200b", ""))
+            if m and not any(c in m.group(2) for c in "。；"):
+                title = to_simplified(m.group(2))
+                if current in (None, "achievements") and _GWR_PAST_RE.search(title):
+                    current = "achievements"
+                else:
+                    current = "plans"
+                samples.append(Sample(doc_id, line.strip(), current, "heading", "ext", 1))
+                continue
+            if current is None or not _is_body(line):
+                continue
+            label = current
+            if current == "achievements" and _is_turn_to_problems(line.strip()):
+                label = "shortcomings"
+                # The sentences after the turn list the problems one by one: more
+                # examples of the rarest section, in the words problems are told in.
+                samples.extend(
+                    Sample(doc_id, sent, label, "sentence", "ext") for sent in _sentences(line)[1:]
+                )
+            samples.append(Sample(doc_id, line.strip(), label, "paragraph", "ext"))
+    return samples
+
+
+def _sentences(text: str) -> list[str]:
+    """Sentences and semicolon clauses of a paragraph long enough to say something."""
+    return [s for s in (x.strip() for x in re.split(r"[。；;！？]", text)) if len(s) >= 12]
+
+
+def _bare_report(samples: Sequence[Sample]) -> Report:
+    """A report made of the given paragraphs only (no title, no headings)."""
+    report = Report(source="<train>")
+    pos = 0
+    for smp in samples:
+        report.paragraphs.append(Paragraph(text=smp.text, start=pos, end=pos + len(smp.text)))
+        pos += len(smp.text) + 1
+    report.text = "\n".join(smp.text for smp in samples)
+    return report
+
+
+def _heading_objs(heads: Sequence[dict[str, Any]]) -> list[Heading]:
+    return [Heading(text=h["text"], level=int(h["level"]), start=0, end=0) for h in heads]
+
+
+def _scores(y_true: Sequence[str], y_pred: Sequence[str]) -> dict[str, Any]:
+    from sklearn.metrics import accuracy_score, f1_score
+
+    if not y_true:
+        return {"n": 0}
+    labels = sorted(set(y_true) | set(y_pred))
+    return {
+        "n": len(y_true),
+        "accuracy": round(float(accuracy_score(y_true, y_pred)), 4),
+        "macro_f1": round(float(f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=0)), 4),
+    }
+
+
+def _hosts(dev_dir: Path) -> dict[str, str]:
+    """Gold document id -> its website host (the grouping of the held-out scores)."""
+    from pipeline.training import host_of
+
+    out = {}
+    for path in sorted(Path(dev_dir).glob("*.json")):
+        doc = json.loads(path.read_text("utf-8"))
+        out[str(doc.get("id") or path.stem)] = host_of(doc)
+    return out
+
+
+def train_classifier(
+    dev_dir: Path,
+    ext_dir: Path | None = None,
+    out: Path | None = None,
+    *,
+    folds: int = 5,
+    tokenizer: JiebaTokenizer | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[SectionClassifier, dict[str, Any]]:
+    """Train the section classifier, score it held out by document, save it with its card.
+
+    ``dev_dir``: gold JSON files (gold-format.md); ``ext_dir``: the folder of
+    ``text/`` full reports. Deterministic (fixed folds and random_state).
+    """
+    from sklearn.model_selection import GroupKFold
+
+    say = progress or (lambda _m: None)
+    t0 = time.perf_counter()
+    samples, sequences = dev_samples(dev_dir)
+    if ext_dir is not None:
+        text_dir = Path(ext_dir) / "text" if (Path(ext_dir) / "text").is_dir() else Path(ext_dir)
+        samples += ext_samples(text_dir)
+    if not samples:
+        from pipeline.errors import GoldFormatError
+
+        raise GoldFormatError("no labelled samples found", dev_dir)
+    say(f"{len(samples)} labelled samples from {len({s.doc for s in samples})} documents")
+    model = SectionClassifier().set_tokenizer(tokenizer)
+    H = model.hash_features([s.text for s in samples])
+    y = np.array([s.label for s in samples])
+    # Held out by website: a site's template and wording never straddle a fold.
+    hosts = _hosts(dev_dir)
+    groups = np.array([hosts.get(s.doc, s.doc) for s in samples])
+
+    # Held out by document: each fold's model never saw the documents it is scored on.
+    pred = np.empty(len(samples), dtype=object)
+    fold_models: dict[str, SectionClassifier] = {}
+    n_docs = len(set(groups))
+    gkf = GroupKFold(n_splits=min(folds, n_docs))
+    for k, (tr, te) in enumerate(gkf.split(H, y, groups)):
+        m = SectionClassifier().set_tokenizer(model._get_tokenizer()).fit_hashed(H[tr], y[tr])
+        proba = m.predict_proba_hashed(H[te])
+        pred[te] = m.classes_[proba.argmax(axis=1)]
+        for i in te:
+            fold_models[samples[i].doc] = m
+        say(f"fold {k + 1} done")
+
+    def subset(kind: str, source: str) -> dict[str, Any]:
+        idx = [i for i, s in enumerate(samples) if s.kind == kind and s.source == source]
+        return _scores([y[i] for i in idx], [pred[i] for i in idx])
+
+    # The whole categoriser (rules + held-out model + position) on the gold heading sequences.
+    ctx_true: list[str] = []
+    ctx_model: list[str] = []
+    ctx_rules: list[str] = []
+    ctx_top_true: list[str] = []
+    ctx_top_model: list[str] = []
+    ctx_errors: list[dict[str, str]] = []
+    for seq in sequences:
+        heads = _heading_objs(seq["headings"])
+        with_model = classify_headings(heads, fold_models.get(seq["doc"]), seq["year"])
+        rules_only = classify_headings(heads, None, seq["year"])
+        top = min(h.level for h in heads)
+        for h, g, dm, dr in zip(heads, seq["headings"], with_model, rules_only):
+            ctx_true.append(g["category"])
+            ctx_model.append(dm.category)
+            ctx_rules.append(dr.category)
+            if h.level == top:
+                ctx_top_true.append(g["category"])
+                ctx_top_model.append(dm.category)
+            if dm.category != g["category"]:
+                ctx_errors.append({"doc": seq["doc"], "level": str(h.level), "gold": g["category"], "pred": dm.category})
+
+    # Paragraph decisions with every heading taken away (reports with no usable headings):
+    # the held-out model plus the section-order decoding, against the derived labels.
+    nh_true: dict[str, list[str]] = {"dev": [], "ext": []}
+    nh_pred: dict[str, list[str]] = {"dev": [], "ext": []}
+    by_doc: dict[str, list[Sample]] = {}
+    for smp in samples:
+        if smp.kind == "paragraph":
+            by_doc.setdefault(smp.doc, []).append(smp)
+    for doc_id, doc_samples in by_doc.items():
+        report = _bare_report(doc_samples)
+        decs = classify_paragraphs(report, [], fold_models.get(doc_id))
+        src = doc_samples[0].source
+        nh_true[src] += [smp.label for smp in doc_samples]
+        nh_pred[src] += [d.category for d in decs]
+
+    scores = {
+        "paragraphs_without_headings_dev": _scores(nh_true["dev"], nh_pred["dev"]),
+        "paragraphs_without_headings_ext": _scores(nh_true["ext"], nh_pred["ext"]),
+        "method": f"GroupKFold({gkf.n_splits}) by website host; every score is on sites the fold's model never saw",
+        "paragraphs_dev": subset("paragraph", "dev"),
+        "paragraphs_ext": subset("paragraph", "ext"),
+        "headings_dev_model_only": subset("heading", "dev"),
+        "headings_dev_in_context": {
+            "all": _scores(ctx_true, ctx_model),
+            "top_level": _scores(ctx_top_true, ctx_top_model),
+            "rules_only_all": _scores(ctx_true, ctx_rules),
+            "errors": ctx_errors,
+        },
+        "per_class_dev_paragraphs": _per_class(
+            [y[i] for i, s in enumerate(samples) if s.kind == "paragraph" and s.source == "dev"],
+            [pred[i] for i, s in enumerate(samples) if s.kind == "paragraph" and s.source == "dev"],
+        ),
+    }
+    say("fitting the final model on all samples")
+    model.fit_hashed(H, y)
+    counts: dict[str, dict[str, int]] = {}
+    for s in samples:
+        counts.setdefault(f"{s.source}_{s.kind}s", Counter())[s.label] += 1  # type: ignore[index]
+    card = {
+        "model": "SectionClassifier: hashed char 1-3-grams + jieba words (2^16 features, no vocabulary stored), "
+        "TF-IDF (sublinear), logistic regression by SGDClassifier(loss=log_loss, class_weight=balanced)",
+        "params": model.get_params(),
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "data": {
+            "dev": {
+                "dir": str(dev_dir),
+                "what": "gold headings (text -> category) and the body lines under them, labelled with "
+                "their heading's gold category; the lead-in sentence before the first heading as other",
+                "documents": sorted({s.doc for s in samples if s.source == "dev"}),
+            },
+            "ext": {
+                "dir": str(ext_dir) if ext_dir else None,
+                "what": "full government work reports (*gwr*): paragraphs of the review of the past year as "
+                "achievements (those turning to problems as shortcomings), of the later parts as plans",
+                "documents": sorted({s.doc for s in samples if s.source == "ext"}),
+            },
+            "counts": {k: dict(sorted(v.items())) for k, v in counts.items()},
+            "note": "feature hashing: the saved model holds weights of hashed features, not the texts or their n-grams",
+        },
+        "held_out_scores": scores,
+        "versions": versions(),
+        "train_seconds": round(time.perf_counter() - t0, 1),
+        "model_file": f"{MODEL_FILE} + {MODEL_FILE.replace('.npz', '.json')} (numpy arrays and a JSON header, no pickle)",
+    }
+    if out is not None:
+        save_classifier(model, out, card)
+        card_path = out.with_name(out.name.split(".")[0] + ".card.json")
+        card_path.write_text(json.dumps(card, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return model, card
+
+
+def _per_class(y_true: Sequence[str], y_pred: Sequence[str]) -> dict[str, dict[str, float]]:
+    from sklearn.metrics import precision_recall_fscore_support
+
+    labels = sorted(set(y_true))
+    if not labels:
+        return {}
+    p, r, f, n = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
+    return {
+        str(lab): {"precision": round(float(a), 3), "recall": round(float(b), 3), "f1": round(float(c), 3), "n": int(d)}
+        for lab, a, b, c, d in zip(labels, p, r, f, n)
+    }
