@@ -361,6 +361,7 @@ class ExportFormat(str, Enum):
     csv = "csv"
     xlsx = "xlsx"
     jsonl = "jsonl"
+    gold = "gold"
 
 
 def _years(spec: Optional[str]):  # type: ignore[no-untyped-def]
@@ -382,13 +383,13 @@ _LANG_HELP = "zh: Chinese headers and labels (default); en: the stable English i
 
 @app.command()
 def export(
-    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="csv (UTF-8 with BOM), xlsx or jsonl.")] = ExportFormat.csv,
+    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="csv (UTF-8 with BOM), xlsx, jsonl, or gold (reviewed reports as gold JSON for evaluate/train).")] = ExportFormat.csv,
     db: Annotated[Path, typer.Option("--db", help="SQLite store written by `govreport batch`.")] = Path("govreport.db"),
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the files (created).")] = Path("govreport-export"),
     lang: Annotated[Lang, typer.Option("--lang", help=_LANG_HELP)] = Lang.zh,
     all_documents: Annotated[bool, typer.Option("--all", help="Also export documents that are not annual reports (notices, work summaries...).")] = False,
 ) -> None:
-    """Export metrics (long form), reports, the comparison, copied text and findings (审查意见) from the store."""
+    """Export metrics (long form, reviewers' corrections applied), reports, the comparison, copied text and findings (审查意见) from the store."""
     from pipeline.export import export as do_export
 
     with _open_store(db, readonly=True) as store:
@@ -399,6 +400,8 @@ def export(
             raise _usage_error(f"cannot write to the output folder {output}: {exc.strerror or exc}") from exc
     for path in written:
         typer.echo(str(path))
+    if format is ExportFormat.gold and not written:
+        typer.echo("no reviewed (已审) report in the store: nothing written", err=True)
 
 
 @app.command()
@@ -440,6 +443,38 @@ def review(
 
 
 # ==== end of batch / export / compare / review ====
+
+
+# ==== serve (issue 13: the review workspace) ====
+@app.command()
+def serve(
+    db: Annotated[Path, typer.Option("--db", help="SQLite store written by `govreport batch` (created if absent).")] = Path("govreport.db"),
+    host: Annotated[str, typer.Option("--host", help="Address to listen on; anything but loopback needs --token.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+    token: Annotated[Optional[str], typer.Option("--token", envvar="GOVREPORT_TOKEN", help="Access token every request must carry (open http://HOST:PORT/?token=TOKEN once).")] = None,
+    max_upload_mb: Annotated[float, typer.Option("--max-upload-mb", help="Largest file a reviewer may upload.")] = 20.0,
+    max_upload_files: Annotated[int, typer.Option("--max-upload-files", min=1, help="Most files in one upload.")] = 20,
+    reviewer: Annotated[str, typer.Option("--reviewer", help="Name recorded with decisions until a reviewer sets theirs.")] = "审核人",
+) -> None:
+    """Open the review workspace in a browser: confirm or correct every number and finding."""
+    try:
+        from pipeline.serve import ServeConfig, ServeError, check_config, run
+    except ImportError as exc:  # the web stack is the optional `serve` extra
+        raise _usage_error(f"govreport serve needs the serve extra: pip install 'govreport[serve]' ({exc})") from exc
+
+    cfg = ServeConfig(db=db, host=host, port=port, token=token, max_upload_mb=max_upload_mb,
+                      max_upload_files=max_upload_files, default_reviewer=reviewer)
+    try:
+        check_config(cfg)
+    except ServeError as exc:
+        raise _usage_error(str(exc)) from exc
+    _open_store(db, must_exist=False).close()  # a bad store is a usage error before the server starts
+    where = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+    typer.echo(f"govreport serve: {db} at {where}" + ("?token=…" if token else "") + " (Ctrl-C stops)", err=True)
+    run(cfg)
+
+
+# ==== end of serve ====
 
 
 # ==== check (issue 5: completeness and quality verdicts) ====

@@ -158,6 +158,7 @@ class Combined:
     quotes: tuple[str, ...]
     per: str | None = None  # the value counts per village/community... (no total was given)
     value_text: str | None = None  # the value as written, when one figure of the report is the value
+    corrected: bool = False  # a reviewer's value went into it (pipeline/corrections.py)
 
 
 def combine(metrics: Sequence[dict[str, Any]]) -> Combined | None:
@@ -213,7 +214,8 @@ def combine(metrics: Sequence[dict[str, Any]]) -> Combined | None:
     if source is not None and source.get("value_text") and _SCALED_UNITS.get(own_unit, ("", 1.0))[1] == 1.0:
         # "20余次" -> "20余": the unit has its own column (a scaled unit, 1.2万元, would change the number).
         written = str(source["value_text"]).replace(own_unit, "", 1).strip() if own_unit else str(source["value_text"])
-    return Combined(value, unit, rule, len(chosen), approx, quotes, per if per_unit else None, written)
+    corrected = any(m.get("origin") == "corrected" for _, _, m in chosen)
+    return Combined(value, unit, rule, len(chosen), approx, quotes, per if per_unit else None, written, corrected)
 
 
 @dataclass
@@ -240,6 +242,7 @@ class CompareRow:
     quotes: list[str] = field(default_factory=list)
     per: str | None = None  # a per-unit value (每村4人): no total was given
     value_text: str | None = None  # the value as written in the report (20余次, 近2000份)
+    value_source: str | None = None  # extracted | corrected (a reviewer's value went into it)
 
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -328,6 +331,7 @@ def compare(
                             row.status, row.value, row.unit, row.approx = "reported", comb.value, comb.unit, comb.approx
                             row.rule, row.n_values, row.quotes = comb.rule, comb.n_values, list(comb.quotes)
                             row.per, row.value_text = comb.per, comb.value_text
+                            row.value_source = "corrected" if comb.corrected else "extracted"
                     rows.append(row)
     _year_on_year(rows)
     _rank(rows)
@@ -398,7 +402,7 @@ def cell_text(r: CompareRow, lang: Lang = "zh") -> str:
         return labels.text("no_report") if lang == "zh" else "· no report"
     if r.status == "not_stated":
         return labels.text("not_stated") if lang == "zh" else "— not stated"
-    text = value_text(r, lang)
+    text = value_text(r, lang) + ("✎" if r.value_source == "corrected" else "")
     if r.change is not None:
         sign = "+" if r.change >= 0 else "−"
         pct = f", {sign}{abs(r.change_pct):g}%" if r.change_pct is not None else ""
@@ -436,13 +440,15 @@ def format_tables(rows: Sequence[CompareRow], lang: Lang = "zh") -> str:
     if not blocks:
         return labels.text("no_metrics") if lang == "zh" else (
             "no comparable metrics (no report with township, year and linked indicators in the store)")
-    legend = labels.text("legend") if lang == "zh" else (
+    legend = labels.text("legend") + "；✎ 审核人更正" if lang == "zh" else (
         "(change) = against the year before; #rank/peers among the same level in the county and year, "
-        f"only for indicators with a direction and at least {MIN_PEERS} peers; ≈ approximate")
+        f"only for indicators with a direction and at least {MIN_PEERS} peers; ≈ approximate; ✎ corrected by a reviewer")
     return "\n\n".join(blocks) + "\n\n" + legend
 
 
 def compare_store(store: Any, *, indicators: Sequence[str] | None = None, years: tuple[int, int] | None = None,
                   level: str | None = "township") -> list[CompareRow]:
-    """:func:`compare` over a :class:`pipeline.store.Store`."""
-    return compare(store.documents(), store.metrics(), indicators=indicators, years=years, level=level)
+    """:func:`compare` over a :class:`pipeline.store.Store`, reviewers' corrections applied."""
+    from pipeline.corrections import reviewed_metrics
+
+    return compare(store.documents(), reviewed_metrics(store), indicators=indicators, years=years, level=level)

@@ -4,10 +4,12 @@ Five tables, the same in every format:
 
 - ``metrics``: long form, one row per metric of each submission (a report sent
   as TXT, DOCX and PDF counts once), with the township, county, year, the
-  Chinese name of the indicator and the value as written;
+  Chinese name of the indicator and the value as written; reviewers' corrections
+  applied (pipeline/corrections.py), ``value_source`` (来源) saying extracted or corrected;
 - ``reports``: one row per submission (failed files included): its files and
   formats, metadata, completeness score and missing parts, the number of
-  findings, flags (重复报送, 同年度多份报告);
+  findings (less those a reviewer overruled), flags (重复报送, 同年度多份报告),
+  the review status;
 - ``compare``: the township × year comparison rows (compare.py), gaps included;
 - ``similarity``: one row per copied-text finding of the batch (R06 previous
   year, R07 peers) with the share and the most similar passages;
@@ -41,27 +43,28 @@ from typing import Any
 
 from pipeline import labels
 from pipeline.compare import CompareRow, compare_store, indicator_name
+from pipeline.corrections import gold_documents, reviewed_documents, reviewed_findings, reviewed_metrics
 from pipeline.labels import Lang
 from pipeline.store import Store
 from pipeline.submissions import RESUBMITTED_LABEL, SEVERAL_ID, SEVERAL_LABEL, RESUBMITTED_ID, is_scored, non_report_why
 
-FORMATS: tuple[str, ...] = ("csv", "xlsx", "jsonl")
+FORMATS: tuple[str, ...] = ("csv", "xlsx", "jsonl", "gold")
 
 METRIC_COLUMNS: tuple[str, ...] = (
     "township", "county", "level", "year", "indicator", "indicator_name", "value", "value_text", "unit", "qualifier",
-    "per", "category", "quote", "sentence", "start", "end", "low_confidence", "is_report", "doc_type", "source_file",
-    "sha256",
+    "per", "category", "quote", "sentence", "start", "end", "low_confidence", "is_report", "doc_type", "value_source",
+    "source_file", "sha256",
 )
 REPORT_COLUMNS: tuple[str, ...] = (
     "source_files", "n_files", "formats", "status", "error_code", "error_message", "is_report", "doc_type", "why",
     "title", "township", "entity_full", "county", "level", "year", "issue_date", "format", "encoding", "pages",
     "n_chars", "completeness_score", "missing_parts", "n_findings", "flags", "n_headings", "n_paragraphs",
-    "n_metrics", "n_warnings", "pipeline_version", "model_version", "sha256",
+    "n_metrics", "n_warnings", "pipeline_version", "model_version", "review_status", "sha256",
 )
 COMPARE_COLUMNS: tuple[str, ...] = (
     "indicator", "indicator_name", "direction", "county", "level", "township", "year", "status", "value",
     "value_text", "unit", "per", "approx", "rule", "n_values", "previous", "change", "change_pct", "rank", "peers",
-    "source", "quotes",
+    "source", "quotes", "value_source",
 )
 SIMILARITY_COLUMNS: tuple[str, ...] = (
     "rule", "kind", "share", "jaccard", "township", "year", "source_file", "other_township", "other_year",
@@ -73,7 +76,8 @@ FINDING_COLUMNS: tuple[str, ...] = (
 )
 
 # Columns whose values are ids with a Chinese label (labels.toml [values]; severity has [severity]).
-_VALUE_COLUMNS = frozenset({"status", "qualifier", "category", "doc_type", "level", "kind"})
+_VALUE_COLUMNS = frozenset({"status", "qualifier", "category", "doc_type", "level", "kind", "value_source",
+                           "review_status"})
 
 # Full-width forms too: WPS and Excel with a Chinese input method take a leading ＝ as =.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
@@ -87,9 +91,9 @@ def neutralise(value: Any) -> Any:
 
 
 def metric_rows(store: Store, *, include_all: bool = False) -> list[dict[str, Any]]:
-    """One row per metric of each submission; non-reports only with ``include_all``."""
+    """One row per metric of each submission, reviewers' corrections applied; non-reports only with ``include_all``."""
     rows = []
-    for m in store.metrics():
+    for m in reviewed_metrics(store):
         if not include_all and not is_scored(m):
             continue
         rows.append({
@@ -98,7 +102,8 @@ def metric_rows(store: Store, *, include_all: bool = False) -> list[dict[str, An
             "value_text": m.get("value_text"), "unit": m.get("unit"), "qualifier": m.get("qualifier"),
             "per": m.get("per"), "category": m.get("category"), "quote": m.get("quote"), "sentence": m.get("sentence"),
             "start": m.get("start"), "end": m.get("end"), "low_confidence": bool(m.get("low_confidence")),
-            "is_report": _flag(m.get("is_report")), "doc_type": m.get("doc_type"), "source_file": m.get("source"),
+            "is_report": _flag(m.get("is_report")), "doc_type": m.get("doc_type"), "value_source": m.get("origin"),
+            "source_file": m.get("source"),
             "sha256": m["sha256"],
         })
     return rows
@@ -110,13 +115,13 @@ def _flag(value: Any) -> bool | None:
 
 def report_rows(store: Store, *, include_all: bool = False) -> list[dict[str, Any]]:
     """One row per submission (its copies' files listed with it) and per failed file; non-reports with ``include_all``."""
-    findings = Counter(f["sha256"] for f in store.findings(include_all=True))
+    findings = Counter(f["sha256"] for f in reviewed_findings(store, include_all=True))
     flags: dict[str, list[str]] = {}
     for c in store.checks():
         if c["item"] in (RESUBMITTED_ID, SEVERAL_ID):
             flags.setdefault(c["sha256"], []).append(RESUBMITTED_LABEL if c["item"] == RESUBMITTED_ID else SEVERAL_LABEL)
     rows = []
-    for d in store.documents():
+    for d in reviewed_documents(store):
         scored = is_scored(d)
         if d["status"] == "ok" and not scored and not include_all:
             continue
@@ -137,7 +142,7 @@ def report_rows(store: Store, *, include_all: bool = False) -> list[dict[str, An
             "flags": "; ".join(flags.get(d["sha256"], [])) or None,
             "n_headings": d.get("n_headings"), "n_paragraphs": d.get("n_paragraphs"), "n_metrics": d.get("n_metrics"),
             "n_warnings": d.get("n_warnings"), "pipeline_version": d.get("pipeline_version"),
-            "model_version": d.get("model_version"), "sha256": d["sha256"],
+            "model_version": d.get("model_version"), "review_status": d.get("review_status"), "sha256": d["sha256"],
         })
     # Files that could not be read at all have no document but belong in the list.
     listed = {name for r in rows for name in r["source_files"].split("; ")}
@@ -155,7 +160,7 @@ def finding_rows(store: Store, *, include_all: bool = False) -> list[dict[str, A
         "rule": f["item"], "rule_label": f.get("label"), "severity": f.get("status"), "message": f.get("message"),
         "evidence": f.get("evidence"), "where": f.get("where"), "is_report": _flag(f.get("is_report")),
         "doc_type": f.get("doc_type"), "sha256": f["sha256"],
-    } for f in store.findings(include_all=include_all)]
+    } for f in reviewed_findings(store, include_all=include_all)]
 
 
 def similarity_rows(store: Store, *, structured: bool = False) -> list[dict[str, Any]]:
@@ -260,11 +265,14 @@ def export(store: Store, fmt: str, output: Path, *, compare: Sequence[CompareRow
     """Write the five tables in ``fmt`` below ``output`` (created); return the files written.
 
     ``lang`` chooses Chinese headers, sheet names and values (default) or the ids;
-    ``include_all`` adds the documents that are not annual reports.
+    ``include_all`` adds the documents that are not annual reports. ``gold`` writes the
+    reviewed reports as gold files instead (:func:`write_gold`).
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     output.mkdir(parents=True, exist_ok=True)
+    if fmt == "gold":
+        return write_gold(store, output)
     comp = compare if compare is not None else compare_store(store)
     tables = (
         ("metrics", METRIC_COLUMNS, metric_rows(store, include_all=include_all)),
@@ -294,6 +302,15 @@ def export(store: Store, fmt: str, output: Path, *, compare: Sequence[CompareRow
             elif name == "similarity":
                 rows = similarity_rows(store, structured=True)
             write_jsonl(written[-1], rows)
+    return written
+
+
+def write_gold(store: Store, output: Path) -> list[Path]:
+    """Reviewed reports as gold JSON files (gold-format.md), one per document, for `evaluate` and `train`."""
+    written = []
+    for doc in gold_documents(store):
+        written.append(output / f"{doc['id']}.json")
+        written[-1].write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
     return written
 
 

@@ -685,14 +685,6 @@ def extract_metadata(report: Report, gazetteer: Gazetteer | None = None) -> None
     report.doc_type = detect_doc_type(report, title_norm, clean_head, header)
     report.is_report = report.doc_type == "annual_report"
     report.provenance.append(Provenance("is_report", "title" if title_norm else "body", report.doc_type))
-    if not report.is_report:
-        # The gold convention: a document that is not the annual report has no
-        # report metadata. What was found stays visible in the provenance.
-        for fld in ("title", "entity", "entity_full", "county", "level", "year"):
-            val = getattr(report, fld)
-            if val is not None:
-                report.provenance.append(Provenance(fld, "not_report", str(val)))
-                setattr(report, fld, None)
 
 
 # The unit words of the levels a report names itself by in the first person (我镇, 我县).

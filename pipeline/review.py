@@ -24,6 +24,7 @@ from typing import Any
 
 from pipeline import labels
 from pipeline.compare import CompareRow, cell_text, compare_store, fmt_number, indicator_name
+from pipeline.corrections import reviewed_checks, reviewed_findings, reviewed_metrics
 from pipeline.labels import page as _t
 from pipeline.run import PIPELINE_VERSION
 from pipeline.store import Store
@@ -349,6 +350,8 @@ def _reports(docs: Sequence[dict[str, Any]], metrics: Sequence[dict[str, Any]],
                     f'<td class="quote" title="{_e(m.get("sentence"))}">{_e(m.get("quote"))}'
                     + (' <span class="rule-warning" title="OCR 识别置信度低，请对照扫描件核对">⚠ OCR</span>'
                        if m.get("low_confidence") else "")
+                    + (' <span class="corrected" title="corrected by a reviewer">人工更正</span>'
+                       if m.get("origin") == "corrected" else "")
                     + "</td></tr>"
                 )
             html.append("</table>")
@@ -400,8 +403,8 @@ def render_review(store: Store, *, compare: Sequence[CompareRow] | None = None, 
     """The review page of ``store`` as one HTML string."""
     docs = store.documents()
     failures = store.failures()
-    checks = store.checks()
-    findings = store.findings()
+    checks = reviewed_checks(store)
+    findings = reviewed_findings(store)
     rows = compare if compare is not None else compare_store(store)
     generated = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     body = "".join([
@@ -410,7 +413,7 @@ def render_review(store: Store, *, compare: Sequence[CompareRow] | None = None, 
         _findings(docs, findings, checks),
         _charts(rows),
         _similarity(store.similarity()),
-        _reports(docs, store.metrics(), checks),
+        _reports(docs, reviewed_metrics(store), checks),
         _non_reports(store, docs),
         _failures(failures),
     ])

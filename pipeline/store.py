@@ -20,6 +20,10 @@ Layout
   with their passages; ``meta``: key/value, e.g. the fingerprint of the last
   similarity pass (set of documents + checklist), so an unchanged folder does
   not pay for it again.
+- ``reviews``, ``corrections`` (schema v4): the reviewer's side (``govreport
+  serve``, pipeline/corrections.py). They have no foreign key on purpose: a
+  re-analysis (``batch --force``) replaces a document's child rows but never
+  these, and a document dropped from the folder keeps its review history.
 
 Writes are one transaction per document (``save_document``): a batch killed at
 any moment leaves either the whole document or none of it, so the next run
@@ -57,7 +61,7 @@ from typing import Any
 from pipeline.errors import TRANSIENT_CODES, GovReportError
 from pipeline.submissions import is_scored, not_report_title
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 DEFAULT_DB_NAME = "govreport.db"
 # PRAGMA application_id of a govreport store: "GVRP" (a signed 32-bit integer in the header).
 APPLICATION_ID = 0x47565250
@@ -240,9 +244,46 @@ def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
     _run_script_in_tx(conn, _SCHEMA_V3)
 
 
+# v4: the review workspace. ``reviews`` holds one row per reviewed document
+# (status and the optimistic-locking version); ``corrections`` is the
+# append-only log of every decision (who, when, old, new, comment). The latest
+# row per (sha256, target, key) is in force; pipeline/corrections.py applies it.
+_SCHEMA_V4 = """
+CREATE TABLE reviews (
+    sha256 TEXT PRIMARY KEY,  -- no foreign key: a decision outlives re-analysis
+    status TEXT NOT NULL DEFAULT 'pending',  -- pending | reviewed | returned
+    version INTEGER NOT NULL DEFAULT 0,      -- +1 per decision, a stale form is refused
+    paths TEXT NOT NULL DEFAULT '[]',        -- JSON list of the file paths reviewed (a changed file is spotted)
+    updated_by TEXT,
+    updated_at REAL
+);
+CREATE TABLE corrections (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    sha256 TEXT NOT NULL,
+    target TEXT NOT NULL,    -- metric | finding | report
+    key TEXT NOT NULL,       -- metric: 'start:end' of its number in the text, finding: item id, report: ''
+    action TEXT NOT NULL,    -- edit | reject | add | restore | accept | overrule | comment | status
+    old TEXT,                -- JSON: what was there before
+    new TEXT,                -- JSON: what the reviewer decided
+    comment TEXT,
+    reviewer TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    version INTEGER NOT NULL -- the report's review version this decision made
+);
+CREATE INDEX corrections_doc ON corrections(sha256, target, key);
+"""
+
+
+def _migrate_3_to_4(conn: sqlite3.Connection) -> None:
+    """Add reviews and corrections (nothing else changes)."""
+    _run_script_in_tx(conn, _SCHEMA_V4)
+
+
 # version reached -> the step from the version before. A new schema adds
 # ``N: _migrate_<N-1>_to_<N>`` (ALTER TABLE ...) and bumps SCHEMA_VERSION.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_0_to_1, 2: _migrate_1_to_2, 3: _migrate_2_to_3}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: _migrate_0_to_1, 2: _migrate_1_to_2, 3: _migrate_2_to_3, 4: _migrate_3_to_4,
+}
 
 
 def migrate(conn: sqlite3.Connection) -> int:

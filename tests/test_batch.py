@@ -23,7 +23,7 @@ import pytest
 
 from pipeline.batch import Progress, ProgressPrinter, analysis_version, run_batch
 from pipeline.run import PIPELINE_VERSION
-from pipeline.store import Store
+from pipeline.store import SCHEMA_VERSION, Store
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -565,7 +565,7 @@ def test_a_v1_store_is_migrated_and_the_next_batch_fills_in_texts_and_similarity
 
     _downgrade_to_v1(db)
     with Store(db) as store:
-        assert table(db, "PRAGMA user_version") == [(3,)]
+        assert table(db, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
         assert table(db, "SELECT count(*) FROM documents") == [(5,)]  # nothing lost
         r = run_batch(tmp_path / "in", store, workers=1)
         assert r.analysed == 5  # analysed again: their text was not kept under v1

@@ -86,3 +86,9 @@ def test_no_model_runs_on_rules_and_a_missing_model_warns(tmp_path: Path) -> Non
     missing = runner.invoke(app, ["analyze", str(tmp_path / "a.txt"), "--model", str(tmp_path / "none.pkl.gz")])
     assert missing.exit_code == 0
     assert any("rules" in w for w in json.loads(missing.stdout)["warnings"])
+
+
+def test_train_gold_must_be_a_folder(tmp_path: Path) -> None:
+    (tmp_path / "dev").mkdir()
+    result = CliRunner().invoke(app, ["train", "--dev", str(tmp_path / "dev"), "--gold", str(tmp_path / "nope")])
+    assert result.exit_code == 2 and "not a folder of gold files" in result.output

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from pipeline.doctype import decide_report_type
 from pipeline.gazetteer import Gazetteer, parse_divisions
 from pipeline.metadata import extract_metadata
 from pipeline.normalise import normalise, to_simplified
@@ -19,6 +20,7 @@ def analyse(text: str, source: str = "doc.txt", gazetteer: Gazetteer | None = No
     report.norm, report.norm_map = norm.text, norm.offsets
     build_structure(report)
     extract_metadata(report, gazetteer)
+    decide_report_type(report, None)  # the rules' verdict (the report-type stage without its model)
     return report
 
 

@@ -170,8 +170,19 @@ def test_default_db_is_beside_the_folder(tmp_path: Path) -> None:
     assert default_db_path(tmp_path / "reports") == tmp_path.resolve() / "govreport.db"
 
 
+def _downgrade_to_v3(db: Path) -> None:
+    """Turn a store into what schema v3 looked like (v4 added reviews and corrections)."""
+    conn = sqlite3.connect(db)
+    conn.execute("DROP TABLE reviews")
+    conn.execute("DROP TABLE corrections")
+    conn.execute("PRAGMA user_version = 3")
+    conn.commit()
+    conn.close()
+
+
 def _downgrade_to_v2(db: Path) -> None:
     """Turn a store into what schema v2 looked like (v3 added submissions and metrics.value_text)."""
+    _downgrade_to_v3(db)
     conn = sqlite3.connect(db)
     conn.execute("DROP TABLE submissions")
     conn.execute("ALTER TABLE metrics DROP COLUMN value_text")
@@ -198,7 +209,7 @@ def test_a_v2_store_is_migrated_to_v3_and_groups_again(tmp_path: Path) -> None:
         s.save_similarity([], {}, "fp-of-a-v2-pass")
     _downgrade_to_v2(db)
     with Store(db) as s:
-        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
         assert s.copies() == {} and s.metrics()[0]["value_text"] is None
         # the v2 pass never grouped copies: the next batch must run the pass again
         assert s.meta("similarity_fingerprint") is None
@@ -212,9 +223,9 @@ def test_a_v1_store_is_migrated_to_v2_and_keeps_working(tmp_path: Path) -> None:
         put(s, failed, "空.txt")
     _downgrade_to_v1(db)
     with Store(db) as s:
-        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
         tables = {r[0] for r in s.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        assert {"texts", "similarity", "meta", "submissions"} <= tables
+        assert {"texts", "similarity", "meta", "submissions", "reviews", "corrections"} <= tables
         assert s.counts() == {"files": 2, "documents": 2, "ok": 1, "submissions": 1, "non_reports": 0, "copies": 0, "duplicate_files": 0,
                               "failed_files": 1, "metrics": 1}
         assert s.record(ok["sha256"])["entity"] == "青石镇"
