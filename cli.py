@@ -13,12 +13,9 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import Annotated, Optional
 
 import typer
-
-if TYPE_CHECKING:
-    from pipeline.types import Report
 
 app = typer.Typer(
     name="govreport",
@@ -97,46 +94,6 @@ _LIMITS_HELP = ("TOML file with a [limits] table (max_file_mb, max_chars, max_pa
                 "max_paragraphs, max_tags, file_seconds).")
 
 
-def _table_row(report: Report) -> str:
-    """One document as a reviewer reads it (Chinese labels, values as written)."""
-    from pipeline.compare import indicator_name
-    from pipeline.labels import column, text, value
-    from pipeline.submissions import is_scored
-
-    if report.status != "ok":
-        err = report.error or {}
-        return f"✗ {report.source}\n    {column('error_code')} [{err.get('code')}]：{err.get('message')}"
-    comp = report.completeness
-    scored = is_scored({"status": report.status, "is_report": report.is_report})
-    lines = [
-        f"✓ {report.source}",
-        f"    {column('title')}：{report.title or '—'}",
-        f"    {column('township')}：{report.entity or '—'}（{value(report.level) if report.level else '?'}），"
-        f"{column('county')} {report.county or '—'}，{column('year')} {report.year or '—'}"
-        + ("" if scored else f"   ⚠ 不是法治政府建设年度报告（{value(report.doc_type)}），不评分"),
-        f"    {column('format')}：{report.format}（{report.extractor}）"
-        + (f"，{column('encoding')} {report.encoding}" if report.encoding else "")
-        + f"，{len(report.text)} 字"
-        + (f"，OCR 识别置信度 {report.ocr_confidence:.0%}" if report.ocr_confidence is not None else ""),
-        f"    {column('n_headings')} {len(report.headings)}   {column('n_paragraphs')} {len(report.paragraphs)}   "
-        f"{column('n_metrics')} {len(report.metrics)}",
-    ]
-    if comp is not None and scored:
-        lines.append(f"    {column('completeness_score')}：{comp.score:.0%}"
-                     + (f"  {column('missing_parts')}：{'、'.join(value(m) for m in comp.missing)}" if comp.missing else ""))
-        if comp.summary:
-            lines.append(f"    {comp.summary}")
-    for m in report.metrics[:50]:
-        written = m.value_text or f"{m.value:g}{m.unit}"
-        per = f"{text('per_prefix')}{m.per}" if m.per else ""
-        lines.append(f"      · {indicator_name(m.indicator)}（{m.indicator}）：{per}{written}   「{m.quote}」")
-    if len(report.metrics) > 50:
-        lines.append(f"      … 另有 {len(report.metrics) - 50} 个指标（用 --format json 查看全部）")
-    for w in report.warnings:
-        lines.append(f"    提示：{w}")
-    return "\n".join(lines)
-
-
 def _ocr_progress(path: Path):  # type: ignore[no-untyped-def]
     """A callback that shows OCR of a scan page by page (seconds a page) on standard error."""
 
@@ -146,6 +103,9 @@ def _ocr_progress(path: Path):  # type: ignore[no-untyped-def]
         sys.stderr.flush()
 
     return show
+
+
+# ==== analyse and check documents: analyze, check ====
 
 
 @app.command()
@@ -162,6 +122,7 @@ def analyze(
 ) -> None:
     """Analyse reports: title, metadata, headings, metrics and completeness, one JSON object per document."""
     from pipeline.ingest import describe_skipped, iter_files
+    from pipeline.present import table_row
     from pipeline.run import analyze_path, failed_report, report_record
 
     missing = [p for p in paths if not p.exists() and not p.is_symlink()]
@@ -185,7 +146,7 @@ def analyze(
             if format is OutputFormat.json:
                 out.write(json.dumps(report_record(report, include_text=not no_text), ensure_ascii=False) + "\n")
             else:
-                out.write(_table_row(report) + "\n\n")
+                out.write(table_row(report) + "\n\n")
             out.flush()
     finally:
         if output:
@@ -197,88 +158,51 @@ def analyze(
 
 
 @app.command()
-def evaluate(
-    corpus_dir: Annotated[Path, typer.Argument(help="Folder of gold JSON files (gold-format.md).")],
-    render: Annotated[str, typer.Option(help="Feed the texts as txt (default), docx or pdf renderings.")] = "txt",
-    errors: Annotated[bool, typer.Option("--errors/--no-errors", help="List every error, not only the totals.")] = True,
-    json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the scorecard as JSON here.")] = None,
-    lexicon: Annotated[Optional[Path], typer.Option(help="Score an edited indicator lexicon instead of the packaged one.")] = None,
-    cv: Annotated[int, typer.Option("--cv", min=0, help="Also score K-fold cross-validation grouped by website host (the figure that counts); 0: in-sample only.")] = 0,
+def check(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (folders are searched recursively).")],
+    checklist: Annotated[Optional[Path], typer.Option(help="County checklist TOML (default: the packaged one).")] = None,
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="table: readable verdicts; json: one JSON object per document.")] = OutputFormat.table,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of standard output.")] = None,
+    similarity: Annotated[bool, typer.Option("--similarity/--no-similarity", help="Compare the reports with each other (copied and template text).")] = True,
+    limits: Annotated[Optional[Path], typer.Option("--limits", help=_LIMITS_HELP)] = None,
 ) -> None:
-    """Score the pipeline against gold annotations and list its errors."""
-    from pipeline.errors import GoldFormatError
-    from pipeline.evaluate import evaluate_dir, format_scorecard
+    """Check reports: the five required parts, quality rules and copied text, with a verdict per report."""
+    from pipeline.ingest import iter_files
+    from pipeline.present import check_record, duplicate_note, format_verdict
+    from pipeline.run import analyze_path, failed_report
+    from pipeline.similarity import check_batch
+    from pipeline.submissions import compared, group_reports
 
-    if not corpus_dir.is_dir():
-        raise _usage_error(f"{corpus_dir} is not a folder")
-    res = _resources(lexicon=lexicon)
+    missing = [p for p in paths if not p.exists() and not p.is_symlink()]
+    refused: list = []  # type: ignore[type-arg]
+    files = list(iter_files((p for p in paths if p not in missing), None, refused))
+    if not files and not missing and not refused:
+        raise _usage_error("no supported files found in " + ", ".join(map(str, paths)))
+    res = _resources(checklist, limits=limits)
+    reports = [analyze_path(path, res) for path in missing + files] + [failed_report(str(e.path), e) for e in refused]
+    # The same report in several files is compared once, never with itself (submissions.py).
+    grouping = group_reports(reports)
+    findings = check_batch(compared(reports, grouping), res.checklist) if similarity else []
+    source_of = {r.sha256 or r.source: r.source for r in reports}
+    out = _open_output(output)
     try:
-        card = evaluate_dir(corpus_dir, render=render, resources=res)
-    except GoldFormatError as exc:
-        raise _usage_error(str(exc)) from exc
-    typer.echo(format_scorecard(card, show_errors=errors))
-    if cv:
-        from pipeline.crossval import cross_validate, format_side_by_side
-        from pipeline.training import load_gold_dir
-
-        if render != "txt":
-            raise _usage_error("--cv scores the texts as txt; drop --render")
-        shared = _default_corpus("dev").parent.parent
-        result = cross_validate(load_gold_dir(corpus_dir), cv, base=res, shared=shared if shared.is_dir() else None, progress=lambda m: typer.echo(m, err=True))
-        typer.echo("")
-        typer.echo(format_side_by_side(card, result))
-        card = {"in_sample": card, "cross_validated": result}
-    if json_out:
-        json_out.write_text(json.dumps(card, ensure_ascii=False, indent=1), encoding="utf-8")
+        for report in reports:
+            primary = grouping.copies.get(report.sha256 or report.source, (None, None))[0]
+            duplicate_of = source_of.get(primary) if primary else None
+            if format is OutputFormat.json:
+                out.write(json.dumps(check_record(report, findings, duplicate_of), ensure_ascii=False) + "\n")
+            else:
+                out.write(format_verdict(report) + "\n" + duplicate_note(duplicate_of) + "\n")
+    finally:
+        if output:
+            out.close()
+    failed = sum(r.status != "ok" for r in reports)
+    if format is OutputFormat.table:
+        typer.echo(f"{len(reports)} documents checked, {failed} failed", err=True)
+    raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)
 
 
-# ---- commands added by stage owners go below, one delimited block each ----
-
-# ==== train (issue 3: the section classifier) ====
-def _default_corpus(part: str) -> Path:
-    """../shared/corpus/PART beside the checkout, or under $GOVREPORT_SHARED."""
-    import os
-
-    root = Path(os.environ.get("GOVREPORT_SHARED", Path(__file__).resolve().parent.parent / "shared"))
-    return root / "corpus" / part
-
-
-@app.command()
-def train(
-    dev: Annotated[Optional[Path], typer.Option(help="Gold JSON folder (default: ../shared/corpus/dev).")] = None,
-    ext: Annotated[Optional[Path], typer.Option(help="Extra full texts, folder with text/ (default: ../shared/corpus/ext).")] = None,
-    gold: Annotated[Optional[list[Path]], typer.Option(help="More gold folders to learn from, e.g. a county's corrected reports (export --format gold); repeatable.")] = None,
-    out_dir: Annotated[Optional[Path], typer.Option("--out-dir", "-o", help="Folder for the model files and cards (default: models/).")] = None,
-    folds: Annotated[int, typer.Option(min=2, help="Site-grouped folds for the scores in the model cards.")] = 5,
-    cv: Annotated[bool, typer.Option("--cv/--no-cv", help="Cross-validate for the model cards (slower).")] = True,
-) -> None:
-    """Train the section classifier, the indicator linker and the report-type classifier, with their model cards."""
-    from pipeline.errors import GovReportError
-    from pipeline.modelio import model_dir
-    from pipeline.training import train_all
-
-    dev = dev or _default_corpus("dev")
-    ext = ext if ext is not None else _default_corpus("ext")
-    if not dev.is_dir():
-        raise _usage_error(f"{dev} is not a folder of gold files")
-    for g in gold or []:
-        if not g.is_dir():
-            raise _usage_error(f"{g} is not a folder of gold files")
-    out_dir = out_dir or model_dir()
-    shared = dev.parent.parent
-    try:
-        train_all(
-            dev, out_dir, ext_dir=ext if ext.is_dir() else None, extra_gold=gold or [], shared=shared if (shared / "docs").is_dir() else None,
-            folds=folds, cv=cv, progress=lambda m: typer.echo(m, err=True),
-        )
-    except GovReportError as exc:
-        raise _usage_error(str(exc)) from exc
-    for name in sorted(p.name for p in out_dir.glob("*.npz")):
-        typer.echo(f"saved {out_dir / name} ({(out_dir / name).stat().st_size / 1e3:.0f} kB) with its header and card")
-# ==== end train ====
-
-
-# ==== batch / export / compare / review (issue 6: the county workflow) ====
+# ==== the county workflow: batch, export, compare, review, serve ====
 # Exit codes of `batch`: 0 every file ok, 1 some files failed (they are in the
 # store and the review), 2 usage error, 130 interrupted by Ctrl-C (what was
 # done is kept; the next run goes on from there).
@@ -287,7 +211,8 @@ EXIT_INTERRUPTED = 130
 
 def _open_store(db: Path, *, must_exist: bool = True, readonly: bool = False):  # type: ignore[no-untyped-def]
     """The store at ``db``; ``readonly`` for the commands that only read it (never a write, not even a pragma)."""
-    from pipeline.store import Store, StoreError
+    from pipeline.errors import StoreError
+    from pipeline.store import Store
 
     if must_exist and not db.is_file():
         raise _usage_error(f"no store at {db} (run `govreport batch FOLDER` first, or pass --db)")
@@ -312,7 +237,8 @@ def batch(
     Exit codes: 0 every file ok; 1 some files failed (recorded, the batch went on);
     2 usage error; 130 interrupted by Ctrl-C (what was done is kept: run it again to finish).
     """
-    from pipeline.batch import ProgressPrinter, run_batch
+    from pipeline.batch import run_batch
+    from pipeline.present import ProgressPrinter
     from pipeline.store import default_db_path
 
     if not folder.is_dir():
@@ -442,10 +368,6 @@ def review(
     typer.echo(str(output))
 
 
-# ==== end of batch / export / compare / review ====
-
-
-# ==== serve (issue 13: the review workspace) ====
 @app.command()
 def serve(
     db: Annotated[Path, typer.Option("--db", help="SQLite store written by `govreport batch` (created if absent).")] = Path("govreport.db"),
@@ -474,67 +396,86 @@ def serve(
     run(cfg)
 
 
-# ==== end of serve ====
+# ==== development: evaluate against gold files, train the models ====
 
 
-# ==== check (issue 5: completeness and quality verdicts) ====
 @app.command()
-def check(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (folders are searched recursively).")],
-    checklist: Annotated[Optional[Path], typer.Option(help="County checklist TOML (default: the packaged one).")] = None,
-    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="table: readable verdicts; json: one JSON object per document.")] = OutputFormat.table,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of standard output.")] = None,
-    similarity: Annotated[bool, typer.Option("--similarity/--no-similarity", help="Compare the reports with each other (copied and template text).")] = True,
-    limits: Annotated[Optional[Path], typer.Option("--limits", help=_LIMITS_HELP)] = None,
+def evaluate(
+    corpus_dir: Annotated[Path, typer.Argument(help="Folder of gold JSON files (gold-format.md).")],
+    render: Annotated[str, typer.Option(help="Feed the texts as txt (default), docx or pdf renderings.")] = "txt",
+    errors: Annotated[bool, typer.Option("--errors/--no-errors", help="List every error, not only the totals.")] = True,
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the scorecard as JSON here.")] = None,
+    lexicon: Annotated[Optional[Path], typer.Option(help="Score an edited indicator lexicon instead of the packaged one.")] = None,
+    cv: Annotated[int, typer.Option("--cv", min=0, help="Also score K-fold cross-validation grouped by website host (the figure that counts); 0: in-sample only.")] = 0,
 ) -> None:
-    """Check reports: the five required parts, quality rules and copied text, with a verdict per report."""
-    from dataclasses import asdict
+    """Score the pipeline against gold annotations and list its errors."""
+    from pipeline.errors import GoldFormatError
+    from pipeline.evaluate import evaluate_dir, format_scorecard
 
-    from pipeline.completeness import format_verdict
-    from pipeline.ingest import iter_files
-    from pipeline.run import analyze_path, failed_report
-    from pipeline.similarity import check_batch
-    from pipeline.submissions import compared, group_reports
-
-    missing = [p for p in paths if not p.exists() and not p.is_symlink()]
-    refused: list = []  # type: ignore[type-arg]
-    files = list(iter_files((p for p in paths if p not in missing), None, refused))
-    if not files and not missing and not refused:
-        raise _usage_error("no supported files found in " + ", ".join(map(str, paths)))
-    res = _resources(checklist, limits=limits)
-    reports = [analyze_path(path, res) for path in missing + files] + [failed_report(str(e.path), e) for e in refused]
-    # The same report in several files is compared once, never with itself (submissions.py).
-    grouping = group_reports(reports)
-    findings = check_batch(compared(reports, grouping), res.checklist) if similarity else []
-    source_of = {r.sha256 or r.source: r.source for r in reports}
-    out = _open_output(output)
+    if not corpus_dir.is_dir():
+        raise _usage_error(f"{corpus_dir} is not a folder")
+    res = _resources(lexicon=lexicon)
     try:
-        for report in reports:
-            primary = grouping.copies.get(report.sha256 or report.source, (None, None))[0]
-            if format is OutputFormat.json:
-                record = {
-                    "source": report.source, "status": report.status, "error": report.error,
-                    "title": report.title, "entity": report.entity, "year": report.year,
-                    "completeness": asdict(report.completeness) if report.completeness else None,
-                    "similar": [asdict(f) for f in findings if f.source == report.source],
-                    "duplicate_of": source_of.get(primary) if primary else None,
-                }
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
-            else:
-                out.write(format_verdict(report) + "\n")
-                if primary:
-                    out.write(f"  ℹ 重复报送：与 {source_of.get(primary)} 是同一份报告，按一份统计，不作雷同比对\n")
-                out.write("\n")
-    finally:
-        if output:
-            out.close()
-    failed = sum(r.status != "ok" for r in reports)
-    if format is OutputFormat.table:
-        typer.echo(f"{len(reports)} documents checked, {failed} failed", err=True)
-    raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)
+        card = evaluate_dir(corpus_dir, render=render, resources=res)
+    except GoldFormatError as exc:
+        raise _usage_error(str(exc)) from exc
+    typer.echo(format_scorecard(card, show_errors=errors))
+    if cv:
+        from pipeline.crossval import cross_validate, format_side_by_side
+        from pipeline.training import load_gold_dir
+
+        if render != "txt":
+            raise _usage_error("--cv scores the texts as txt; drop --render")
+        shared = _default_corpus("dev").parent.parent
+        result = cross_validate(load_gold_dir(corpus_dir), cv, base=res, shared=shared if shared.is_dir() else None, progress=lambda m: typer.echo(m, err=True))
+        typer.echo("")
+        typer.echo(format_side_by_side(card, result))
+        card = {"in_sample": card, "cross_validated": result}
+    if json_out:
+        json_out.write_text(json.dumps(card, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
-# ==== end of check ====
+def _default_corpus(part: str) -> Path:
+    """../shared/corpus/PART beside the checkout, or under $GOVREPORT_SHARED."""
+    import os
+
+    root = Path(os.environ.get("GOVREPORT_SHARED", Path(__file__).resolve().parent.parent / "shared"))
+    return root / "corpus" / part
+
+
+@app.command()
+def train(
+    dev: Annotated[Optional[Path], typer.Option(help="Gold JSON folder (default: ../shared/corpus/dev).")] = None,
+    ext: Annotated[Optional[Path], typer.Option(help="Extra full texts, folder with text/ (default: ../shared/corpus/ext).")] = None,
+    gold: Annotated[Optional[list[Path]], typer.Option(help="More gold folders to learn from, e.g. a county's corrected reports (export --format gold); repeatable.")] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("--out-dir", "-o", help="Folder for the model files and cards (default: models/).")] = None,
+    folds: Annotated[int, typer.Option(min=2, help="Site-grouped folds for the scores in the model cards.")] = 5,
+    cv: Annotated[bool, typer.Option("--cv/--no-cv", help="Cross-validate for the model cards (slower).")] = True,
+) -> None:
+    """Train the section classifier, the indicator linker and the report-type classifier, with their model cards."""
+    from pipeline.errors import GovReportError
+    from pipeline.modelio import model_dir
+    from pipeline.training import train_all
+
+    dev = dev or _default_corpus("dev")
+    ext = ext if ext is not None else _default_corpus("ext")
+    if not dev.is_dir():
+        raise _usage_error(f"{dev} is not a folder of gold files")
+    for g in gold or []:
+        if not g.is_dir():
+            raise _usage_error(f"{g} is not a folder of gold files")
+    out_dir = out_dir or model_dir()
+    shared = dev.parent.parent
+    try:
+        train_all(
+            dev, out_dir, ext_dir=ext if ext.is_dir() else None, extra_gold=gold or [], shared=shared if (shared / "docs").is_dir() else None,
+            folds=folds, cv=cv, progress=lambda m: typer.echo(m, err=True),
+        )
+    except GovReportError as exc:
+        raise _usage_error(str(exc)) from exc
+    for name in sorted(p.name for p in out_dir.glob("*.npz")):
+        typer.echo(f"saved {out_dir / name} ({(out_dir / name).stat().st_size / 1e3:.0f} kB) with its header and card")
+
 
 def main() -> None:  # pragma: no cover - console entry for `python cli.py`
     app()

@@ -75,7 +75,7 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=2)
     args = ap.parse_args()
 
-    from pipeline import ocr
+    from pipeline.ingest import ocr
 
     if not ocr.ocr_available():
         print("the OCR extra is not installed: pip install 'govreport[ocr]'", file=sys.stderr)

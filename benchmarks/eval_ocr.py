@@ -95,7 +95,7 @@ def main() -> int:
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args()
 
-    from pipeline import ocr
+    from pipeline.ingest import ocr
     from pipeline.evaluate import finish_card, load_gold, new_card, score_document
     from pipeline.ingest.image import read_image
     from pipeline.normalise import to_simplified

@@ -55,7 +55,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import TRANSIENT_CODES, GovReportError
 from pipeline.ingest import file_sha256
@@ -758,63 +758,3 @@ def _terminate(executor: ProcessPoolExecutor, *, kill: bool = False) -> None:
             proc.kill() if kill else proc.terminate()
         except Exception:  # already gone
             pass
-
-
-# -- progress display ----------------------------------------------------------
-
-
-def _fmt_seconds(s: float | None) -> str:
-    if s is None:
-        return "--"
-    s = int(round(s))
-    return f"{s // 3600}h{s % 3600 // 60:02d}m" if s >= 3600 else f"{s // 60}m{s % 60:02d}s"
-
-
-class ProgressPrinter:
-    """Render :class:`Progress` events on a stream: one rewritten line on a terminal, plain lines elsewhere.
-
-    Off a terminal (a log, CI, a pipe) it writes a line at most every
-    ``interval`` seconds plus one per failing file, so logs stay short.
-    """
-
-    def __init__(self, stream: IO[str], *, tty: bool | None = None, interval: float = 5.0) -> None:
-        self.stream = stream
-        self.tty = stream.isatty() if tty is None else tty
-        self.interval = interval
-        self._last = -1e9
-        self._width = 0
-
-    def line(self, p: Progress) -> str:
-        pct = f"{p.done / p.total:6.1%}" if p.total else "  100%"
-        return (f"[{p.done}/{p.total}] {pct}  failed {p.failed}  cached {p.cached}  "
-                f"{p.rate:.1f} files/s  left {_fmt_seconds(p.eta)}")
-
-    def __call__(self, p: Progress) -> None:
-        if p.error and p.name:
-            self._clear()
-            self.stream.write(f"✗ {p.name}: {p.error}\n")
-        now = time.monotonic()
-        last = p.done == p.total
-        if self.tty:
-            text = self.line(p) + (f"  {p.name}" if p.name and not last else "")
-            self.stream.write("\r" + text.ljust(self._width))
-            self._width = len(text)
-            if last:
-                self.stream.write("\n")
-                self._width = 0
-        elif last or now - self._last >= self.interval:
-            self.stream.write(self.line(p) + "\n")
-            self._last = now
-        self.stream.flush()
-
-    def close(self) -> None:
-        """End a progress line left open on a terminal (after Ctrl-C), so what follows starts clean."""
-        if self.tty and self._width:
-            self.stream.write("\n")
-            self.stream.flush()
-            self._width = 0
-
-    def _clear(self) -> None:
-        if self.tty and self._width:
-            self.stream.write("\r" + " " * self._width + "\r")
-            self._width = 0

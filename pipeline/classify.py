@@ -35,7 +35,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 
+from pipeline.dates import CLOSING_DATE_LINE as _DATE_RE
+from pipeline.dates import YEAR_LEAD_IN as _LEAD_IN_RE
+from pipeline.dates import YEAR_MENTION as _YEAR_RE
+from pipeline.markers import MARKER_PREFIX
 from pipeline.normalise import normalise
+from pipeline.sentences import SENTENCE_ENDS as _SENTENCE_END
 from pipeline.types import CATEGORIES, Heading, Paragraph, Report
 
 if TYPE_CHECKING:
@@ -44,24 +49,13 @@ if TYPE_CHECKING:
 
 _RULE_ORDER = ("shortcomings", "plans", "other")
 
-# Numbering markers stripped before the rules look at a heading.
-_MARKER_RE = re.compile(
-    r"^\s*(?:第[一二三四五六七八九十]+(?:部分|章|节)[、.：:\s]*"
-    r"|[（(]?[一二三四五六七八九十百〇零]+[）)、.．:：]"
-    r"|[（(]?\d{1,2}[）)、.．:：](?!\d)"
-    r"|[①-⑳⑴-⒇⒈-⒛㈠-㈩][、.．]?)\s*"
-)
 _SPACE_RE = re.compile(r"\s+")
 _CLAUSE_RE = re.compile(r"[，,。；;：:]")
-_YEAR_RE = re.compile(r"((?:19|20)\d\d)\s*年")
 # Preamble: "现将…情况报告如下：", "…汇报如下".
 _INTRO_RE = re.compile(r"(报告|汇报|总结|说明)如下[:：]?\s*$|现将.{0,40}(报告|汇报)")
 # Closing lines: a date, the issuing organ, 特此报告.
-_DATE_RE = re.compile(r"^\s*(?:(?:19|20)\d\d|[二〇零○一二三四五六七八九]{4})\s*年.{1,3}月.{1,4}日\s*$")
 _ORGAN_RE = re.compile(r"(人民政府|委员会|办事处|党委|党工委|政府|局|办公室|司法所)\s*$")
 _CLOSING_RE = re.compile(r"^\s*特此(报告|汇报)[。.]?\s*$")
-_LEAD_IN_RE = re.compile(r"^\s*(?:19|20)\d\d\s*年度?\s*[，,]")
-_SENTENCE_END = "。；;！？!?"
 # Words that mark what a sentence does: reports a result, admits a gap, promises, names the leader's duty.
 _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("short", re.compile(r"有待|不够|不足|滞后|欠缺|薄弱|短板|差距|不强|不高|不到位|不完善|不健全|不规范|不精准|不及时|不平衡|缺乏|亟待|亟需|还存在|仍存在|单一|较少|较弱|偏少|偏弱")),
@@ -114,7 +108,7 @@ def _norm_key(text: str) -> str:
 
 def heading_core(text: str) -> str:
     """A heading's words: normalised, without spaces and numbering marker."""
-    return _MARKER_RE.sub("", _norm_key(text), count=1)
+    return MARKER_PREFIX.sub("", _norm_key(text), count=1)
 
 
 def rule_category(text: str, year: int | None = None) -> str | None:

@@ -45,9 +45,10 @@ from __future__ import annotations
 import functools
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from pipeline import labels
@@ -118,7 +119,7 @@ _LEXICON_DIRECTION = {"up": "↑", "down": "↓", "context": "~"}
 
 
 @functools.lru_cache(maxsize=4)
-def indicator_catalogue(path: Path | None = None) -> dict[str, Indicator]:
+def indicator_catalogue(path: Path | None = None) -> Mapping[str, Indicator]:
     """Every known indicator: the lexicon's names and directions over the built-in taxonomy.
 
     The lexicon (pipeline/data/indicators.toml, or a reviewer's copy) is read by
@@ -132,11 +133,11 @@ def indicator_catalogue(path: Path | None = None) -> dict[str, Indicator]:
     try:
         lexicon = load_lexicon(path)
     except ConfigError:
-        return out
+        return MappingProxyType(out)
     for key, ind in lexicon.indicators.items():
         base = out.get(key, Indicator(key, key, "~"))
         out[key] = Indicator(key, ind.name or base.name, _LEXICON_DIRECTION.get(ind.direction, base.direction))
-    return out
+    return MappingProxyType(out)  # cached and shared: read-only
 
 
 def indicator_name(indicator_id: str) -> str:

@@ -86,9 +86,15 @@ class ConfigError(GovReportError):
 
 
 class ModelError(GovReportError):
-    """A saved classifier that cannot be loaded (missing, incompatible, corrupt)."""
+    """A saved model that cannot be loaded (missing, incompatible, corrupt)."""
 
     code = "model_error"
+
+
+class StoreError(GovReportError):
+    """A store file that cannot be opened or is newer than this version of govreport."""
+
+    code = "bad_store"
 
 
 class GoldFormatError(GovReportError):

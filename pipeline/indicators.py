@@ -28,16 +28,20 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol
 
 from pipeline.config import parse_toml, read_toml
 from pipeline.errors import ConfigError
+from pipeline.furniture import COUNTER_FURNITURE
 from pipeline.normalise import to_simplified
-from pipeline.quantities import CLAUSE_BOUNDARY, SENTENCE_END, Quantity, find_placeholders, find_quantities
+from pipeline.quantities import Quantity, find_placeholders, find_quantities
+from pipeline.sentences import CLAUSE_BOUNDARY, SENTENCE_END, STOP_RE, STOPS_OR_BREAK
 from pipeline.types import Metric, Report
 
 if TYPE_CHECKING:
@@ -82,7 +86,6 @@ _AFTER_STOP_RE = re.compile(
 )
 _PEOPLE_UNITS = frozenset({"人次", "人", "名", "位"})
 _DIGIT_RE = re.compile(r"\d")
-_SENTENCE_STOP = "。！？!?\n"
 # Words that start a predicate, not a noun, right after a measure word ("4件正在办理").
 _VERBISH_START = frozenset("已正在均全未尚待获被得经由予办完")
 _ATTEND_RE = re.compile(r"(?:参加|参与|参训|出席|到场)")
@@ -90,23 +93,12 @@ _ATTEND_RE = re.compile(r"(?:参加|参与|参训|出席|到场)")
 _LIST_LEAD_RE = re.compile(r"(?:其中|另有|另|此外|以及|和|及|共计|合计|累计|共)?[^，。；]{0,4}")
 
 
-# Web-page furniture around a saved report: visit counters, attachment and page
-# counts, bylines ("浏览次数：326次", "附件（1个）", "访问量：1288人次"). A
-# quantity on a line with one of these words and no sentence end is not a figure
-# of the report; a body sentence ends with 。 and keeps "阅读量达2.3万人次".
-# A counter is its word right before the number ("浏览次数：326", "阅读1,024次"),
-# so "网站浏览量达5万人次" in a heading keeps its figure.
-_FURNITURE_RE = re.compile(
-    r"(?:浏览|访问|访客|阅读|点击)(?:量|数|次数|人次)?[:：]?\d|附件(?:下载)?[:：（(\d]|[第共]\d+页|"
-    r"字号[:：]|分享到|版权所有|技术支持[:：]|联系电话[:：]|发布(?:时间|日期)[:：]|来源[:：]|【?打印本页|关闭窗口"
-)
-_LINE_SENTENCE_END = re.compile(r"[。！？!?]")
 
 
 def _furniture_line(norm: str, pos: int, bounds: _Bounds) -> bool:
     """Is the line around ``pos`` page furniture rather than report text?"""
     line = norm[bounds.last(pos, "\n", 400) : bounds.next(pos, "\n", 400)]
-    return not _LINE_SENTENCE_END.search(line) and _FURNITURE_RE.search(line) is not None
+    return not STOP_RE.search(line) and COUNTER_FURNITURE.search(line) is not None
 
 
 class Tokenizer(Protocol):
@@ -133,18 +125,18 @@ class CueSet:
     """Strong and weak cue regexes of the indicators that accept one measure word."""
 
     strong_re: re.Pattern[str]
-    strong_map: dict[str, tuple[str, ...]]
+    strong_map: Mapping[str, tuple[str, ...]]
     weak_re: re.Pattern[str]
-    weak_map: dict[str, tuple[str, ...]]
+    weak_map: Mapping[str, tuple[str, ...]]
 
 
 @dataclass(frozen=True)
 class Lexicon:
-    """The indicator lexicon with its cue regexes compiled once."""
+    """The indicator lexicon with its cue regexes compiled once (read-only: the loaded one is shared)."""
 
-    indicators: dict[str, Indicator]
+    indicators: Mapping[str, Indicator]
     source: str = "<lexicon>"
-    by_unit: dict[str, CueSet] = field(default_factory=dict, repr=False)
+    by_unit: Mapping[str, CueSet] = field(default_factory=lambda: MappingProxyType({}), repr=False)
 
     def cues_for(self, unit: str) -> CueSet | None:
         """The cues of the indicators counted in ``unit`` (simplified), compiled once."""
@@ -222,7 +214,8 @@ def build_lexicon(data: dict[str, Any], source: str = "<lexicon>") -> Lexicon:
             raise ConfigError(f"{where}: 'priority' must be an integer", source)
         indicators[iid] = Indicator(iid, name, frozenset(units), direction, cues, weak, negative, people, priority)
     units = {u for ind in indicators.values() for u in ind.units} | set(_UNIT_ALIASES)
-    lex = Lexicon(indicators=indicators, source=source)
+    lex = Lexicon(indicators=MappingProxyType(indicators), source=source)
+    by_unit: dict[str, CueSet] = {}
     for unit in units:
         ok = [ind for ind in indicators.values() if lex.accepts(ind.id, unit)]
         strong: dict[str, list[str]] = {}
@@ -232,13 +225,13 @@ def build_lexicon(data: dict[str, Any], source: str = "<lexicon>") -> Lexicon:
                 strong.setdefault(c, []).append(ind.id)
             for c in ind.weak_cues:
                 weak.setdefault(c, []).append(ind.id)
-        lex.by_unit[unit] = CueSet(
+        by_unit[unit] = CueSet(
             _alternation(list(strong)),
-            {k: tuple(v) for k, v in strong.items()},
+            MappingProxyType({k: tuple(v) for k, v in strong.items()}),
             _alternation(list(weak)),
-            {k: tuple(v) for k, v in weak.items()},
+            MappingProxyType({k: tuple(v) for k, v in weak.items()}),
         )
-    return lex
+    return replace(lex, by_unit=MappingProxyType(by_unit))
 
 
 @lru_cache(maxsize=8)
@@ -499,7 +492,7 @@ def _unit_as_written(report: Report, q: Quantity, norm: str) -> str:
 
 
 def _sentence_span(bounds: _Bounds, start: int, end: int) -> tuple[int, int]:
-    return bounds.last(start, SENTENCE_END, 300), bounds.next(end, _SENTENCE_STOP, 300)
+    return bounds.last(start, SENTENCE_END, 300), bounds.next(end, STOPS_OR_BREAK, 300)
 
 
 class _Categories:

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from pipeline.dates import CLOSING_DATE, CN_DATE, DATE, DATE_FIELD, cn_iso, cn_years_as_digits, iso_date
+from pipeline.dates import REPORT_YEAR as _YEAR
+from pipeline.dates import REPORT_YEAR_RANGE as _YEAR_RANGE
 from pipeline.doctype import REPORT_SENTENCE, detect_doc_type
 from pipeline.gazetteer import Gazetteer, load_gazetteer
 from pipeline.orgnames import (
@@ -91,8 +93,6 @@ _FIRST_PERSON: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"我(?:局|委|厅|办|部)"), "department"),
 )
 
-_YEAR = re.compile(r"(20\d\d)(?:年|(?=法治|年度))(?!\d)")
-_YEAR_RANGE = re.compile(r"20\d\d\s*(?:年)?\s*[-—–~至到]+\s*20\d\d")
 _PUBLISHER_FIELD = re.compile(r"(?:发布机构|发文机关|发文机构|发布单位|信息来源|来源)[:：\]】|\s]*([\u4e00-\u9fff、]{2,40})")
 _LEADERSHIP = re.compile(r"在(" + NAME_CHARS + r"{1,10}?(?:县|区|旗|市))(?:委|党委)")
 _ADDRESSEE = re.compile(r"(?:^|\n)(?:中共)?(" + NAME_CHARS + r"{1,10}?(?:县|区|旗|市))(?:县|区|市)?(?:委|委员会)")
@@ -385,7 +385,7 @@ def _complete_place(report: Report, found: _Found | None, head: str, level_hint:
             unit = m.group(1)
             names = names_with_unit(head, unit)
             if names:
-                top = max(set(names), key=names.count)
+                top = max(dict.fromkeys(names), key=names.count)  # a tie goes to the first seen, not to hash order
                 found.entity = top[:-1] + found.entity
                 found.bare = True
                 if unit in "县区":
@@ -458,7 +458,7 @@ def _county_from_text(report: Report, header: str, head: str) -> tuple[str | Non
     # "照明川县" (from "按照明川县") is 明川县 with a verb's tail: count it as the shorter name.
     names = [next((m for m in names if m != n and n.endswith(m)), n) for n in names]
     if names:
-        ranked = sorted(set(names), key=names.count, reverse=True)
+        ranked = sorted(dict.fromkeys(names), key=names.count, reverse=True)  # stable: ties keep text order
         if len(ranked) == 1 or names.count(ranked[0]) >= 2 * names.count(ranked[1]):
             return ranked[0], "body"
     return None, None

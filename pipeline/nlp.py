@@ -11,6 +11,13 @@ splits an unknown township wrongly ("东柏乡" -> 东 / 柏乡). Names are foun
 their unambiguous contexts (a line start, 中共…, a county name before, an organ
 word or a year after) and added to this instance only; a bare place-word token
 (乡, 镇, 街道) is merged with the two-character name before it.
+
+Learnt names live for one document: the pipeline analyses each report inside
+:meth:`JiebaTokenizer.document`, which forgets at its end what was learnt in
+it, so a report is segmented the same whatever was analysed before it (and a
+batch gives the same records in any file order). The county's own place
+names, when they must always be known, belong in the domain dictionary
+(``data/userdict.txt``), which every document sees.
 """
 
 from __future__ import annotations
@@ -18,7 +25,8 @@ from __future__ import annotations
 import logging
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -96,6 +104,10 @@ class JiebaTokenizer:
         self._cache = cache
         self._tk: jieba.Tokenizer | None = None
         self._names: set[str] = set()
+        # While a document scope is open: the dictionary entries it changed, with their
+        # values before (None: absent), so that its end can put them back.
+        self._journal: list[tuple[str, int | None]] | None = None
+        self._total_before: int | None = None
 
     # -- loading -------------------------------------------------------------
     @property
@@ -117,9 +129,48 @@ class JiebaTokenizer:
         if not _load_cached_dictionary(tk, Path(tk.tmp_dir) / tk.cache_file):
             tk.initialize()  # builds the prefix dictionary and writes the cache for next time
         tk.load_userdict(str(self._userdict))
+        self._tk = tk
+        if self._journal is not None and self._total_before is None:
+            self._total_before = tk.total  # loaded inside a document scope: undo to here
         for word in sorted(self._names):
-            tk.add_word(word)
+            self._add_word(word)
         return tk
+
+    def _add_word(self, word: str) -> None:
+        """Add ``word`` to the loaded dictionary, journalled when a document scope is open."""
+        tk = self._tk
+        assert tk is not None
+        if self._journal is not None:
+            # jieba's add_word sets the word and creates its missing prefixes.
+            self._journal.extend((word[: i + 1], tk.FREQ.get(word[: i + 1])) for i in range(len(word)))
+        tk.add_word(word)
+
+    @contextmanager
+    def document(self) -> Iterator[None]:
+        """One document's scope: names learnt inside it are forgotten when it ends.
+
+        A nested scope belongs to the outer one.
+        """
+        if self._journal is not None:
+            yield
+            return
+        names = set(self._names)
+        self._journal = []
+        self._total_before = self._tk.total if self._tk is not None else None
+        try:
+            yield
+        finally:
+            journal, self._journal = self._journal, None
+            if self._tk is not None:
+                for key, old in reversed(journal):
+                    if old is None:
+                        self._tk.FREQ.pop(key, None)
+                    else:
+                        self._tk.FREQ[key] = old
+                if self._total_before is not None:
+                    self._tk.total = self._total_before
+            self._names = names
+            self._total_before = None
 
     def warm(self) -> None:
         """Load the dictionary now (a batch worker calls this once at start)."""
@@ -137,7 +188,7 @@ class JiebaTokenizer:
             if len(word) >= 2 and word not in self._names and len(self._names) < _MAX_LEARNT:
                 self._names.add(word)
                 if self._tk is not None:
-                    self._tk.add_word(word)
+                    self._add_word(word)
 
     def learn_names(self, text: str) -> list[str]:
         """Find township names in their unambiguous contexts and add them; return them."""

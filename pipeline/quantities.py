@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from pipeline.sentences import CLAUSE_BOUNDARY
+
 # --- numbers -------------------------------------------------------------
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -120,47 +122,22 @@ def format_number(value: int | float) -> str:
     return str(value)
 
 
-_CN_DIGIT_CHARS = "零一二三四五六七八九"
-
-
-def format_chinese(value: int) -> str:
-    """Chinese numeral of a whole number below 10^12 (12 -> 十二, 10005 -> 一万零五)."""
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 10**12:
-        raise ValueError("format_chinese takes a whole number in [0, 10^12)")
-    if value == 0:
-        return "零"
-    groups = [value // 10**8, (value // 10**4) % 10**4, value % 10**4]
-    suffixes = ["亿", "万", ""]
-    out = ""
-    pending_zero = False
-    for g, suffix in zip(groups, suffixes, strict=True):
-        if g == 0:
-            pending_zero = bool(out)
-            continue
-        if out and (pending_zero or g < 1000):
-            out += "零"
-        out += _four_digits(g, lead=not out) + suffix
-        pending_zero = False
-    return out
-
-
-def _four_digits(g: int, lead: bool) -> str:
-    digits = [g // 1000, (g // 100) % 10, (g // 10) % 10, g % 10]
-    names = ["千", "百", "十", ""]
-    out = ""
-    zero = False
-    for d, name in zip(digits, names, strict=True):
-        if d == 0:
-            zero = bool(out)
-            continue
-        if zero:
-            out += "零"
-            zero = False
-        if name == "十" and d == 1 and lead and not out:
-            out += "十"  # 十二, not 一十二, at the start of a numeral
-        else:
-            out += _CN_DIGIT_CHARS[d] + name
-    return out
+# --- quantity patterns of other readers --------------------------------------
+# A quantity inside a would-be heading: "开展学法12次" / "不少于四次" reads as a
+# list item. A Chinese numeral counts only where it cannot be a name: not a lone
+# 一 (an article: "一件事一次办"), not an ordinal (第三次, 十届六次全会), not
+# before 个/项 ("四个意识", "三项制度"), not starting with 百/千/万 ("千家万户"),
+# and 期 only at a clause end ("培训三期以上。", not the phase in "二期工程").
+HEADING_QUANTITY = re.compile(
+    r"\d+(?:\.\d+)?(?:余|多)?(?:次|件|人|名|个|场|项|万|%|户|份|条|期|篇|家|起|元|亿|批)"
+    r"|(?<![第届一二三四五六七八九十百千万两零〇])"
+    r"(?:[二三四五六七八九十两][一二三四五六七八九十百千万两零〇]*|一[十百千万][一二三四五六七八九十百千万零〇]*)"
+    r"(?:余|多)?(?:次|件|人|名|场|户|份|条|篇|家|起|元|批|期(?=以上|以下|左右|[^\u4e00-\u9fff]|$))"
+)
+# The completeness checker (R11): a counted figure ("12次", "3.5万人次", "80%") in an achievement passage.
+COUNTED_QUANTITY = re.compile(
+    r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:余|多)?\s*(?:万)?(人次|个百分点|万元|次|人|件|个|名|场|户|家|项|条|期|篇|份|所|批|支|元|%|起|场次|册|份次)"
+)
 
 
 # --- vocabulary ----------------------------------------------------------
@@ -247,8 +224,6 @@ _PREFIX_RE = re.compile("(?:" + "|".join(sorted((re.escape(p) for p, _ in QUALIF
 _PREFIX_MAP = dict(QUALIFIER_PREFIXES)
 
 # Clause boundaries (for windows) and sentence ends.
-CLAUSE_BOUNDARY = "，,；;。！？!?\n：:"
-SENTENCE_END = "。！？!?\n；;"
 
 _UNIT_ALT = "|".join(re.escape(u) for u in UNITS)
 
@@ -370,6 +345,22 @@ _BAD_BEFORE_CJK = frozenset("·〔[第届")
 _BAD_BEFORE_CN_NUMERAL = frozenset("数几第初周星礼每逐统唯万前")
 
 
+def _counts_in_chinese(text: str, num_text: str, unit: str, unit_end: int, before: str, mid: str | None) -> bool:
+    """Is a Chinese numeral before a measure word a count (not an article, a name or a slogan)?"""
+    # Bare 一 is an article (一个, 一次, 一起), not a count; leading 百/千 only with 余/多 (百余人).
+    if num_text in ("一", "〇", "零") or num_text[0] in "万亿" or (num_text[0] in "百千" and not mid):
+        return False
+    if before in _BAD_BEFORE_CN_NUMERAL:
+        return False
+    if text[unit_end : unit_end + 1] == "一":
+        return False  # paired slogans: 一村一顾问, 两室一厅
+    if unit in ("项", "类") or _ENUM_AFTER_RE.match(text, unit_end):
+        return False  # 三项制度, 四个方面, 四个“最”: the names of a list, not a count
+    if unit != "个" and text[unit_end : unit_end + 1] in ("镇", "乡"):
+        return False  # a place name (三张镇, 五里乡)
+    return True
+
+
 def _to_quantity(text: str, m: re.Match[str]) -> Quantity | None:
     start = m.start()
     before = text[start - 1] if start else ""
@@ -403,18 +394,8 @@ def _to_quantity(text: str, m: re.Match[str]) -> Quantity | None:
             return None  # 2025年 is a date; only "连续5年" counts years
         if unit in _NOUN_UNITS and (mid or num_text in ("一", "两")):
             return None
-    if is_cn:
-        # Bare 一 is an article (一个, 一次, 一起), not a count; leading 百/千 only with 余/多 (百余人).
-        if num_text in ("一", "〇", "零") or num_text[0] in "万亿" or (num_text[0] in "百千" and not mid):
-            return None
-        if before in _BAD_BEFORE_CN_NUMERAL:
-            return None
-        if text[unit_end : unit_end + 1] == "一":
-            return None  # paired slogans: 一村一顾问, 两室一厅
-        if unit in ("项", "类") or _ENUM_AFTER_RE.match(text, unit_end):
-            return None  # 三项制度, 四个方面, 四个“最”: the names of a list, not a count
-        if unit != "个" and text[unit_end : unit_end + 1] in ("镇", "乡"):
-            return None  # a place name (三张镇, 五里乡)
+    if is_cn and not _counts_in_chinese(text, num_text, unit, unit_end, before, mid):
+        return None
     if _LIST_ORDINAL_RE.search(text, max(0, start - 8), start):
         return None  # 第二、三批 / 十三届三次、四次: ordinals continued in a list
     try:

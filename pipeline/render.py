@@ -1,8 +1,8 @@
 """Render plain text as DOCX or PDF, the way a township office would produce them.
 
 Used by ``govreport evaluate --render docx|pdf`` (the same gold texts fed
-through the DOCX and PDF readers) and by tests. PDF rendering needs reportlab
-(the ``test`` extra); it hard-wraps lines at the page width and prints page
+through the DOCX and PDF readers) and by tests. Rendering needs the
+``eval`` extra (python-docx, reportlab); it hard-wraps lines at the page width and prints page
 numbers "- N -" at the foot, as real submissions do.
 """
 
@@ -24,7 +24,10 @@ _TTF_CANDIDATES = (
 
 def text_to_docx(text: str, path: Path) -> Path:
     """One Word paragraph per non-blank line."""
-    import docx
+    try:
+        import docx
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ConfigError("DOCX rendering needs python-docx: pip install 'govreport[eval]'") from exc
 
     document = docx.Document()
     for line in text.split("\n"):
@@ -65,7 +68,7 @@ def text_to_pdf(text: str, path: Path, *, font_size: float = 14.0) -> Path:
         from reportlab.pdfbase.pdfmetrics import stringWidth
         from reportlab.pdfgen import canvas
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ConfigError("PDF rendering needs reportlab: pip install 'govreport[test]'") from exc
+        raise ConfigError("PDF rendering needs reportlab: pip install 'govreport[eval]'") from exc
     font = _register_font()
     width, height = A4
     margin = 72.0

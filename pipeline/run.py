@@ -204,12 +204,15 @@ STAGES: tuple[tuple[str, Stage], ...] = (
 
 def run_stages(report: Report, resources: Resources, stages: tuple[str, ...] | None = None) -> Report:
     """Run the analysis stages (``stages``: only these, in pipeline order) on a normalised report."""
-    for name, stage in STAGES:
-        if stages is not None and name not in stages:
-            continue
-        t0 = time.perf_counter()
-        stage(report, resources)
-        report.timings[name] = time.perf_counter() - t0
+    # Township names the tokenizer learns from this report are forgotten after it:
+    # a report's analysis never depends on the reports analysed before it.
+    with resources.tokenizer.document():
+        for name, stage in STAGES:
+            if stages is not None and name not in stages:
+                continue
+            t0 = time.perf_counter()
+            stage(report, resources)
+            report.timings[name] = time.perf_counter() - t0
     return report
 
 
@@ -254,7 +257,7 @@ def process(report: Report, extracted: Extracted, resources: Resources, *, stage
     report.timings["normalise"] = time.perf_counter() - t0
     run_stages(report, resources, stages)
     if report.low_confidence_spans and report.metrics:
-        from pipeline.ocr import mark_low_confidence  # only scans pay for the OCR module
+        from pipeline.ingest.ocr import mark_low_confidence  # only scans pay for the OCR module
 
         marked = mark_low_confidence(report.metrics, report.low_confidence_spans)
         if marked:

@@ -23,14 +23,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from pipeline.completeness import CheckItem, Checklist, finish, guess_entity, load_checklist
+from pipeline.completeness import CheckItem, Checklist, finish, load_checklist
 from pipeline.normalise import normalise
+from pipeline.sentences import SENTENCE
 from pipeline.types import Report
 
-_SENT = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
 _STRIP = re.compile(r"[\W_]+")
 _DIGITS = re.compile(r"\d+(\.\d+)?")
-_YEAR_IN_TITLE = re.compile(r"((?:19|20)\d\d)\s*年")
 
 
 @dataclass
@@ -108,20 +107,8 @@ def _shingle_set(clean: str, k: int) -> set[int]:
 
 
 def _identity(report: Report) -> tuple[str | None, int | None]:
-    """Entity and reported year: the metadata stage's, else read off the title."""
-    entity, year = report.entity, report.year
-    if entity is None or year is None:
-        title = report.title
-        if title is None:
-            from pipeline.completeness import build_doc
-
-            doc = build_doc(report, load_checklist())
-            title, year = doc.title, year or doc.year
-        entity = entity or guess_entity(title)
-        if year is None and title:
-            m = _YEAR_IN_TITLE.search(title)
-            year = int(m.group(1)) if m else None
-    return entity, year
+    """Entity and reported year, as the metadata stage set them."""
+    return report.entity, report.year
 
 
 def _prepare(report: Report, k: int, min_sentence: int) -> _Prepared:
@@ -129,7 +116,7 @@ def _prepare(report: Report, k: int, min_sentence: int) -> _Prepared:
     norm = report.norm or normalise(report.text).text
     sents = []
     shingles: set[int] = set()
-    for m in _SENT.finditer(norm):
+    for m in SENTENCE.finditer(norm):
         c = _clean(m.group(0), entity)
         sh = _shingle_set(c, k)
         shingles |= sh
@@ -438,7 +425,7 @@ def apply_findings(
                     "未检查：批次中没有该单位上一年度的报告" if rule_id == "R06" else "未检查：批次中没有其他报告"
                 )
             comp.items.append(item)
-        finish(report, checklist, guess=entity, guess_year=year)
+        finish(report, checklist)
 
 
 def check_batch(reports: Sequence[Report], checklist: Checklist | None = None) -> list[SimilarityFinding]:

@@ -58,7 +58,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import TRANSIENT_CODES, GovReportError
+from pipeline.errors import TRANSIENT_CODES, StoreError
 from pipeline.submissions import is_scored, not_report_title
 
 SCHEMA_VERSION = 4
@@ -67,12 +67,6 @@ DEFAULT_DB_NAME = "govreport.db"
 APPLICATION_ID = 0x47565250
 # Tables every govreport store has had since schema 1: how a store from before application ids is known.
 _MARKER_TABLES = frozenset({"documents", "sources", "batches"})
-
-
-class StoreError(GovReportError):
-    """A store file that cannot be opened or is newer than this version of govreport."""
-
-    code = "bad_store"
 
 
 _SCHEMA_V1 = """

@@ -21,53 +21,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.dates import DATE_LINE_START
+from pipeline.dates import PUBLICATION_STAMP as _TITLE_TAIL_DATE
+from pipeline.furniture import LEAD_JUNK
+from pipeline.furniture import SITE_NAME as _SITE_NAME
+from pipeline.furniture import SITE_SUFFIX as _TITLE_TAIL_SITE
+from pipeline.furniture import WEB_FURNITURE as _FURNITURE  # the title code reads it under this name
+from pipeline.markers import BARE_NUMBER, CN_DIGITS, ENCLOSED_BASE, ENUMERATOR, HEADING_MARKERS, MARKER_NUMBER
+from pipeline.quantities import HEADING_QUANTITY
+from pipeline.sentences import SENTENCE_ENDS
 from pipeline.types import Block, Heading, Paragraph, Report, Section
 
-__all__ = ["Line", "build_structure", "split_lines", "classify_marker", "TITLE_FIELD"]
+__all__ = ["Line", "build_structure", "split_lines", "TITLE_FIELD"]
 
-_CN_NUM = "一二三四五六七八九十"
 
-# Marker patterns, tried in order on the start of a normalised line. Each
-# returns (level, marker length). Half- and full-width brackets are both
-# accepted (normalise keeps Chinese brackets, folds nothing else here).
-_MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
-    (1, re.compile(r"第[一二三四五六七八九十]{1,3}部分[、:：,，.\s]?")),
-    (2, re.compile(r"[（(][一二三四五六七八九十]{1,3}[）)][、.]?")),
-    (2, re.compile(r"[一二三四五六七八九十]{1,3}[）)]")),
-    (1, re.compile(r"[一二三四五六七八九十]{1,3}[、.．]")),
-    (4, re.compile(r"[（(]\d{1,2}[）)]")),
-    (4, re.compile(r"\d{1,2}[）)]")),
-    (3, re.compile(r"\d{1,2}(?:[.．、](?!\d)|\s)")),
-    # Word's numbering leaves one-character markers that normalise keeps as
-    # they are (NFKC would turn one character into several): ㈠-㈩ (一)-(十),
-    # ⒈-⒛ 1.-20., ⑴-⒇ (1)-(20).
-    (2, re.compile(r"[\u3220-\u3229][、.．]?")),
-    (3, re.compile(r"[\u2488-\u249b]")),
-    (4, re.compile(r"[\u2474-\u2487]")),
-)
-# The number an enclosed marker stands for (㈠ → 1, ⒈ → 1, ⑴ → 1).
-_ENCLOSED_BASE = ((0x3220, 0x3229), (0x2488, 0x249B), (0x2474, 0x2487))
-# "2优化法治教育阵地建设" after "1、…": a bare number continuing a series.
-_BARE_NUM = re.compile(r"(\d{1,2})(?=[\u4e00-\u9fff])")
-_NUM_VALUE = re.compile(r"\d{1,2}|[一二三四五六七八九十]{1,3}")
-
-# Junk that precedes a line's first real character in web copies ("??一、",
-# "• 索引号", "- 日期").
-_LEAD_JUNK = re.compile(r"[?？•·\-–—*#>|\u25cf\u25a0\u25c6\u2022\ufffd]+")
-
-_SENT_END = "。！？!?；;"
-_ENUM_INSIDE = re.compile(r"[一二三四五六七八九十]是")
-# A quantity inside a would-be heading: "开展学法12次" / "不少于四次" reads as a
-# list item. A Chinese numeral counts only where it cannot be a name: not a lone
-# 一 (an article: "一件事一次办"), not an ordinal (第三次, 十届六次全会), not
-# before 个/项 ("四个意识", "三项制度"), not starting with 百/千/万 ("千家万户"),
-# and 期 only at a clause end ("培训三期以上。", not the phase in "二期工程").
-_QUANTITY = re.compile(
-    r"\d+(?:\.\d+)?(?:余|多)?(?:次|件|人|名|个|场|项|万|%|户|份|条|期|篇|家|起|元|亿|批)"
-    r"|(?<![第届一二三四五六七八九十百千万两零〇])"
-    r"(?:[二三四五六七八九十两][一二三四五六七八九十百千万两零〇]*|一[十百千万][一二三四五六七八九十百千万零〇]*)"
-    r"(?:余|多)?(?:次|件|人|名|场|户|份|条|篇|家|起|元|批|期(?=以上|以下|左右|[^\u4e00-\u9fff]|$))"
-)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 # Words that make a short unnumbered line a section heading (domain.md 2.3).
@@ -76,7 +43,6 @@ _HEADING_WORDS = re.compile(
     r"第一责任人|职责|履职|其他|其它|基本情况|工作情况|开展情况|总体情况|推进情况|主要工作|有关情况"
 )
 _NOT_HEADING_START = re.compile(r"^(?:[一二三四五六七八九十]是|首先|其次|再次|最后|同时|另外|此外)")
-_DATE_LINE = re.compile(r"^(?:\d{4}|[〇零一二三四五六七八九十]{4})年\d{0,2}[一二三四五六七八九十]{0,3}月")
 
 # Title: a line ending with a document-type word (optionally followed by a
 # parenthetical such as a date or a plan period).
@@ -88,12 +54,6 @@ _TITLE_TOPIC = re.compile(r"法治|依法|政府|报告|总结")
 _TITLE_CONT = re.compile(r"^(?:关于|法治|依法|建设|工作|年度|情况|的|报告|总结|20\d\d|[（(])")
 _PARTY_LINE = re.compile(r"^中共|(?:委员会|党委|党工委|党组)$")
 _ORG_END = re.compile(r"(?:委员会|人民政府|政府|办事处|党委|党工委|管委会|局|委|厅|办公室|办|乡|镇|街道|县|区|市|省|部|署|院|中心)$")
-_FURNITURE = re.compile(
-    r"[|>＞»›]|首页|当前位置|所在位置|您的位置|位置[:：]|发布时间|发布日期|日期[:：]|来源[:：]|浏览|点击|字号|字体|打印|分享|"
-    r"索引号|主题分类|发文字号|发布机构|成文日期|体裁分类|有效性|语音播报|无障碍|"
-    # The open-government page's record fields (政府信息公开 catalogue), printed as a table.
-    r"生成日期|公开方式|公开范围|组配分类|公开时限"
-)
 TITLE_FIELD = re.compile(r"^(?:标\s*题|名\s*称|文件名称|标题名称)[:：]\s*([^|]+?)\s*(?:\||$)")
 _FIELD_LINE = re.compile(r"^[\[【]?\s*[\u4e00-\u9fff\s]{1,8}\s*[\]】]?\s*[:：|]")
 _ADDRESSEE_TEXT = r"(?:中共)?[\u4e00-\u9fff、,，\s]{2,40}(?:委|政府|委员会|办|常委会|工委|党组)[:：]"
@@ -130,7 +90,7 @@ def split_lines(report: Report, stop: int | None = None) -> list[Line]:
         s, e = pos, nl
         while s < e and norm[s] in " \t\r":
             s += 1
-        m = _LEAD_JUNK.match(norm, s, e)
+        m = LEAD_JUNK.match(norm, s, e)
         if m and m.end() < e:
             s = m.end()
         while e > s and norm[e - 1] in " \t\r":
@@ -194,19 +154,11 @@ def _breaks_here(norm: str, i: int, e: int) -> bool:
 
 
 def _marker_at(text: str, s: int, e: int) -> tuple[int, int] | None:
-    for level, pat in _MARKERS:
+    for level, pat in HEADING_MARKERS:
         m = pat.match(text, s, e)
         if m:
             return level, m.end() - s
     return None
-
-
-def classify_marker(line: str) -> tuple[int, str] | None:
-    """Level and marker of a (normalised) line that starts with a heading number."""
-    hit = _marker_at(line, 0, len(line))
-    if hit is None:
-        return None
-    return hit[0], line[: hit[1]]
 
 
 def _attach_blocks(report: Report, lines: list[Line]) -> None:
@@ -239,16 +191,16 @@ class _Cand:
 
 
 def _number(marker: str) -> int | None:
-    for lo, hi in _ENCLOSED_BASE:
+    for lo, hi in ENCLOSED_BASE:
         if marker and lo <= ord(marker[0]) <= hi:
             return ord(marker[0]) - lo + 1
-    m = _NUM_VALUE.search(marker)
+    m = MARKER_NUMBER.search(marker)
     if not m:
         return None
     tok = m.group(0)
     if tok.isdigit():
         return int(tok)
-    vals = {c: i + 1 for i, c in enumerate(_CN_NUM)}
+    vals = {c: i + 1 for i, c in enumerate(CN_DIGITS)}
     if tok == "十":
         return 10
     if tok.startswith("十"):
@@ -273,10 +225,10 @@ def _heading_span(line: Line, mlen: int) -> tuple[int, bool] | None:
     # The first sentence; a 一是 enumeration starting inside it ends the heading.
     cut = None
     for i, ch in enumerate(rest):
-        if ch in _SENT_END:
+        if ch in SENTENCE_ENDS:
             cut = i + 1
             break
-    enum = _ENUM_INSIDE.search(rest, 2)
+    enum = ENUMERATOR.search(rest, 2)
     if enum and (cut is None or enum.start() < cut):
         head = rest[: enum.start()].rstrip("，,、：:")
         if len(head) < 4:
@@ -293,10 +245,10 @@ def _heading_span(line: Line, mlen: int) -> tuple[int, bool] | None:
     head = rest[:cut]
     if cut >= len(rest.rstrip()):
         # The whole line is one sentence.
-        if len(head) > 100 or _QUANTITY.search(head):
+        if len(head) > 100 or HEADING_QUANTITY.search(head):
             return None
         return line.end, False
-    if len(head) > 90 or _QUANTITY.search(head) or len(head) < 3:
+    if len(head) > 90 or HEADING_QUANTITY.search(head) or len(head) < 3:
         return None
     return line.start + mlen + cut, True
 
@@ -304,7 +256,7 @@ def _heading_span(line: Line, mlen: int) -> tuple[int, bool] | None:
 def _unnumbered_ok(text: str) -> bool:
     if len(text) > 30 or len(text) < 4 or text[-1] in "。，,、；;：:！？!?.…" or "。" in text:
         return False
-    if _NOT_HEADING_START.match(text) or _DATE_LINE.match(text) or _FURNITURE.search(text):
+    if _NOT_HEADING_START.match(text) or DATE_LINE_START.match(text) or _FURNITURE.search(text):
         return False
     if len(_CJK.findall(text)) < 4 or "：" in text or ":" in text:
         return False
@@ -339,7 +291,7 @@ def _find_headings(lines: list[Line], body_from: int) -> list[_Cand]:
         if hit is not None:
             level, mlen = hit
         else:
-            bare = _BARE_NUM.match(line.text)
+            bare = BARE_NUMBER.match(line.text)
             if bare and last_num.get(3) == int(bare.group(1)) - 1:
                 level, mlen = 3, bare.end()
         if level is not None:
@@ -347,7 +299,7 @@ def _find_headings(lines: list[Line], body_from: int) -> list[_Cand]:
             if span is None:
                 continue
             end, run_in = span
-            if idx == len(lines) - 1 and not run_in and line.text[-1] not in _SENT_END:
+            if idx == len(lines) - 1 and not run_in and line.text[-1] not in SENTENCE_ENDS:
                 continue  # the document stops inside this line: a cut-off, not a section
             marker = line.text[:mlen]
             num = _number(marker)
@@ -368,7 +320,7 @@ def _find_headings(lines: list[Line], body_from: int) -> list[_Cand]:
             and len(text) <= 40 and text[-1] not in "。，,；;"
         ):
             hinted = 1
-        if hinted is not None and not _DATE_LINE.match(text) and not _FURNITURE.search(text):
+        if hinted is not None and not DATE_LINE_START.match(text) and not _FURNITURE.search(text):
             cands.append(_Cand(idx, hinted, line.start, line.end, None, False))
             seen_l1 = seen_l1 or hinted == 1
             continue
@@ -388,7 +340,7 @@ def _fragment_ok(text: str) -> bool:
     """A line that can be the first part of a title broken over lines."""
     if len(text) > 45 or _FURNITURE.search(text) or _FIELD_LINE.match(text) or _SITE_NAME.search(text):
         return False
-    return not any(ch in text for ch in "。，,；;：:|") and not _DATE_LINE.match(text)
+    return not any(ch in text for ch in "。，,；;：:|") and not DATE_LINE_START.match(text)
 
 
 # A title glued to the first sentence by a reader that re-joined wrapped lines:
@@ -399,16 +351,10 @@ _GLUED_TITLE = re.compile(
 # What a web page puts on the title's own line: table bars, the publication date or the
 # page's record fields after it ("…报告 | ||", "…报告 2025-01-10", "…报告 来源：…"), and
 # the document number before it ("明政发〔2024〕3号明川县…报告"): the register, not the title.
-_TITLE_TAIL_DATE = re.compile(r"\s*20\d\d[-./]\d{1,2}[-./]\d{1,2}(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
-# A page title's site suffix ("…报告 - 明川县人民政府门户网站", "…报告_青石镇人民政府").
-_TITLE_TAIL_SITE = re.compile(r"\s*[-_—–]+\s*[\u4e00-\u9fff]{2,20}(?:人民政府|政府|网|网站|门户|平台)$")
+# (The date and the site suffix are pipeline.dates.PUBLICATION_STAMP and furniture.SITE_SUFFIX.)
 _DOC_NUMBER = re.compile(
     r"^[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（﹝]\s*(?:19|20)\d\d\s*[〕\]］】)）﹞]\s*第?\s*\d{1,5}\s*号\s*"
 )
-
-
-# A site's name above the title ("明川县人民政府门户网站"): never the first part of a broken title.
-_SITE_NAME = re.compile(r"(?:网|网站|门户|平台|客户端|公众号)$")
 
 
 def _title_line(line: Line) -> Line:

@@ -7,7 +7,6 @@ townships of a fictional 明川县 (design rule: no sentence of a real report).
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
 import re
@@ -21,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.batch import Progress, ProgressPrinter, analysis_version, run_batch
+from pipeline.batch import Progress, analysis_version, run_batch
 from pipeline.run import PIPELINE_VERSION
 from pipeline.store import SCHEMA_VERSION, Store
 
@@ -224,21 +223,6 @@ def test_internal_errors_are_not_cached(tmp_path: Path, monkeypatch: pytest.Monk
         monkeypatch.undo()
         r = run_batch(tmp_path / "in", store, workers=1)
         assert r.analysed == 5 and not r.failures
-
-
-@pytest.mark.parametrize(
-    ("tty", "expected"),
-    [
-        (True, "\r[1/4]  25.0%  failed 1  cached 2  0.5 files/s  left 0m06s  a.txt"),
-        (False, "[1/4]  25.0%  failed 1  cached 2  0.5 files/s  left 0m06s\n"),
-    ],
-)
-def test_progress_printer_degrades_off_a_terminal(tty: bool, expected: str) -> None:
-    out = io.StringIO()
-    printer = ProgressPrinter(out, tty=tty)
-    printer(Progress(total=4, done=1, failed=1, cached=2, elapsed=2.0, name="a.txt", error="is empty", rate=0.5))
-    assert "✗ a.txt: is empty\n" in out.getvalue()
-    assert out.getvalue().endswith(expected)
 
 
 # -- the command line, end to end ---------------------------------------------------

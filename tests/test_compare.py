@@ -229,3 +229,11 @@ def test_format_tables(tmp_path: Path) -> None:
     assert "12 (+2, +20%) #2/3" in en and "— not stated" in en and "· no report" in en
     assert format_tables([]).startswith("没有可比的指标")
     assert format_tables([], "en").startswith("no comparable metrics")
+
+
+def test_indicator_catalogue_is_read_only() -> None:
+    from pipeline.compare import indicator_catalogue
+
+    catalogue = indicator_catalogue()
+    with pytest.raises(TypeError):
+        catalogue["legal_aid_cases"] = catalogue["petitions_handled"]  # type: ignore[index]

@@ -246,3 +246,15 @@ def test_dev_corpus_targets(dev_docs: list[dict[str, Any]]) -> None:
     assert scores["l"] >= 0.93, scores
     assert scores["i"] >= 0.90, scores
     assert seed_ok is not False, "a gold metric of the seed report was missed or mislinked"
+
+
+def test_loaded_lexicon_is_read_only() -> None:
+    from pipeline.indicators import load_lexicon
+
+    lexicon = load_lexicon()
+    with pytest.raises(TypeError):
+        lexicon.indicators["other"] = lexicon.indicators["legal_aid_cases"]  # type: ignore[index]
+    cues = next(iter(lexicon.by_unit.values()))
+    with pytest.raises(TypeError):
+        cues.strong_map["法律援助"] = ("legal_aid_cases",)  # type: ignore[index]
+    assert load_lexicon() is lexicon  # the cached one is shared, hence read-only

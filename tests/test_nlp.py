@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.nlp import JiebaTokenizer, SpacyJiebaTokenizer, build_nlp
+from pipeline.nlp import JiebaTokenizer
 
 
 @pytest.fixture(scope="module")
@@ -122,13 +122,19 @@ def test_default_cache_is_the_user_cache_dir() -> None:
     assert Path(t.tokenizer.tmp_dir).is_relative_to(Path(user_cache_dir("govreport")))
 
 
-def test_spacy_pipeline_uses_our_tokenizer_offline(tok: JiebaTokenizer) -> None:
-    nlp = build_nlp(tok)
-    assert isinstance(nlp.tokenizer, SpacyJiebaTokenizer)
-    assert nlp.lang == "zh"
-    text = "苍柏乡人民政府组织法律明白人培训 2 期。\n青石镇同步开展。"
-    doc = nlp(text)
-    assert doc.text == text
-    words = [t.text for t in doc]
-    assert "苍柏乡" in words and "法律明白人" in words
-    assert [w for w in words if w.strip()] == [w for w in tok.cut(text) if w.strip()]
+def test_names_learnt_in_a_document_are_forgotten_after_it() -> None:
+    tok = JiebaTokenizer()
+    other = "县司法局走访东柏乡群众开展普法宣传。"
+    fresh = tok.cut(other)
+    with tok.document():
+        tok.cut("东柏乡人民政府2024年法治政府建设情况报告")
+        assert "东柏乡" in tok.cut(other)  # learnt inside the document
+    assert tok.cut(other) == fresh  # and forgotten after it
+
+
+def test_document_scope_forgets_names_learnt_before_the_dictionary_loads() -> None:
+    tok = JiebaTokenizer()
+    with tok.document():
+        tok.add_words(["东柏乡"])  # waits for the load
+        assert "东柏乡" in tok.cut("走访东柏乡群众")
+    assert "东柏乡" not in tok.cut("走访东柏乡群众")

@@ -78,3 +78,42 @@ def test_metrics_from_low_confidence_ocr_text_are_marked(resources: Resources) -
     assert flags == {12: False, 86: True}
     assert any("low confidence" in w for w in report.warnings)
     assert report.to_dict()["low_confidence_spans"] == [[weak, weak + 9]]
+
+
+# Two townships whose names jieba splits wrongly until it learns them from a report's title.
+_ORDER_TEXTS = {
+    "dongbai.txt": (
+        "东柏乡人民政府关于2024年法治政府建设情况的报告\n一、主要举措和成效\n"
+        "东柏乡全年开展集中学法10次，化解矛盾纠纷23件。\n二、存在的不足和原因\n西柳镇与东柏乡交界处普法阵地偏少。\n"
+    ),
+    "xiliu.txt": (
+        "西柳镇人民政府关于2024年法治政府建设情况的报告\n一、主要举措和成效\n"
+        "会同东柏乡开展联合执法4次，西柳镇调解纠纷18件。\n二、下一步工作安排\n走访东柏乡群众，继续开展普法宣传。\n"
+    ),
+}
+
+
+def _records(order: list[str]) -> dict[str, dict[str, object]]:
+    res = Resources()  # one process-wide set of resources, as in a batch
+    out = {}
+    for name in order:
+        record = report_record(analyze_text(_ORDER_TEXTS[name], name, res))
+        record.pop("timings", None)
+        out[name] = record
+    return out
+
+
+def test_records_do_not_depend_on_the_order_of_the_files() -> None:
+    names = sorted(_ORDER_TEXTS)
+    assert _records(names) == _records(names[::-1])
+
+
+def test_a_report_leaves_no_learnt_names_behind() -> None:
+    # What makes order matter: a township name learnt from one report would change how the
+    # next report is segmented (and so its section categories).
+    res = Resources()
+    probe = "会同东柏乡开展联合执法。"
+    before = res.tokenizer.cut(probe)
+    assert "东柏乡" not in before
+    analyze_text(_ORDER_TEXTS["dongbai.txt"], "dongbai.txt", res)
+    assert res.tokenizer.cut(probe) == before

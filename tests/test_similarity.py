@@ -9,9 +9,11 @@ from typing import Any
 
 import pytest
 
+from pipeline.metadata import extract_metadata
 from pipeline.normalise import normalise
 from pipeline.run import Resources, analyze_text
 from pipeline.similarity import apply_findings, find_similar
+from pipeline.structure import build_structure
 from pipeline.types import CheckItem, Report
 
 DATA = Path(__file__).resolve().parent / "data" / "completeness"
@@ -21,8 +23,15 @@ LIUXI = (DATA / "liuxi-2023-weak.txt").read_text("utf-8")
 
 
 def plain(text: str, source: str, entity: str | None = None, year: int | None = None) -> Report:
+    """A report as similarity gets it: structure and metadata set (or the entity and year given)."""
     n = normalise(text)
-    return Report(source=source, text=text, norm=n.text, norm_map=n.offsets, entity=entity, year=year)
+    report = Report(source=source, text=text, norm=n.text, norm_map=n.offsets)
+    if entity is None and year is None:
+        build_structure(report)
+        extract_metadata(report)
+    else:
+        report.entity, report.year = entity, year
+    return report
 
 
 def shift_years(text: str, by: int) -> str:

@@ -11,7 +11,8 @@ import pytest
 
 import pipeline.store as store_mod
 from pipeline.run import PIPELINE_VERSION
-from pipeline.store import SCHEMA_VERSION, Store, StoreError, default_db_path
+from pipeline.errors import StoreError
+from pipeline.store import SCHEMA_VERSION, Store, default_db_path
 
 
 def make_record(

@@ -35,7 +35,7 @@ from pipeline.errors import (
     UnsupportedFormat,
 )
 from pipeline.ingest.base import Extracted, join_blocks
-from pipeline.ingest.pdf import ends_sentence, starts_with_marker
+from pipeline.ingest.lines import ends_sentence, starts_with_marker
 from pipeline.limits import DEFAULT_LIMITS, Limits
 from pipeline.types import Block
 

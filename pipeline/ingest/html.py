@@ -31,6 +31,7 @@ from pathlib import Path
 from lxml import etree, html
 
 from pipeline.errors import EmptyDocument, EncodingError
+from pipeline.furniture import is_web_tool_line
 from pipeline.ingest.base import Extracted, join_blocks
 from pipeline.ingest.txt import decode_text
 from pipeline.limits import DEFAULT_LIMITS, Limits
@@ -80,28 +81,6 @@ _TITLE_NAME = re.compile(
     re.IGNORECASE,
 )
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-# Page tools: a line made only of these (and brackets, separators, counts) is not article text.
-_TOOL_TOKENS = re.compile(
-    r"打印本页|打印此页|打印文章|打印页面|打印|关闭本页|关闭窗口|关闭页面|关闭|返回顶部|返回首页|返回|"
-    r"收藏本页|加入收藏|收藏|分享到|分享|保存本页|字号|字体|默认|语音播报|朗读|扫一扫在手机打开当前页|"
-    r"扫一扫|手机扫码|浏览次数|阅读次数|访问量|点击数|[大中小]|[【】\[\]（）()：:|/·\s\d-]"
-)
-_HAS_WORD = re.compile(r"[^\d\s【】\[\]（）()：:|/·-]")
-_NOISE_LINE = re.compile(r"^(?:上一篇|下一篇|相关链接|相关文章|相关阅读|相关新闻|责任编辑|网站地图)")
-# Breadcrumbs and the CMS's date/source/index lines, when they sit inside the content container.
-_CRUMB_LINE = re.compile(r"^(?:您|你)?(?:当前|现在)?(?:所在)?(?:的)?位置\s*[：:]|^首页\s*[>＞»›/]")
-_INFO_LABEL = re.compile(
-    r"(?:发布时间|发布日期|发文日期|成文日期|更新时间|日期|时间|来源|信息来源|文章来源|作者|编辑|浏览次数|点击数|阅读数|"
-    r"索引号|发文字号|文号|主题分类|体裁分类|发布机构|有效性|主题词|所属机构)\s*[\]】]?\s*[：:]?"
-)
-# Labels of the government-information-disclosure table (信息公开目录) that CMSes print above
-# the article; a short line opening with one of them (then a bracket, colon, space or the
-# end) is never report text.
-_INDEX_LABEL = re.compile(
-    r"^[\[【]?\s*(?:索引号|发文字号|主题分类|体裁分类|发布机构|有效性|成文日期|发布日期|主题词|公开方式|公开范围|"
-    r"公开时限|信息分类|组配分类|生成日期|所属机构|文号)\s*(?:[\]】:：\s]|$)"
-)
-_DATE = re.compile(r"\d{4}\s*[-年/.]\s*\d{1,2}")
 _BLOCK_TAGS = frozenset({
     "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "table",
     "tr", "tbody", "thead", "tfoot", "section", "article", "blockquote", "pre", "center", "hr", "main",
@@ -288,23 +267,6 @@ def _lines(el: etree._Element) -> Iterator[str]:
     yield from flush()
 
 
-def _is_noise_line(line: str) -> bool:
-    """A line of page tools, a breadcrumb, or the CMS's date/source/index data (not article text)."""
-    compact = "".join(line.split())
-    if _NOISE_LINE.match(compact) or _CRUMB_LINE.match(compact):
-        return True
-    if not _TOOL_TOKENS.sub("", compact) and _HAS_WORD.search(compact):
-        return True  # nothing but tool words ("【打印本页】【关闭窗口】", "字号：大 中 小")
-    if len(compact) <= 60 and _INDEX_LABEL.match(line.strip()):
-        return True
-    if len(compact) <= 120 and "。" not in compact:
-        labels = len(_INFO_LABEL.findall(line))
-        lead = _INFO_LABEL.match(compact.lstrip("[【"))
-        if lead and (labels >= 2 or _DATE.search(compact)):
-            return True
-    return False
-
-
 def _meta_title(doc: etree._Element) -> str | None:
     for name in ("ArticleTitle", "articletitle", "og:title", "title", "Title"):
         for meta in doc.iter("meta"):
@@ -383,7 +345,7 @@ def read_html(data: bytes, path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Ex
     content = _content_root(body)
     title = meta_title or _find_title(body, content, page_title)
 
-    lines = [ln for ln in _lines(content) if not _is_noise_line(ln)]
+    lines = [ln for ln in _lines(content) if not is_web_tool_line(ln)]
     parts: list[tuple[str, Block]] = []
     if title and not any(title.replace(" ", "") == ln.replace(" ", "") for ln in lines[:5]):
         parts.append((title, Block(start=0, end=0, kind="title")))

@@ -13,7 +13,7 @@ from pathlib import Path
 from pipeline.errors import EmptyDocument
 from pipeline.ingest.base import Extracted
 from pipeline.limits import DEFAULT_LIMITS, Limits
-from pipeline.ocr import (
+from pipeline.ingest.ocr import (
     Progress,
     extracted_from_pages,
     image_frames,

@@ -23,20 +23,20 @@ from __future__ import annotations
 
 import io
 import re
-import statistics
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 from pipeline.errors import CorruptDocument, EncryptedDocument, GarbledText, NoTextLayer, TimeLimit
+from pipeline.furniture import BARE_PAGE_NUMBER, PAGE_NUMBER
 from pipeline.ingest.base import Extracted, join_blocks
+from pipeline.ingest.lines import Geometry, Line, join_lines, page_geometry
 from pipeline.limits import DEFAULT_LIMITS, Limits
 from pipeline.types import Block
 
-__all__ = ["Line", "ends_sentence", "is_garbled", "is_page_number", "join_lines", "read_pdf", "starts_with_marker"]
+__all__ = ["drop_furniture", "is_garbled", "is_page_number", "read_pdf"]
 
 _OCR_ADVICE = "it needs OCR: install the OCR extra (pip install 'govreport[ocr]') and run again"
 # When the extra is installed and ran, installing it is no advice: OCR found no text there.
@@ -76,42 +76,14 @@ def is_garbled(text: str) -> bool:
 
 
 # --- page furniture ----------------------------------------------------------------
-_DASHES = "-－—–─~～·•"
-_PAGE_NUMBER = re.compile(
-    rf"""^(?:
-        [{_DASHES}]+\d{{1,4}}[{_DASHES}]+            # - 3 -, — 3 —
-      | 第\d{{1,4}}页(?:[,，/／]?共\d{{1,4}}页)?     # 第3页, 第3页共10页
-      | 共\d{{1,4}}页[,，/／]?第\d{{1,4}}页
-      | \d{{1,4}}[/／]\d{{1,4}}                     # 3/10
-      | (?:page|p\.?)\d{{1,4}}(?:of\d{{1,4}})?      # Page 3 of 10
-      | [{_DASHES}]*[一二三四五六七八九十百]{{1,4}}[{_DASHES}]+  # — 三 —
-    )$""",
-    re.VERBOSE | re.IGNORECASE,
-)
-_BARE_NUMBER = re.compile(r"^\d{1,4}$")
-
-
-@dataclass
-class Line:
-    """One text line of a page; coordinates in points from the top-left corner (None when unknown)."""
-
-    text: str
-    x0: float | None = None
-    x1: float | None = None
-    top: float | None = None
-    size: float | None = None
-    bold: bool | None = None
-    page: int = 1  # 1-based
-    kind: str = "paragraph"
-    wrap: bool | None = None  # known to continue (True) / not continue (False) the previous line; None: decide
 
 
 def is_page_number(line: Line, page_width: float | None) -> bool:
     """A page number line: "- 3 -", "— 3 —", "第3页", "3/10", or a bare number centred / at a margin."""
     compact = "".join(line.text.split())
-    if _PAGE_NUMBER.match(compact):
+    if PAGE_NUMBER.match(compact):
         return True
-    if _BARE_NUMBER.match(compact):
+    if BARE_PAGE_NUMBER.match(compact):
         if page_width is None or line.x0 is None or line.x1 is None:
             return True
         mid = (line.x0 + line.x1) / 2
@@ -175,151 +147,6 @@ def drop_furniture(pages: list[list[Line]], widths: Sequence[float | None], edge
                     out[p] = [ln for i, ln in enumerate(lines) if i not in doomed]
                     removed += len(doomed)
     return out, removed
-
-
-# --- re-joining hard-wrapped lines ----------------------------------------------------
-_CN_NUM = "一二三四五六七八九十百零〇"
-_HEADING_MARKER = re.compile(
-    rf"""^(?:
-        [{_CN_NUM}]+[、．.]                      # 一、
-      | [（(]?[{_CN_NUM}]+[)）]                   # （一）, and 一） without its opening bracket
-      | \d{{1,2}}[、．.](?![\d.．])               # 1.  1、 (not 5.4%)
-      | [（(]?\d{{1,2}}[)）]                      # （1）, 1）
-      | [①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]
-      | [\u3220-\u3229\u2474-\u249b]           # Word's one-character markers: ㈠-㈩, ⑴-⒇, ⒈-⒛
-      | 第[{_CN_NUM}\d]+[章节条部分篇]
-      | 附件\s*\d*[:：]?$
-    )""",
-    re.VERBOSE,
-)
-# A line ending with these ends a sentence (or introduces a list).
-_TERMINAL = tuple("。！？!?；;：:")
-_CLOSERS = "”’」』）)】"
-
-
-def starts_with_marker(text: str) -> bool:
-    """Does the line start with a heading or list marker (一、 （一） 三） 1. ㈠ ⒈ 第二章 …)?"""
-    return _HEADING_MARKER.match(text.lstrip()) is not None
-
-
-def ends_sentence(text: str) -> bool:
-    """Does the line end a sentence (or introduce a list), closing quotes and brackets aside?"""
-    return text.rstrip(_CLOSERS + " ").endswith(_TERMINAL)
-
-
-def _is_ascii_word(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
-
-
-@dataclass
-class _Geometry:
-    """Where the body text of a page size sits: left margin, right margin, usual font size,
-    and the usual line pitch as a multiple of the font size."""
-
-    left: float
-    right: float
-    size: float
-    width: float
-    pitch: float | None = None
-
-
-def _geometry(lines: list[Line], width: float) -> _Geometry | None:
-    xs = [(ln.x0, ln.x1) for ln in lines if ln.x0 is not None and ln.x1 is not None]
-    if len(xs) < 3:
-        return None
-    # The most common left edge is the margin (paragraph first lines are indented,
-    # centred titles are not many); the right margin is where full lines end.
-    lefts = Counter(round(x0) for x0, _ in xs)
-    left = float(min(x for x, c in lefts.items() if c >= max(lefts.values()) * 0.5))
-    rights = sorted(x1 for _, x1 in xs)
-    right = rights[int(0.9 * (len(rights) - 1))]
-    sizes = [ln.size for ln in lines if ln.size]
-    size = statistics.median(sizes) if sizes else 12.0
-    pitches = [
-        (b.top - a.top) / a.size
-        for a, b in pairwise(lines)
-        if a.page == b.page and a.top is not None and b.top is not None and a.size and b.top > a.top
-    ]
-    pitch = statistics.median(pitches) if len(pitches) >= 3 else None
-    return _Geometry(left=left, right=right, size=size, width=width, pitch=pitch)
-
-
-def _centred(line: Line, g: _Geometry) -> bool:
-    assert line.x0 is not None and line.x1 is not None
-    size = line.size or g.size
-    # Indented on the left AND short of the right margin, by about as much.
-    return (
-        line.x0 > g.left + 2 * size
-        and line.x1 < g.right - 1.5 * size
-        and abs((line.x0 + line.x1) / 2 - (g.left + g.right) / 2) < size
-    )
-
-
-def continues(cur: Line, nxt: Line, g: _Geometry | None, typical_len: int) -> bool:
-    """Does ``nxt`` continue the paragraph that ``cur`` ends (a hard wrap, not a new paragraph)?"""
-    text, nxt_text = cur.text.rstrip(), nxt.text.lstrip()
-    if nxt.wrap is not None:
-        return nxt.wrap
-    if not text or not nxt_text or _HEADING_MARKER.match(nxt_text):
-        return False
-    ends = ends_sentence(text)
-    if g is None or None in (cur.x0, cur.x1, nxt.x0, nxt.x1):
-        # Text only: a long line that does not end a sentence wraps.
-        return not ends and len(text) >= 0.8 * typical_len
-    assert cur.x0 is not None and cur.x1 is not None and nxt.x0 is not None
-    size = cur.size or g.size
-    if cur.size and nxt.size and abs(cur.size - nxt.size) > 1.5:
-        return False  # a title above body text, body text above a table
-    if cur.page == nxt.page and cur.top is not None and nxt.top is not None:
-        step = nxt.top - cur.top
-        if step < -0.5 * size:
-            return False  # the text stream went back up the page: another block
-        if g.pitch is not None and step > 1.7 * g.pitch * size:
-            return False  # a blank gap: paragraph spacing
-    if _centred(nxt, g):
-        # A centred line continues only a title set in centred lines of one size
-        # (the first line of a long title may fill the measure).
-        same = cur.size is not None and nxt.size is not None and abs(cur.size - nxt.size) < 0.5
-        mid = (cur.x0 + cur.x1) / 2
-        return not ends and same and abs(mid - (g.left + g.right) / 2) < size
-    if _centred(cur, g):
-        return False
-    if nxt.x0 > g.left + 1.2 * size:
-        return False  # an indented first line starts a new paragraph
-    if cur.x1 >= g.right - 1.5 * size:
-        # A full line ending with a colon ("…报告如下：") over a short line with no sentence
-        # end is a lead-in and an unnumbered heading ("主要举措和成效"), not one wrapped line.
-        if text.rstrip(_CLOSERS + " ").endswith(("：", ":")) and nxt.x1 is not None \
-                and nxt.x1 < g.right - 5 * size and not ends_sentence(nxt_text):
-            return False
-        return True  # the line runs to the right margin: wrapped
-    # Stopped short: a paragraph end, unless a long word/number did not fit.
-    return not ends and cur.x1 >= g.right - 5 * size and cur.x0 <= g.left + 2.5 * size
-
-
-def join_lines(lines: list[Line], geometry: Callable[[Line], _Geometry | None] | None = None) -> list[tuple[str, Line]]:
-    """Re-join hard-wrapped lines into paragraphs; return ``(text, first line)`` pairs."""
-    lengths = sorted(len(ln.text.strip()) for ln in lines if ln.text.strip())
-    typical = lengths[int(0.75 * (len(lengths) - 1))] if lengths else 0
-    paragraphs: list[tuple[list[str], Line]] = []
-    prev: Line | None = None
-    for ln in lines:
-        text = ln.text.strip()
-        if not text:
-            prev = None
-            continue
-        g = geometry(prev) if (geometry is not None and prev is not None) else None
-        if prev is not None and paragraphs and continues(prev, ln, g, typical):
-            parts = paragraphs[-1][0]
-            # A space only between two Latin words: Chinese has none, and a number
-            # wrapped mid-way ("30" / "1件") is one number.
-            left, right = parts[-1][-1], text[0]
-            sep = " " if _is_ascii_word(left) and _is_ascii_word(right) and not (left.isdigit() and right.isdigit()) else ""
-            parts.append(sep + text)
-        else:
-            paragraphs.append(([text], ln))
-        prev = ln
-    return [("".join(parts), first) for parts, first in paragraphs]
 
 
 # --- extraction ------------------------------------------------------------------------
@@ -484,7 +311,7 @@ def _open_plumber(data: bytes, path: Path) -> Any:
 
 def _ocr_installed() -> bool:
     try:
-        from pipeline import ocr  # type: ignore[attr-defined]
+        from pipeline.ingest import ocr
     except ImportError:
         return False
     return bool(ocr.ocr_available())
@@ -495,7 +322,7 @@ def _ocr(data: bytes, indices: list[int], path: Path,
     """Text of scanned pages from the optional OCR module, or None when OCR is not installed."""
     if not _ocr_installed():
         return None
-    from pipeline import ocr  # type: ignore[attr-defined]
+    from pipeline.ingest import ocr
     if progress is None:
         return ocr.ocr_pdf_pages(data, indices, path)  # type: ignore[no-any-return]
     return ocr.ocr_pdf_pages(data, indices, path, progress=progress)  # type: ignore[no-any-return]
@@ -518,12 +345,10 @@ def _page_list(indices: list[int]) -> str:
     return ", ".join(str(i + 1) for i in indices)
 
 
-def read_pdf(data: bytes, path: Path, *, prefer: str = "pdfium",
-             progress: Callable[[int, int], None] | None = None, limits: Limits = DEFAULT_LIMITS) -> Extracted:
-    """Read a PDF's text layer (``prefer="pdfplumber"`` runs pdfplumber on every page, for its layout).
+def _extract_pages(data: bytes, path: Path, prefer: str, limits: Limits = DEFAULT_LIMITS) -> tuple[list[_Page], int]:
+    """Every page's lines from the preferred extractor, the other one retried on garbled or empty pages.
 
-    ``progress(done, total)`` is called for each page that goes to OCR; more
-    pages than ``limits.max_pages`` fail before any page is read.
+    More pages than ``limits.max_pages`` fail before any page is read.
     """
     pdf = _open_pdfium(data, path)
     plumber: Any = None
@@ -556,10 +381,16 @@ def read_pdf(data: bytes, path: Path, *, prefer: str = "pdfium",
         if plumber is not None:
             plumber.close()
         pdf.close()
+    return pages, n_pages
 
-    warnings: list[str] = []
-    extractors = {p.source for p in pages if p.status == "ok"}
-    missing = [p.index for p in pages if p.status in ("empty", "garbled")]
+
+
+def _ocr_missing(
+    data: bytes, path: Path, pages: list[_Page], missing: list[int], extractors: set[str],
+    progress: Callable[[int, int], None] | None, limits: Limits = DEFAULT_LIMITS,
+) -> tuple[float | None, dict[int, Any] | None, list[int]]:
+    """OCR the pages without usable text (when the extra is installed): their mean confidence,
+    the OCR pages, and the pages still missing."""
     ocr_conf: float | None = None
     ocr_pages: dict[int, Any] | None = None
     if missing:
@@ -576,6 +407,61 @@ def read_pdf(data: bytes, path: Path, *, prefer: str = "pdfium",
                 ocr_conf = sum(confidences) / len(confidences)
                 extractors.add("ocr")
             missing = [i for i in missing if pages[i].source != "ocr"]
+    return ocr_conf, ocr_pages, missing
+
+
+def _paragraphs(pages: list[_Page]) -> list[tuple[str, Block]]:
+    """Page furniture dropped, lines re-joined into paragraphs across line and page breaks."""
+    page_lines, _ = drop_furniture([p.lines for p in pages], [p.width for p in pages])
+    geometries: dict[int, Geometry | None] = {}
+    by_width: dict[int, list[Line]] = {}
+    for p, lines in zip(pages, page_lines):
+        by_width.setdefault(round(p.width), []).extend(lines)
+    page_width = {p.index + 1: round(p.width) for p in pages}
+    for w, lines in by_width.items():
+        geometries[w] = page_geometry(lines, float(w))
+
+    flat = [ln for lines in page_lines for ln in lines]
+    paragraphs = join_lines(flat, lambda ln: geometries.get(page_width.get(ln.page, 0)))
+    parts = [
+        (text, Block(start=0, end=0, kind=first.kind, page=first.page, font_size=first.size, bold=first.bold))
+        for text, first in paragraphs
+    ]
+    return parts
+
+
+def _ocr_confidence(
+    text: str, pages: list[_Page], n_pages: int, ocr_conf: float | None, ocr_pages: dict[int, Any] | None,
+    warnings: list[str],
+) -> tuple[list[float | None], list[tuple[int, int]]]:
+    """Per-page OCR confidence and the spans of low-confidence lines (a warning names them)."""
+    page_conf: list[float | None] = []
+    low_spans: list[tuple[int, int]] = []
+    if ocr_conf is not None and ocr_pages:
+        from pipeline.ingest import ocr  # the OCR hook (any module with this contract; tests pass a fake)
+
+        used = {i: op for i, op in ocr_pages.items() if 0 <= i < len(pages) and pages[i].source == "ocr"}
+        page_conf = [round(float(used[i].confidence), 4) if i in used else None for i in range(n_pages)]
+        spans_of = getattr(ocr, "low_confidence_spans", None)
+        low_spans = spans_of(text, [used[i] for i in sorted(used)]) if spans_of else []
+        if low_spans:
+            warnings.append(f"OCR: {len(low_spans)} line(s) read with low confidence "
+                            f"(below {getattr(ocr, 'LOW_CONFIDENCE', 0.8):.2f}); metrics from them are marked low_confidence")
+    return page_conf, low_spans
+
+
+def read_pdf(data: bytes, path: Path, *, prefer: str = "pdfium",
+             progress: Callable[[int, int], None] | None = None, limits: Limits = DEFAULT_LIMITS) -> Extracted:
+    """Read a PDF's text layer (``prefer="pdfplumber"`` runs pdfplumber on every page, for its layout).
+
+    ``progress(done, total)`` is called for each page that goes to OCR; ``limits``
+    bound the pages read and the pages sent to OCR.
+    """
+    pages, n_pages = _extract_pages(data, path, prefer, limits)
+    warnings: list[str] = []
+    extractors = {p.source for p in pages if p.status == "ok"}
+    missing = [p.index for p in pages if p.status in ("empty", "garbled")]
+    ocr_conf, ocr_pages, missing = _ocr_missing(data, path, pages, missing, extractors, progress, limits)
     garbled = [i for i in missing if pages[i].status == "garbled"]
     empty = [i for i in missing if pages[i].status == "empty"]
     advice = _OCR_RAN_ADVICE if ocr_pages is not None else _OCR_ADVICE
@@ -591,37 +477,12 @@ def read_pdf(data: bytes, path: Path, *, prefer: str = "pdfium",
     for i in missing:
         pages[i].lines = []
 
-    page_lines, _ = drop_furniture([p.lines for p in pages], [p.width for p in pages])
-    geometries: dict[int, _Geometry | None] = {}
-    by_width: dict[int, list[Line]] = {}
-    for p, lines in zip(pages, page_lines):
-        by_width.setdefault(round(p.width), []).extend(lines)
-    page_width = {p.index + 1: round(p.width) for p in pages}
-    for w, lines in by_width.items():
-        geometries[w] = _geometry(lines, float(w))
-
-    flat = [ln for lines in page_lines for ln in lines]
-    paragraphs = join_lines(flat, lambda ln: geometries.get(page_width.get(ln.page, 0)))
-    parts = [
-        (text, Block(start=0, end=0, kind=first.kind, page=first.page, font_size=first.size, bold=first.bold))
-        for text, first in paragraphs
-    ]
+    parts = _paragraphs(pages)
     text, blocks = join_blocks(parts)
     order = ["pdfium", "pdfplumber", "ocr"] if prefer != "pdfplumber" else ["pdfplumber", "pdfium", "ocr"]
     extractors.add(order[0])  # the primary is named even when OCR did all the work ("pdfium+ocr")
     extractor = "+".join(e for e in order if e in extractors)
-    page_conf: list[float | None] = []
-    low_spans: list[tuple[int, int]] = []
-    if ocr_conf is not None and ocr_pages:
-        from pipeline import ocr  # the OCR hook (any module with this contract; tests pass a fake)
-
-        used = {i: op for i, op in ocr_pages.items() if 0 <= i < len(pages) and pages[i].source == "ocr"}
-        page_conf = [round(float(used[i].confidence), 4) if i in used else None for i in range(n_pages)]
-        spans_of = getattr(ocr, "low_confidence_spans", None)
-        low_spans = spans_of(text, [used[i] for i in sorted(used)]) if spans_of else []
-        if low_spans:
-            warnings.append(f"OCR: {len(low_spans)} line(s) read with low confidence "
-                            f"(below {getattr(ocr, 'LOW_CONFIDENCE', 0.8):.2f}); metrics from them are marked low_confidence")
+    page_conf, low_spans = _ocr_confidence(text, pages, n_pages, ocr_conf, ocr_pages, warnings)
     return Extracted(
         text=text, format="pdf", blocks=blocks, extractor=extractor, pages=n_pages,
         warnings=warnings, ocr_confidence=ocr_conf, page_confidence=page_conf, low_confidence_spans=low_spans,

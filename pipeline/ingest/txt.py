@@ -21,8 +21,8 @@ from pathlib import Path
 
 from pipeline.errors import EmptyDocument, EncodingError, GarbledText
 from pipeline.ingest.base import Extracted, blocks_from_lines
+from pipeline.ingest.lines import Line, ends_sentence, join_lines, starts_with_marker
 from pipeline.limits import DEFAULT_LIMITS, Limits
-from pipeline.ingest.pdf import Line, ends_sentence, join_lines, starts_with_marker
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (b"\xef\xbb\xbf", "utf-8-sig"),
@@ -253,11 +253,6 @@ def _find_wrap(text: str) -> _Wrap | None:
     # Wrapped by characters or by columns: the measure with the sharper peak (by the other
     # measure, lines with digits or Latin letters spread over a wider band).
     return max(found, key=lambda w: w.peak) if found else None
-
-
-def is_hard_wrapped(text: str) -> bool:
-    """True when ``text`` looks cut at a fixed width rather than written one paragraph a line."""
-    return _find_wrap(text) is not None
 
 
 def _indented(line: str) -> bool:

@@ -16,7 +16,7 @@ from typing import Any, Callable
 import pytest
 
 from pipeline.ingest.txt import decode_text
-from pipeline.ocr import ocr_available
+from pipeline.ingest.ocr import ocr_available
 from tests.hostile import builders as b
 from tests.hostile.conftest import govreport, probe, rows
 

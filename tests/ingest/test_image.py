@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from pipeline import ocr
+from pipeline.ingest import ocr
 from pipeline.errors import CorruptDocument, NoTextLayer
 from pipeline.ingest import read_bytes, sniff
 from pipeline.ingest.image import read_image

@@ -12,17 +12,11 @@ from pathlib import Path
 
 import pytest
 
-import pipeline
+import pipeline.ingest
 from pipeline.errors import GovReportError
 from pipeline.ingest import pdf as pdf_mod
-from pipeline.ingest.pdf import (
-    Line,
-    continues,
-    is_garbled,
-    is_page_number,
-    join_lines,
-    read_pdf,
-)
+from pipeline.ingest.lines import Geometry, Line, continues, join_lines
+from pipeline.ingest.pdf import is_garbled, is_page_number, read_pdf
 from tests.ingest.builders import Para, make_blank_pdf, make_pdf, make_unmapped_pdf
 
 TITLE = "云岭街道办事处关于2023年度法治政府建设情况的报告"
@@ -157,8 +151,8 @@ def test_join_lines_text_only(lines: list[str], expected: list[str]) -> None:
     assert [t for t, _ in join_lines([Line(text=t) for t in lines])] == expected
 
 
-def _g() -> pdf_mod._Geometry:
-    return pdf_mod._Geometry(left=90.0, right=505.0, size=14.0, width=595.0)
+def _g() -> Geometry:
+    return Geometry(left=90.0, right=505.0, size=14.0, width=595.0)
 
 
 @pytest.mark.parametrize(
@@ -319,11 +313,11 @@ def test_ocr_hook_reads_pages_without_text(monkeypatch: pytest.MonkeyPatch) -> N
         texts = ["柳溪乡全年化解矛盾纠纷86件。", "二、存在的不足和原因"]
         return {i: _FakeOcrPage(text=texts[i], confidence=0.8 + 0.1 * i) for i in page_indices}
 
-    fake = types.ModuleType("pipeline.ocr")
+    fake = types.ModuleType("pipeline.ingest.ocr")
     fake.ocr_available = lambda: True  # type: ignore[attr-defined]
     fake.ocr_pdf_pages = ocr_pdf_pages  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "pipeline.ocr", fake)
-    monkeypatch.setattr(pipeline, "ocr", fake, raising=False)
+    monkeypatch.setitem(sys.modules, "pipeline.ingest.ocr", fake)
+    monkeypatch.setattr(pipeline.ingest, "ocr", fake, raising=False)
     ex = read_pdf(make_blank_pdf(2), Path("scan.pdf"))
     assert calls == [[0, 1]]
     assert ex.text == "柳溪乡全年化解矛盾纠纷86件。\n二、存在的不足和原因"
@@ -332,8 +326,8 @@ def test_ocr_hook_reads_pages_without_text(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_ocr_module_missing_is_needs_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "pipeline.ocr", None)  # import fails
-    monkeypatch.delattr(pipeline, "ocr", raising=False)
+    monkeypatch.setitem(sys.modules, "pipeline.ingest.ocr", None)  # import fails
+    monkeypatch.delattr(pipeline.ingest, "ocr", raising=False)
     with pytest.raises(GovReportError) as info:
         read_pdf(make_blank_pdf(1), Path("scan.pdf"))
     assert info.value.code == "needs_ocr"

@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 
-from pipeline import ocr
 from pipeline.errors import NoTextLayer
-from pipeline.ocr import (
+from pipeline.ingest import ocr, ocr_layout
+from pipeline.ingest.ocr import (
     LOW_CONFIDENCE,
     OcrLine,
     OcrPage,
@@ -32,7 +32,7 @@ from pipeline.ocr import (
 )
 from pipeline.types import Metric
 
-DATA = Path(__file__).resolve().parent / "data" / "ocr"
+DATA = Path(__file__).resolve().parents[1] / "data" / "ocr"
 FIXTURE_PDF = DATA / "qingshi_2024.pdf"
 FIXTURE_TXT = DATA / "qingshi_2024.txt"
 
@@ -206,7 +206,7 @@ def test_seal_boxes_do_not_reach_the_text(seal: RawBox) -> None:
     ],
 )
 def test_seal_legend(text: str, is_legend: bool) -> None:
-    assert bool(ocr._SEAL_LEGEND.search(text)) is is_legend
+    assert bool(ocr_layout._SEAL_LEGEND.search(text)) is is_legend
 
 
 def test_red_stamp_is_dropped_and_red_letterhead_kept() -> None:
