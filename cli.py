@@ -41,17 +41,57 @@ def _usage_error(message: str) -> typer.Exit:
     return typer.Exit(EXIT_USAGE)
 
 
-def _resources(checklist: Path | None = None, lexicon: Path | None = None, model: Path | None = None, no_model: bool = False):  # type: ignore[no-untyped-def]
+def _resources(checklist: Path | None = None, lexicon: Path | None = None, model: Path | None = None, no_model: bool = False,  # type: ignore[no-untyped-def]
+               limits: Path | None = None):
     """Build the per-process resources, turning configuration errors into usage errors."""
     from pipeline.errors import ConfigError
     from pipeline.run import Resources
 
-    res = Resources(checklist_path=checklist, lexicon_path=lexicon, classifier_path=model, use_model=not no_model)
+    res = Resources(checklist_path=checklist, lexicon_path=lexicon, classifier_path=model, use_model=not no_model,
+                    limits=_limits(limits))
     try:
         _ = res.lexicon, res.checklist
     except ConfigError as exc:
         raise _usage_error(str(exc)) from exc
     return res
+
+
+def _limits(path: Path | None):  # type: ignore[no-untyped-def]
+    """The limits of one file (pipeline/limits.py), changed by a county's TOML file; a bad file is a usage error."""
+    from pipeline.errors import ConfigError
+    from pipeline.limits import load_limits
+
+    try:
+        return load_limits(path)
+    except ConfigError as exc:
+        raise _usage_error(str(exc)) from exc
+
+
+def _writable_folder(folder: Path) -> None:
+    """Create ``folder`` if needed and make sure files can be written there, else a usage error naming it."""
+    import os
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _usage_error(f"cannot create the output folder {folder}: {exc.strerror or exc}") from exc
+    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+        raise _usage_error(f"cannot write to the output folder {folder} (permission denied); choose another with --output")
+
+
+def _open_output(output: Path | None):  # type: ignore[no-untyped-def]
+    """The stream for --output (standard output when None); an unwritable place is a usage error."""
+    if output is None:
+        return sys.stdout
+    _writable_folder(output.parent)
+    try:
+        return output.open("w", encoding="utf-8")
+    except OSError as exc:
+        raise _usage_error(f"cannot write {output}: {exc.strerror or exc}") from exc
+
+
+_LIMITS_HELP = ("TOML file with a [limits] table (max_file_mb, max_chars, max_pages, max_ocr_pages, max_xml_mb, "
+                "max_paragraphs, max_tags, file_seconds).")
 
 
 def _ocr_progress(path: Path):  # type: ignore[no-untyped-def]
@@ -78,26 +118,30 @@ def analyze(
     model: Annotated[Optional[Path], typer.Option(help="Section classifier file (default: models/section_classifier.pkl.gz).")] = None,
     no_model: Annotated[bool, typer.Option("--no-model", help="Categorise sections by the keyword rules only.")] = False,
     no_text: Annotated[bool, typer.Option("--no-text", help="Leave the full extracted text out of the JSON.")] = False,
+    limits: Annotated[Optional[Path], typer.Option("--limits", help=_LIMITS_HELP)] = None,
 ) -> None:
     """Analyse reports: title, metadata, headings, metrics and completeness, one JSON object per document."""
     from pipeline.ingest import describe_skipped, iter_files
     from pipeline.present import table_row
-    from pipeline.run import analyze_path, report_record
+    from pipeline.run import analyze_path, failed_report, report_record
 
-    missing = [p for p in paths if not p.exists()]
+    missing = [p for p in paths if not p.exists() and not p.is_symlink()]
     skipped: list[Path] = []
-    files = list(iter_files((p for p in paths if p.exists()), skipped))
+    refused: list = []  # type: ignore[type-arg]
+    files = list(iter_files((p for p in paths if p not in missing), skipped, refused))
     if skipped:
         typer.echo(describe_skipped(skipped), err=True)
-    if not files and not missing:
+    if not files and not missing and not refused:
         raise _usage_error("no supported files found in " + ", ".join(map(str, paths)))
-    res = _resources(checklist, lexicon, model, no_model)
-    out = output.open("w", encoding="utf-8") if output else sys.stdout
+    res = _resources(checklist, lexicon, model, no_model, limits)
+    out = _open_output(output)
     failed = 0
     try:
         # A path that does not exist is a document that failed, not a usage error: the batch goes on.
-        for path in missing + files:
-            report = analyze_path(path, res, progress=_ocr_progress(path))
+        # Links a folder walk refused (outside the folder, dangling, looping) are named too.
+        todo = [(p, None) for p in [*missing, *files]] + [(Path(str(e.path)), e) for e in refused]
+        for path, refusal in todo:
+            report = failed_report(path, refusal) if refusal else analyze_path(path, res, progress=_ocr_progress(path))
             failed += report.status != "ok"
             if format is OutputFormat.json:
                 out.write(json.dumps(report_record(report, include_text=not no_text), ensure_ascii=False) + "\n")
@@ -108,7 +152,7 @@ def analyze(
         if output:
             out.close()
     if format is OutputFormat.table:
-        n = len(missing) + len(files)
+        n = len(missing) + len(files) + len(refused)
         typer.echo(f"{n} document{'' if n == 1 else 's'}, {failed} failed", err=True)
     raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)
 
@@ -120,25 +164,27 @@ def check(
     format: Annotated[OutputFormat, typer.Option("--format", "-f", help="table: readable verdicts; json: one JSON object per document.")] = OutputFormat.table,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of standard output.")] = None,
     similarity: Annotated[bool, typer.Option("--similarity/--no-similarity", help="Compare the reports with each other (copied and template text).")] = True,
+    limits: Annotated[Optional[Path], typer.Option("--limits", help=_LIMITS_HELP)] = None,
 ) -> None:
     """Check reports: the five required parts, quality rules and copied text, with a verdict per report."""
     from pipeline.ingest import iter_files
     from pipeline.present import check_record, duplicate_note, format_verdict
-    from pipeline.run import analyze_path
+    from pipeline.run import analyze_path, failed_report
     from pipeline.similarity import check_batch
     from pipeline.submissions import compared, group_reports
 
-    missing = [p for p in paths if not p.exists()]
-    files = list(iter_files(p for p in paths if p.exists()))
-    if not files and not missing:
+    missing = [p for p in paths if not p.exists() and not p.is_symlink()]
+    refused: list = []  # type: ignore[type-arg]
+    files = list(iter_files((p for p in paths if p not in missing), None, refused))
+    if not files and not missing and not refused:
         raise _usage_error("no supported files found in " + ", ".join(map(str, paths)))
-    res = _resources(checklist)
-    reports = [analyze_path(path, res) for path in missing + files]
+    res = _resources(checklist, limits=limits)
+    reports = [analyze_path(path, res) for path in missing + files] + [failed_report(str(e.path), e) for e in refused]
     # The same report in several files is compared once, never with itself (submissions.py).
     grouping = group_reports(reports)
     findings = check_batch(compared(reports, grouping), res.checklist) if similarity else []
     source_of = {r.sha256 or r.source: r.source for r in reports}
-    out = output.open("w", encoding="utf-8") if output else sys.stdout
+    out = _open_output(output)
     try:
         for report in reports:
             primary = grouping.copies.get(report.sha256 or report.source, (None, None))[0]
@@ -163,14 +209,15 @@ def check(
 EXIT_INTERRUPTED = 130
 
 
-def _open_store(db: Path, *, must_exist: bool = True):  # type: ignore[no-untyped-def]
+def _open_store(db: Path, *, must_exist: bool = True, readonly: bool = False):  # type: ignore[no-untyped-def]
+    """The store at ``db``; ``readonly`` for the commands that only read it (never a write, not even a pragma)."""
     from pipeline.errors import StoreError
     from pipeline.store import Store
 
     if must_exist and not db.is_file():
         raise _usage_error(f"no store at {db} (run `govreport batch FOLDER` first, or pass --db)")
     try:
-        return Store(db)
+        return Store(db, readonly=readonly)
     except StoreError as exc:
         raise _usage_error(str(exc)) from exc
 
@@ -183,6 +230,7 @@ def batch(
     force: Annotated[bool, typer.Option("--force", help="Analyse every file again, even unchanged ones.")] = False,
     checklist: Annotated[Optional[Path], typer.Option(help="County checklist TOML (default: the packaged one).")] = None,
     lexicon: Annotated[Optional[Path], typer.Option(help="Indicator lexicon TOML (default: the packaged one).")] = None,
+    limits: Annotated[Optional[Path], typer.Option("--limits", help=_LIMITS_HELP)] = None,
 ) -> None:
     """Analyse every report below FOLDER into the store; unchanged files are skipped on a re-run.
 
@@ -203,6 +251,7 @@ def batch(
     if checklist or lexicon:
         _resources(checklist, lexicon)  # a malformed county file is a usage error, before any work
     options = {k: v for k, v in (("checklist_path", checklist), ("lexicon_path", lexicon)) if v is not None}
+    options["limits"] = _limits(limits)
     db = db or default_db_path(folder)
     progress = ProgressPrinter(sys.stderr)
     with _open_store(db, must_exist=False) as store:
@@ -269,8 +318,12 @@ def export(
     """Export metrics (long form, reviewers' corrections applied), reports, the comparison, copied text and findings (审查意见) from the store."""
     from pipeline.export import export as do_export
 
-    with _open_store(db) as store:
-        written = do_export(store, format.value, output, lang=lang.value, include_all=all_documents)
+    with _open_store(db, readonly=True) as store:
+        _writable_folder(output)
+        try:
+            written = do_export(store, format.value, output, lang=lang.value, include_all=all_documents)
+        except PermissionError as exc:
+            raise _usage_error(f"cannot write to the output folder {output}: {exc.strerror or exc}") from exc
     for path in written:
         typer.echo(str(path))
     if format is ExportFormat.gold and not written:
@@ -292,7 +345,7 @@ def compare(
     unknown = sorted(set(indicator or []) - set(indicator_catalogue()))
     if unknown:
         raise _usage_error(f"unknown indicator {', '.join(unknown)}; ids: {', '.join(sorted(indicator_catalogue()))}")
-    with _open_store(db) as store:
+    with _open_store(db, readonly=True) as store:
         rows = compare_store(store, indicators=indicator or None, years=span, level=None if level == "any" else level)
     typer.echo(format_tables(rows, lang.value))
 
@@ -305,10 +358,13 @@ def review(
     """Write one self-contained HTML review (summary, completeness matrix, charts, metrics, failed files)."""
     from pipeline.review import render_review
 
-    with _open_store(db) as store:
+    _writable_folder(output.parent)
+    with _open_store(db, readonly=True) as store:
         page = render_review(store)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(page, encoding="utf-8")
+    try:
+        output.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        raise _usage_error(f"cannot write {output}: {exc.strerror or exc}") from exc
     typer.echo(str(output))
 
 

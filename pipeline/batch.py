@@ -21,11 +21,25 @@ The flow of :func:`run_batch`:
 A document that fails (empty, unreadable, legacy .doc...) is stored with its
 error like any other result, so an unchanged broken file is not retried. An
 unexpected exception inside a stage, or a worker that dies, is recorded on the
-path only (not cached): the next run tries that file again.
+path only (not cached): the next run tries that file again. When a worker dies
+(or is killed for staying silent past its chunk's time budget) the files in
+flight are tried again one at a time in a new pool, so only the file that
+kills its worker alone is recorded as failed.
 
 Ctrl-C: workers ignore SIGINT; the main process stops submitting, terminates
 the workers, marks the batch ``interrupted`` and returns what is done
 (:attr:`BatchResult.interrupted`); the CLI exits with 130.
+
+Only a file's own bytes are cached: an error that depends on the moment (the
+file vanished, could not be read, ran out of time, a link that cannot be
+followed; ``errors.TRANSIENT_CODES``) is recorded on the path only, never as
+the content hash's result, so a restored file is analysed by the next run.
+
+``kill -9`` of the main process: each worker watches its parent (the kernel's
+parent-death signal where there is one, and a thread that polls the parent
+pid) and exits within a second or two, so nothing holds the store open. The
+batch row it left ``running`` is marked ``interrupted`` by the next run, which
+finishes the work (see :func:`recover_batches`).
 """
 
 from __future__ import annotations
@@ -34,12 +48,18 @@ import functools
 import hashlib
 import os
 import signal
+import socket
+import stat
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipeline.errors import TRANSIENT_CODES, GovReportError
+from pipeline.ingest import file_sha256
+from pipeline.limits import DEFAULT_LIMITS, Limits
 from pipeline.run import PIPELINE_VERSION, Resources, analyze_path, report_record
 from pipeline.store import Store
 
@@ -49,6 +69,8 @@ if TYPE_CHECKING:
 # Tasks queued per worker: enough to keep workers busy, few enough that Ctrl-C
 # or a crashed worker concerns only a handful of files.
 _IN_FLIGHT_PER_WORKER = 2
+# Seconds past a chunk's time budget before its silent worker counts as stuck.
+_HANG_GRACE = 60.0
 # Files per task sent to a worker. Each task costs the main process about half a
 # millisecond of pickling and queue handling, as much as saving the result: for
 # short reports (3 ms each) that alone kept 2 workers from reaching 1.7x one.
@@ -112,14 +134,6 @@ def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(functools.partial(fh.read, 1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _model_paths(options: dict[str, Any]) -> list[Path]:
     """The model files an analysis reads: section classifier, indicator linker, report-type classifier."""
     from pipeline.section_model import default_model_path as section_path
@@ -170,7 +184,41 @@ def _worker_resources(options: tuple[tuple[str, Any], ...]) -> Resources:
     return Resources(**dict(options)).warm()
 
 
-def _init_worker(options: tuple[tuple[str, Any], ...], ocr_threads: int = 0) -> None:
+# How often a worker looks whether its parent is still there (seconds).
+_WATCH_INTERVAL = 0.5
+
+
+def _die_with_parent(parent: int) -> None:
+    """Make this worker exit when the batch process ``parent`` dies, even by ``kill -9``.
+
+    Two guards: Linux's parent-death signal (immediate; it fires when the
+    thread that forked us ends, which is the parent's main thread), and a
+    daemon thread polling the parent pid, for other platforms and for a
+    worker busy in C code that ignores nothing but SIGKILL anyway.
+    """
+    if os.getppid() != parent:
+        os._exit(1)  # the parent died before we got here
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):  # not Linux: the thread below suffices
+        pass
+    if os.getppid() != parent:  # died between the first check and prctl
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_WATCH_INTERVAL)
+        os._exit(1)  # no cleanup: the parent's store connection is not ours to close
+
+    threading.Thread(target=watch, name="govreport-parent-watch", daemon=True).start()
+
+
+def _init_worker(options: tuple[tuple[str, Any], ...], ocr_threads: int = 0, parent: int | None = None) -> None:
+    if parent is not None:
+        _die_with_parent(parent)
     # Ctrl-C reaches the whole process group: only the main process handles it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if ocr_threads and "GOVREPORT_OCR_THREADS" not in os.environ:
@@ -225,11 +273,21 @@ def run_batch(
     result = BatchResult(folder=str(root), db=str(store.path))
     options = _options(resources_options)
     version = analysis_version(options)
+    recover_batches(store)
     batch_id = store.begin_batch(str(root), version)
+    store.set_meta(_owner_key(batch_id), _process_token(os.getpid()))
     seen: set[str] = set()
     try:
         skipped: list[Path] = []
-        jobs = _plan(root, store, iter_files([root], skipped), force, batch_id, result, seen, version)
+        refused: list[GovReportError] = []
+        jobs = _plan(root, store, iter_files([root], skipped, refused), force, batch_id, result, seen, version,
+                     dict(options).get("limits", DEFAULT_LIMITS))
+        for err in refused:  # links that leave the folder, dangle or loop: named, never followed
+            key = str(err.path)
+            seen.add(key)
+            result.files += 1
+            store.save_unreadable({"path": key, "name": Path(key).relative_to(root).as_posix()}, err.code, str(err),
+                                  batch_id=batch_id)
         result.skipped = [p.relative_to(root).as_posix() for p in skipped]
         total = len(jobs)
         # The progress line counts every failing file of the folder, as the summary and the
@@ -276,7 +334,66 @@ def run_batch(
     result.counts = store.counts()
     store.end_batch(batch_id, status="interrupted" if result.interrupted else "done", n_files=result.files,
                     n_analysed=result.analysed, n_cached=result.cached, n_failed=len(result.failures))
+    store.set_meta(_owner_key(batch_id), None)
     return result
+
+
+# -- batches left `running` by a process that died ---------------------------------------
+
+
+def _owner_key(batch_id: int) -> str:
+    return f"batch_owner:{batch_id}"
+
+
+def _process_token(pid: int) -> str:
+    """``host pid start`` of a process: its start time (Linux /proc) tells a reused pid apart."""
+    start = ""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            # Field 22 (starttime) counts after the ")" that ends the command name.
+            start = fh.read().rsplit(b")", 1)[1].split()[19].decode()
+    except (OSError, IndexError):
+        pass
+    return f"{socket.gethostname()} {pid} {start}"
+
+
+def _alive(token: str) -> bool:
+    """Is the process named by a :func:`_process_token` still running (on this host)?"""
+    host, _, rest = token.partition(" ")
+    pid_text, _, _ = rest.partition(" ")
+    if host != socket.gethostname():
+        return True  # another machine's process (a store on a share): not ours to judge
+    try:
+        pid = int(pid_text)
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # exists, owned by someone else
+    except ValueError:
+        return False
+    return _process_token(pid) == token
+
+
+def recover_batches(store: Store) -> list[int]:
+    """Mark ``interrupted`` every batch left ``running`` by a process that is gone; return their ids.
+
+    A batch row records its owner (host, pid, start time) in ``meta`` while it
+    runs; a running batch of a live process (a second batch on the same store)
+    is left alone. A row with no owner was left by a govreport from before
+    owners were recorded, so it is not running either.
+    """
+    dead = []
+    for b in store.batches():
+        if b["status"] != "running":
+            continue
+        token = store.meta(_owner_key(b["id"]))
+        if token is None or not _alive(token):
+            dead.append(int(b["id"]))
+    for batch_id in dead:
+        store.mark_batch_interrupted(batch_id)
+        store.set_meta(_owner_key(batch_id), None)
+    return dead
 
 
 def _below(path: str, root: Path) -> bool:
@@ -331,6 +448,11 @@ def analysis_version(options: tuple[tuple[str, Any], ...]) -> str:
     h.update(b"\0")
     if dict(options).get("use_model", True):
         h.update(",".join(_versions_of(_model_paths(dict(options)))).encode() or b"rules-only")
+    # Other limits give other results (too_large, too_many_pages); the defaults add nothing,
+    # so stores analysed before limits existed stay valid.
+    limits_key = dict(options).get("limits", DEFAULT_LIMITS).cache_key()
+    if limits_key:
+        h.update(b"\0limits:" + limits_key.encode())
     return f"{PIPELINE_VERSION}+{h.hexdigest()[:12]}"
 
 
@@ -437,7 +559,7 @@ def similarity_pass(store: Store, options: tuple[tuple[str, Any], ...] = (), *, 
 
 
 def _plan(root: Path, store: Store, files: Iterable[Path], force: bool, batch_id: int, result: BatchResult,
-          seen: set[str], version: str = PIPELINE_VERSION) -> list[_Job]:
+          seen: set[str], version: str = PIPELINE_VERSION, limits: Limits = DEFAULT_LIMITS) -> list[_Job]:
     """Decide, file by file, what must be analysed; link what is already known."""
     jobs: dict[str, _Job] = {}
     for path in files:
@@ -451,6 +573,16 @@ def _plan(root: Path, store: Store, files: Iterable[Path], force: bool, batch_id
             store.save_unreadable(source, "unreadable", f"{key}: cannot be read: {exc.strerror or exc}", batch_id=batch_id)
             continue
         source.update(size=st.st_size, mtime_ns=st.st_mtime_ns)
+        if not stat.S_ISREG(st.st_mode):  # a pipe would block the hashing below forever
+            store.save_unreadable(source, "unreadable", f"{key}: is not a regular file (a pipe, socket or device)",
+                                  batch_id=batch_id)
+            continue
+        if st.st_size > limits.max_file_bytes:  # not even hashed: reading it is what the limit prevents
+            try:
+                limits.check_file_size(st.st_size, path)
+            except GovReportError as exc:
+                store.save_unreadable(source, exc.code, str(exc), batch_id=batch_id)
+            continue
         known = store.source_state(key)
         if (not force and known is not None and known.sha256 and known.size == st.st_size
                 and known.mtime_ns == st.st_mtime_ns and known.pipeline_version == version):
@@ -480,6 +612,13 @@ def _save(store: Store, job: _Job, outcome: dict[str, Any], batch_id: int) -> st
             store.save_unreadable(src, "internal", outcome["internal"], batch_id=batch_id)
         return str(outcome["internal"])
     record = outcome["record"]
+    err = record.get("error") or {}
+    if record.get("status") != "ok" and err.get("code") in TRANSIENT_CODES:
+        # The moment's failure (vanished, unreadable, out of time), not the content's: on the path only.
+        message = str(err.get("message") or err.get("code"))
+        for src in job.sources:
+            store.save_unreadable(src, str(err["code"]), message, batch_id=batch_id)
+        return message.removeprefix(f"{job.path}: ")
     # A document that failed before hashing (empty, unsupported) has no sha256: use the planned one.
     record["sha256"] = record.get("sha256") or job.sha256
     sources = job.sources
@@ -532,36 +671,62 @@ def _run_pool(jobs: list[_Job], options: tuple[tuple[str, Any], ...], n_workers:
     # Small batches still spread over every worker: at least 4 tasks per worker before chunking.
     size = max(1, min(_CHUNK, len(jobs) // (n_workers * 4)))
     pending = [jobs[i : i + size] for i in range(0, len(jobs), size)][::-1]
+    suspects: list[_Job] = []  # in flight when a worker died: tried again one at a time
     context = _pool_context(options)
-    while pending:
+    # No result for this long means a worker is stuck where its own timer cannot reach (C code
+    # that never returns): the pool is killed and treated as broken. None: no time budget.
+    budget = dict(options).get("limits", DEFAULT_LIMITS).file_seconds
+    hang_after = size * budget + _HANG_GRACE if budget > 0 else None
+    while pending or suspects:
         executor = ProcessPoolExecutor(max_workers=n_workers, mp_context=context,
                                        initializer=_init_worker,
-                                       initargs=(options, max(1, (os.cpu_count() or 1) // n_workers)))
+                                       initargs=(options, max(1, (os.cpu_count() or 1) // n_workers), os.getpid()))
         running: dict[Future[list[dict[str, Any]]], list[_Job]] = {}
         try:
-            while pending or running:
-                while pending and len(running) < n_workers * _IN_FLIGHT_PER_WORKER:
-                    chunk = pending.pop()
-                    running[executor.submit(_analyse_chunk, [str(job.path) for job in chunk], options)] = chunk
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
-                broken = False
+            while pending or running or suspects:
+                solo = bool(suspects)
+                if solo:
+                    if not running:
+                        job = suspects.pop()
+                        running[executor.submit(_analyse_chunk, [str(job.path)], options)] = [job]
+                else:
+                    while pending and len(running) < n_workers * _IN_FLIGHT_PER_WORKER:
+                        chunk = pending.pop()
+                        running[executor.submit(_analyse_chunk, [str(job.path) for job in chunk], options)] = chunk
+                done, _ = wait(running, timeout=hang_after, return_when=FIRST_COMPLETED)
+                broken: list[_Job] = []
+                hung = not done
+                if hung:
+                    _terminate(executor, kill=True)
+                    broken.extend(job for chunk in running.values() for job in chunk)
+                    running.clear()
                 for fut in done:
                     chunk = running.pop(fut)
                     try:
                         outcomes = fut.result()
                     except BrokenProcessPool:
-                        broken = True
-                        outcomes = [{"internal": "the worker process died while analysing this file (or one beside it)"}] * len(chunk)
+                        broken.extend(chunk)
+                        continue
                     except Exception as exc:  # e.g. a result that cannot be pickled
                         outcomes = [{"internal": f"{type(exc).__name__}: {exc}"}] * len(chunk)
                     for job, outcome in zip(chunk, outcomes):
                         finished(job, outcome)
                 if broken:
-                    # The pool is unusable: record what was in flight and start a new pool for the rest.
-                    for chunk in running.values():
-                        for job in chunk:
-                            finished(job, {"internal": "the worker process died while this file was queued"})
+                    # The pool is unusable: a worker died (killed for memory, a crash in C code).
+                    # Which file did it is unknown, so every file in flight is tried again alone,
+                    # in a new pool: the others are recorded with their real results, and a file
+                    # that kills its worker when alone is recorded as such (not cached).
+                    broken.extend(job for chunk in running.values() for job in chunk)
                     running.clear()
+                    if solo and hung:
+                        for job in broken:  # the budget's own error: of the moment, never cached
+                            finished(job, {"record": _timeout_record(job, budget)})
+                    elif solo:
+                        for job in broken:
+                            finished(job, {"internal": "the worker process died while analysing this file alone "
+                                                       "(out of memory, or a crash in a library)"})
+                    else:
+                        suspects.extend(reversed(broken))
                     break
         except BaseException:
             _terminate(executor)
@@ -569,12 +734,27 @@ def _run_pool(jobs: list[_Job], options: tuple[tuple[str, Any], ...], n_workers:
         executor.shutdown(wait=True)
 
 
-def _terminate(executor: ProcessPoolExecutor) -> None:
-    """Stop now: cancel what is queued and kill the workers (their results would be discarded anyway)."""
+def _timeout_record(job: _Job, budget: float) -> dict[str, Any]:
+    """The error record of a file whose worker had to be killed: it overran its time budget."""
+    from pipeline.limits import TimeBudget
+    from pipeline.run import failed_report
+
+    report = failed_report(job.path, TimeBudget(budget, job.path).error())
+    report.sha256 = job.sha256
+    return report_record(report, include_text=False)
+
+
+def _terminate(executor: ProcessPoolExecutor, *, kill: bool = False) -> None:
+    """Stop now: cancel what is queued and end the workers (their results would be discarded anyway).
+
+    ``kill``: SIGKILL rather than SIGTERM, for a worker stuck where nothing else reaches it.
+    """
+    # concurrent.futures has no public "terminate"; the process table is the only handle,
+    # taken before shutdown(), which drops it.
+    procs = list((getattr(executor, "_processes", None) or {}).values())
     executor.shutdown(wait=False, cancel_futures=True)
-    # concurrent.futures has no public "terminate"; the process table is the only handle.
-    for proc in list((getattr(executor, "_processes", None) or {}).values()):
+    for proc in procs:
         try:
-            proc.terminate()
+            proc.kill() if kill else proc.terminate()
         except Exception:  # already gone
             pass

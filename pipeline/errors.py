@@ -101,3 +101,40 @@ class GoldFormatError(GovReportError):
     """A gold annotation file that does not follow gold-format.md."""
 
     code = "bad_gold"
+
+
+class TooLarge(GovReportError):
+    """A file (or its unpacked content, or its text) over a size limit of :class:`pipeline.limits.Limits`."""
+
+    code = "too_large"
+
+
+class TooManyPages(GovReportError):
+    """A document with more pages (or more pages to OCR) than :class:`pipeline.limits.Limits` allows."""
+
+    code = "too_many_pages"
+
+
+class TimeLimit(GovReportError):
+    """A document whose analysis took longer than the per-file time budget."""
+
+    code = "timeout"
+
+
+class OutsideRoot(GovReportError):
+    """A symbolic link below a batch folder that points outside it: not followed."""
+
+    code = "outside_root"
+
+
+class BrokenLink(GovReportError):
+    """A symbolic link that points nowhere (dangling) or at itself through a loop."""
+
+    code = "broken_link"
+
+
+# Errors that depend on the moment, not on the file's bytes: never cached as the
+# content's result (the next run tries the file again).
+TRANSIENT_CODES: frozenset[str] = frozenset(
+    {FileMissing.code, FileUnreadable.code, TimeLimit.code, OutsideRoot.code, BrokenLink.code, "internal"}
+)

@@ -26,8 +26,8 @@ type...) are Chinese by default (labels.py); ``lang="en"`` gives the stable
 ids for scripts. Id columns (``indicator``, ``sha256``) are kept in both.
 
 Spreadsheet safety: Excel and WPS detect UTF-8 only with a BOM, so CSV files
-start with one; a text cell starting with ``= + - @`` (or a tab / carriage
-return) could run as a formula, so it is prefixed with ``'`` in CSV. In XLSX,
+start with one; a text cell starting with ``= + - @`` (half- or full-width
+``＝ ＋ － ＠``, or a tab / carriage return) could run as a formula, so it is prefixed with ``'`` in CSV. In XLSX,
 text is written as explicit string cells (never formulas) and numbers as
 numbers.
 """
@@ -79,7 +79,8 @@ FINDING_COLUMNS: tuple[str, ...] = (
 _VALUE_COLUMNS = frozenset({"status", "qualifier", "category", "doc_type", "level", "kind", "value_source",
                            "review_status"})
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Full-width forms too: WPS and Excel with a Chinese input method take a leading ＝ as =.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
 def neutralise(value: Any) -> Any:

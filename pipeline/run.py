@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline.errors import EmptyDocument, GovReportError
-from pipeline.ingest import read_bytes, read_path
+from pipeline.errors import EmptyDocument, GovReportError, TooLarge
+from pipeline.ingest import read_bytes, read_file
 from pipeline.ingest.base import Extracted, blocks_from_lines
+from pipeline.limits import DEFAULT_LIMITS, Limits, TimeBudget
 from pipeline.normalise import normalise
 from pipeline.types import Report
 
@@ -49,6 +50,7 @@ class Resources:
     lexicon_path: Path | None = None
     checklist_path: Path | None = None
     use_model: bool = True
+    limits: Limits = DEFAULT_LIMITS  # size, page and time limits of one file (pipeline/limits.py)
     warnings: list[str] = field(default_factory=list)
     _tokenizer: JiebaTokenizer | None = None
     _classifier: SectionClassifier | None = None
@@ -224,6 +226,11 @@ def _fail(report: Report, exc: GovReportError) -> Report:
     return report
 
 
+def failed_report(source: str | Path, exc: GovReportError) -> Report:
+    """The error record of a file that was not analysed at all (a folder walk refused it)."""
+    return _fail(Report(source=str(source)), exc)
+
+
 def process(report: Report, extracted: Extracted, resources: Resources, *, stages: tuple[str, ...] | None = None) -> Report:
     """Run normalisation and the analysis stages on extracted text."""
     report.format = extracted.format
@@ -239,6 +246,11 @@ def process(report: Report, extracted: Extracted, resources: Resources, *, stage
     report.warnings.extend(extracted.warnings)
     if not report.text.strip():
         return _fail(report, EmptyDocument("contains no text after extraction", report.source))
+    try:
+        # Before any stage: their time and memory grow with the text.
+        resources.limits.check_chars(len(report.text), report.source)
+    except TooLarge as exc:
+        return _fail(report, exc)
     t0 = time.perf_counter()
     norm = normalise(report.text)
     report.norm, report.norm_map = norm.text, norm.offsets
@@ -264,18 +276,31 @@ def analyze_path(
     """Analyse one file. Errors in the document are recorded, never raised.
 
     ``progress(done, total)`` reports the pages of a scan as they are OCR'd.
+    The whole analysis runs within the per-file time budget of
+    ``resources.limits``; an error record carries the file's sha256 whenever
+    its bytes could be read.
     """
     path = Path(path)
     resources = resources or Resources()
+    limits = resources.limits
     report = Report(source=str(path))
     t0 = time.perf_counter()
-    try:
-        data, extracted = read_path(path, progress=progress)
-    except GovReportError as exc:
-        return _fail(report, exc)
-    report.sha256 = sha256_bytes(data)
-    report.timings["ingest"] = time.perf_counter() - t0
-    return process(report, extracted, resources, stages=stages)
+    budget = TimeBudget(limits.file_seconds, path)
+    with budget:
+        try:
+            data = read_file(path, limits)
+        except GovReportError as exc:  # too large to read, missing, unreadable: no bytes, no hash
+            return _fail(report, exc)
+        report.sha256 = sha256_bytes(data)
+        try:
+            extracted = read_bytes(data, path, progress=progress, limits=limits)
+        except GovReportError as exc:
+            return _fail(report, exc)
+        del data  # the bytes are not needed by the stages: free them before the analysis
+        report.timings["ingest"] = time.perf_counter() - t0
+        return process(report, extracted, resources, stages=stages)
+    # Only reached when the time budget ran out (TimeBudget suppressed its TimeLimit).
+    return _fail(Report(source=str(path), sha256=report.sha256), budget.error())
 
 
 def analyze_bytes(data: bytes, name: str, resources: Resources | None = None) -> Report:
@@ -283,7 +308,7 @@ def analyze_bytes(data: bytes, name: str, resources: Resources | None = None) ->
     resources = resources or Resources()
     report = Report(source=name, sha256=sha256_bytes(data))
     try:
-        extracted = read_bytes(data, Path(name))
+        extracted = read_bytes(data, Path(name), limits=resources.limits)
     except GovReportError as exc:
         return _fail(report, exc)
     return process(report, extracted, resources)

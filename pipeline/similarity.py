@@ -232,11 +232,23 @@ def _passages(a: _Prepared, b: _Prepared, containment: float, top: int) -> list[
     """The sentences of a most similar to a sentence of b (inverted index over b's sentences)."""
     common = a.shingles & b.shingles
     index: dict[int, list[int]] = defaultdict(list)
+    # A sentence repeated (a report padded with one paragraph, figures folded to 0) is indexed and
+    # scored once, at its first place: otherwise n repeats on each side cost n² votes.
+    seen_b: set[frozenset[int]] = set()
     for j, (_s, _e, sh, _n) in enumerate(b.sentences):
+        key = frozenset(sh)
+        if key in seen_b:
+            continue
+        seen_b.add(key)
         for h in sh & common:  # only shared shingles can vote
             index[h].append(j)
     scored: list[tuple[float, int, int, int]] = []  # score, length, sentence of a, sentence of b
+    seen_a: set[frozenset[int]] = set()
     for i, (_s, _e, sh, n) in enumerate(a.sentences):
+        key = frozenset(sh)
+        if key in seen_a:
+            continue
+        seen_a.add(key)
         inter = sh & common
         if not sh or len(inter) < containment * len(sh):
             continue

@@ -32,6 +32,17 @@ readers (export, review) never block a running batch.
 
 The schema is versioned with ``PRAGMA user_version``; :data:`MIGRATIONS` maps
 each version to the function that brings a store from the previous version.
+
+Whose file it is: a store carries govreport's ``PRAGMA application_id``
+(:data:`APPLICATION_ID`). Before anything is written, :func:`identify` reads
+the header: a file of another program (another application id, or tables that
+are not ours) is refused and never modified. A store from before application
+ids is recognised by its tables and gets the id on its first writable open.
+An empty database (a 0-byte file, as ``touch`` or ``mktemp`` make) becomes a
+store only when opened for writing, which only ``govreport batch`` does: it is
+the target that batch was told to create. ``export``, ``compare`` and
+``review`` open the store read-only (``readonly=True``), so they work on a
+read-only file or a store on read-only media, and refuse an empty file.
 """
 
 from __future__ import annotations
@@ -39,6 +50,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+import urllib.parse
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -46,11 +58,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import StoreError
+from pipeline.errors import TRANSIENT_CODES, StoreError
 from pipeline.submissions import is_scored, not_report_title
 
 SCHEMA_VERSION = 4
 DEFAULT_DB_NAME = "govreport.db"
+# PRAGMA application_id of a govreport store: "GVRP" (a signed 32-bit integer in the header).
+APPLICATION_ID = 0x47565250
+# Tables every govreport store has had since schema 1: how a store from before application ids is known.
+_MARKER_TABLES = frozenset({"documents", "sources", "batches"})
 
 
 _SCHEMA_V1 = """
@@ -305,9 +321,12 @@ class SourceState:
 # An ok document stored without its text (analysed before schema v2) counts as
 # not analysed: the batch analyses it again, which stores the text the
 # similarity pass needs.
+# A document stored with an error of the moment (by a govreport that cached those)
+# counts as not analysed either: the file is tried again.
 _VERSION_IF_COMPLETE = (
-    "CASE WHEN d.status = 'ok' AND NOT EXISTS (SELECT 1 FROM texts t WHERE t.sha256 = d.sha256) "
-    "THEN NULL ELSE d.pipeline_version END"
+    "CASE WHEN d.status = 'ok' AND NOT EXISTS (SELECT 1 FROM texts t WHERE t.sha256 = d.sha256) THEN NULL "
+    f"WHEN d.error_code IN ({', '.join(repr(c) for c in sorted(TRANSIENT_CODES))}) THEN NULL "
+    "ELSE d.pipeline_version END"
 )
 
 
@@ -319,11 +338,49 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-class Store:
-    """A govreport SQLite store. Use as a context manager, or call :meth:`close`."""
+def identify(conn: sqlite3.Connection, path: str | Path) -> str:
+    """What the database behind ``conn`` is, without writing: "store", "empty" or "legacy".
 
-    def __init__(self, path: str | Path) -> None:
+    Raises :class:`StoreError` for a file that is not a govreport store (not
+    SQLite at all, another program's database) or a store newer than this
+    govreport. "legacy": a store from before application ids (schema >= 1,
+    our tables); "empty": a database with no table and no version.
+    """
+    try:
+        app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"is not a govreport store ({exc})", path) from exc
+    if app_id not in (0, APPLICATION_ID):
+        raise StoreError(f"is not a govreport store (the SQLite database of another program, application id "
+                         f"{app_id:#x}); govreport never writes to it: pass another --db", path)
+    if version > SCHEMA_VERSION:
+        raise StoreError(f"store schema {version} is newer than this govreport (schema {SCHEMA_VERSION}); upgrade govreport", path)
+    if app_id == APPLICATION_ID:
+        return "store"
+    if not tables and version == 0:
+        return "empty"
+    if version >= 1 and _MARKER_TABLES <= tables:
+        return "legacy"
+    shown = ", ".join(sorted(tables)[:8]) + (", …" if len(tables) > 8 else "")
+    raise StoreError(f"is not a govreport store (a SQLite database of another program, tables: {shown or 'none'}); "
+                     "govreport never writes to it: pass another --db", path)
+
+
+class Store:
+    """A govreport SQLite store. Use as a context manager, or call :meth:`close`.
+
+    ``readonly=True`` (export, compare, review) never writes, not even the
+    journal mode, and works on a read-only file.
+    """
+
+    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
         self.path = Path(path)
+        self.readonly = readonly
+        if readonly:
+            self.conn = self._connect_readonly()
+            return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # isolation_level=None: we issue BEGIN/COMMIT ourselves.
@@ -332,13 +389,56 @@ class Store:
             raise StoreError(f"cannot open the store: {exc}", path) from exc
         self.conn.row_factory = sqlite3.Row
         try:
+            kind = identify(self.conn, path)  # before any write: a foreign file stays as it was
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable at checkpoint, never corrupt
             self.conn.execute("PRAGMA foreign_keys=ON")
             migrate(self.conn)
+            if kind != "store":
+                self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        except StoreError:
+            self.conn.close()
+            raise
         except sqlite3.DatabaseError as exc:
             self.conn.close()
             raise StoreError(f"is not a govreport store ({exc})", path) from exc
+
+    def _connect_readonly(self) -> sqlite3.Connection:
+        """Open for reading only; a read-only file or folder falls back to SQLite's ``immutable`` mode."""
+        if not self.path.is_file():
+            raise StoreError("no such store file", self.path)
+        if self.path.stat().st_size == 0:
+            raise StoreError("is an empty file, not a govreport store (run `govreport batch FOLDER --db` to make one)",
+                             self.path)
+        uri = "file:" + urllib.parse.quote(str(self.path.resolve()))
+        last: Exception | None = None
+        # mode=ro still needs the -shm file of a WAL store, which a read-only folder cannot hold;
+        # immutable=1 then reads the file as it is (a closed store has no pending WAL).
+        for suffix in ("?mode=ro", "?mode=ro&immutable=1"):
+            conn: sqlite3.Connection | None = None
+            try:
+                conn = sqlite3.connect(uri + suffix, uri=True, isolation_level=None, timeout=30.0)
+                conn.row_factory = sqlite3.Row
+                kind = identify(conn, self.path)
+                version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            except StoreError:
+                if conn is not None:
+                    conn.close()
+                raise
+            except sqlite3.Error as exc:
+                if conn is not None:
+                    conn.close()
+                last = exc
+                continue
+            if kind == "empty":
+                conn.close()
+                raise StoreError("is an empty database, not a govreport store", self.path)
+            if version < SCHEMA_VERSION:
+                conn.close()
+                raise StoreError(f"store schema {version} is older than this govreport's ({SCHEMA_VERSION}); "
+                                 "run `govreport batch` on it once to upgrade it", self.path)
+            return conn
+        raise StoreError(f"cannot open the store for reading: {last}", self.path)
 
     def close(self) -> None:
         self.conn.close()
@@ -540,10 +640,23 @@ class Store:
             c.execute("DELETE FROM documents WHERE sha256 NOT IN (SELECT sha256 FROM sources WHERE sha256 IS NOT NULL)")
         return len(gone)
 
+    def mark_batch_interrupted(self, batch_id: int) -> None:
+        """A batch left ``running`` by a process that died (see ``batch.recover_batches``)."""
+        with self.transaction() as c:
+            c.execute("UPDATE batches SET status = 'interrupted' WHERE id = ? AND status = 'running'", (batch_id,))
+
     # -- the batch-level similarity pass (batch.py) ------------------------------
     def meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else row[0]
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        """Set (or, with None, delete) one key of ``meta``."""
+        with self.transaction() as c:
+            if value is None:
+                c.execute("DELETE FROM meta WHERE key = ?", (key,))
+            else:
+                c.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
     def similarity_inputs(self) -> list[dict[str, Any]]:
         """Current ok documents: sha256, first source name, metadata, ``analysed_at`` and ``has_text``."""

@@ -207,10 +207,28 @@ def train_classifier(
     ``dev_dir``: gold JSON files (gold-format.md); ``ext_dir``: the folder of
     ``text/`` full reports. Deterministic (fixed folds and random_state).
     """
-    from sklearn.model_selection import GroupKFold
-
     say = progress or (lambda _m: None)
     t0 = time.perf_counter()
+    samples, sequences = _gather_samples(dev_dir, ext_dir)
+    say(f"{len(samples)} labelled samples from {len({s.doc for s in samples})} documents")
+    model = SectionClassifier().set_tokenizer(tokenizer)
+    H = model.hash_features([s.text for s in samples])
+    y = np.array([s.label for s in samples])
+    # Held out by website: a site's template and wording never straddle a fold.
+    hosts = _hosts(dev_dir)
+    groups = np.array([hosts.get(s.doc, s.doc) for s in samples])
+    held = _held_out_predictions(model, H, y, groups, samples, folds, say)
+    scores = _held_out_scores(samples, sequences, y, held)
+    say("fitting the final model on all samples")
+    model.fit_hashed(H, y)
+    card = _card(model, samples, dev_dir, ext_dir, scores, t0)
+    if out is not None:
+        _save(model, out, card)
+    return model, card
+
+
+def _gather_samples(dev_dir: Path, ext_dir: Path | None) -> tuple[list[Sample], list[dict[str, Any]]]:
+    """The dev samples and gold heading sequences, plus the extra corpus's samples when given."""
     samples, sequences = dev_samples(dev_dir)
     if ext_dir is not None:
         text_dir = Path(ext_dir) / "text" if (Path(ext_dir) / "text").is_dir() else Path(ext_dir)
@@ -219,19 +237,29 @@ def train_classifier(
         from pipeline.errors import GoldFormatError
 
         raise GoldFormatError("no labelled samples found", dev_dir)
-    say(f"{len(samples)} labelled samples from {len({s.doc for s in samples})} documents")
-    model = SectionClassifier().set_tokenizer(tokenizer)
-    H = model.hash_features([s.text for s in samples])
-    y = np.array([s.label for s in samples])
-    # Held out by website: a site's template and wording never straddle a fold.
-    hosts = _hosts(dev_dir)
-    groups = np.array([hosts.get(s.doc, s.doc) for s in samples])
+    return samples, sequences
+
+
+@dataclass
+class _HeldOut:
+    """Held-out predictions: per sample, the label of the fold model that never saw its site."""
+
+    pred: np.ndarray
+    fold_models: dict[str, SectionClassifier]  # document id -> the model of the fold it was scored in
+    n_splits: int
+
+
+def _held_out_predictions(
+    model: SectionClassifier, H: Any, y: np.ndarray, groups: np.ndarray, samples: Sequence[Sample],
+    folds: int, say: Callable[[str], None],
+) -> _HeldOut:
+    """Fit one model per site-grouped fold and predict the samples it never saw."""
+    from sklearn.model_selection import GroupKFold
 
     # Held out by document: each fold's model never saw the documents it is scored on.
     pred = np.empty(len(samples), dtype=object)
     fold_models: dict[str, SectionClassifier] = {}
-    n_docs = len(set(groups))
-    gkf = GroupKFold(n_splits=min(folds, n_docs))
+    gkf = GroupKFold(n_splits=min(folds, len(set(groups))))
     for k, (tr, te) in enumerate(gkf.split(H, y, groups)):
         m = SectionClassifier().set_tokenizer(model._get_tokenizer()).fit_hashed(H[tr], y[tr])
         proba = m.predict_proba_hashed(H[te])
@@ -239,72 +267,94 @@ def train_classifier(
         for i in te:
             fold_models[samples[i].doc] = m
         say(f"fold {k + 1} done")
+    return _HeldOut(pred, fold_models, gkf.n_splits)
 
-    def subset(kind: str, source: str) -> dict[str, Any]:
+
+def _held_out_scores(
+    samples: Sequence[Sample], sequences: Sequence[dict[str, Any]], y: np.ndarray, held: _HeldOut
+) -> dict[str, Any]:
+    """The ``held_out_scores`` of the model card (key order is the card's)."""
+
+    def picked(kind: str, source: str) -> tuple[list[str], list[str]]:
         idx = [i for i, s in enumerate(samples) if s.kind == kind and s.source == source]
-        return _scores([y[i] for i in idx], [pred[i] for i in idx])
+        return [y[i] for i in idx], [held.pred[i] for i in idx]
 
-    # The whole categoriser (rules + held-out model + position) on the gold heading sequences.
-    ctx_true: list[str] = []
-    ctx_model: list[str] = []
-    ctx_rules: list[str] = []
-    ctx_top_true: list[str] = []
-    ctx_top_model: list[str] = []
-    ctx_errors: list[dict[str, str]] = []
+    in_context = _in_context_scores(sequences, held.fold_models)
+    without_headings = _no_heading_scores(samples, held.fold_models)
+    return {
+        "paragraphs_without_headings_dev": without_headings["dev"],
+        "paragraphs_without_headings_ext": without_headings["ext"],
+        "method": f"GroupKFold({held.n_splits}) by website host; every score is on sites the fold's model never saw",
+        "paragraphs_dev": _scores(*picked("paragraph", "dev")),
+        "paragraphs_ext": _scores(*picked("paragraph", "ext")),
+        "headings_dev_model_only": _scores(*picked("heading", "dev")),
+        "headings_dev_in_context": in_context,
+        "per_class_dev_paragraphs": _per_class(*picked("paragraph", "dev")),
+    }
+
+
+def _in_context_scores(
+    sequences: Sequence[dict[str, Any]], fold_models: dict[str, SectionClassifier]
+) -> dict[str, Any]:
+    """The whole categoriser (rules + held-out model + position) on the gold heading sequences."""
+    true: list[str] = []
+    with_model: list[str] = []
+    rules: list[str] = []
+    top_true: list[str] = []
+    top_model: list[str] = []
+    errors: list[dict[str, str]] = []
     for seq in sequences:
         heads = _heading_objs(seq["headings"])
-        with_model = classify_headings(heads, fold_models.get(seq["doc"]), seq["year"])
+        decided = classify_headings(heads, fold_models.get(seq["doc"]), seq["year"])
         rules_only = classify_headings(heads, None, seq["year"])
         top = min(h.level for h in heads)
-        for h, g, dm, dr in zip(heads, seq["headings"], with_model, rules_only):
-            ctx_true.append(g["category"])
-            ctx_model.append(dm.category)
-            ctx_rules.append(dr.category)
+        for h, g, dm, dr in zip(heads, seq["headings"], decided, rules_only):
+            true.append(g["category"])
+            with_model.append(dm.category)
+            rules.append(dr.category)
             if h.level == top:
-                ctx_top_true.append(g["category"])
-                ctx_top_model.append(dm.category)
+                top_true.append(g["category"])
+                top_model.append(dm.category)
             if dm.category != g["category"]:
-                ctx_errors.append({"doc": seq["doc"], "level": str(h.level), "gold": g["category"], "pred": dm.category})
+                errors.append({"doc": seq["doc"], "level": str(h.level), "gold": g["category"], "pred": dm.category})
+    return {
+        "all": _scores(true, with_model),
+        "top_level": _scores(top_true, top_model),
+        "rules_only_all": _scores(true, rules),
+        "errors": errors,
+    }
 
-    # Paragraph decisions with every heading taken away (reports with no usable headings):
-    # the held-out model plus the section-order decoding, against the derived labels.
-    nh_true: dict[str, list[str]] = {"dev": [], "ext": []}
-    nh_pred: dict[str, list[str]] = {"dev": [], "ext": []}
+
+def _no_heading_scores(
+    samples: Sequence[Sample], fold_models: dict[str, SectionClassifier]
+) -> dict[str, dict[str, Any]]:
+    """Paragraph decisions with every heading taken away (reports with no usable headings), by source.
+
+    The held-out model plus the section-order decoding, against the derived labels.
+    """
+    truth: dict[str, list[str]] = {"dev": [], "ext": []}
+    pred: dict[str, list[str]] = {"dev": [], "ext": []}
     by_doc: dict[str, list[Sample]] = {}
     for smp in samples:
         if smp.kind == "paragraph":
             by_doc.setdefault(smp.doc, []).append(smp)
-    for doc_id, doc_samples in by_doc.items():
-        report = _bare_report(doc_samples)
-        decs = classify_paragraphs(report, [], fold_models.get(doc_id))
-        src = doc_samples[0].source
-        nh_true[src] += [smp.label for smp in doc_samples]
-        nh_pred[src] += [d.category for d in decs]
+    for doc_id, paras in by_doc.items():
+        decs = classify_paragraphs(_bare_report(paras), [], fold_models.get(doc_id))
+        src = paras[0].source
+        truth[src] += [smp.label for smp in paras]
+        pred[src] += [d.category for d in decs]
+    return {src: _scores(truth[src], pred[src]) for src in ("dev", "ext")}
 
-    scores = {
-        "paragraphs_without_headings_dev": _scores(nh_true["dev"], nh_pred["dev"]),
-        "paragraphs_without_headings_ext": _scores(nh_true["ext"], nh_pred["ext"]),
-        "method": f"GroupKFold({gkf.n_splits}) by website host; every score is on sites the fold's model never saw",
-        "paragraphs_dev": subset("paragraph", "dev"),
-        "paragraphs_ext": subset("paragraph", "ext"),
-        "headings_dev_model_only": subset("heading", "dev"),
-        "headings_dev_in_context": {
-            "all": _scores(ctx_true, ctx_model),
-            "top_level": _scores(ctx_top_true, ctx_top_model),
-            "rules_only_all": _scores(ctx_true, ctx_rules),
-            "errors": ctx_errors,
-        },
-        "per_class_dev_paragraphs": _per_class(
-            [y[i] for i, s in enumerate(samples) if s.kind == "paragraph" and s.source == "dev"],
-            [pred[i] for i, s in enumerate(samples) if s.kind == "paragraph" and s.source == "dev"],
-        ),
-    }
-    say("fitting the final model on all samples")
-    model.fit_hashed(H, y)
+
+def _card(
+    model: SectionClassifier, samples: Sequence[Sample], dev_dir: Path, ext_dir: Path | None,
+    scores: dict[str, Any], t0: float,
+) -> dict[str, Any]:
+    """The model card: what the model is, what it learnt from, its held-out scores and versions."""
     counts: dict[str, dict[str, int]] = {}
     for s in samples:
         counts.setdefault(f"{s.source}_{s.kind}s", Counter())[s.label] += 1  # type: ignore[index]
-    card = {
+    return {
         "model": "SectionClassifier: hashed char 1-3-grams + jieba words (2^16 features, no vocabulary stored), "
         "TF-IDF (sublinear), logistic regression by SGDClassifier(loss=log_loss, class_weight=balanced)",
         "params": model.get_params(),
@@ -330,11 +380,13 @@ def train_classifier(
         "train_seconds": round(time.perf_counter() - t0, 1),
         "model_file": f"{MODEL_FILE} + {MODEL_FILE.replace('.npz', '.json')} (numpy arrays and a JSON header, no pickle)",
     }
-    if out is not None:
-        save_classifier(model, out, card)
-        card_path = out.with_name(out.name.split(".")[0] + ".card.json")
-        card_path.write_text(json.dumps(card, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return model, card
+
+
+def _save(model: SectionClassifier, out: Path, card: dict[str, Any]) -> None:
+    """The model files at ``out`` and the card beside them (``<name>.card.json``)."""
+    save_classifier(model, out, card)
+    card_path = out.with_name(out.name.split(".")[0] + ".card.json")
+    card_path.write_text(json.dumps(card, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 def _per_class(y_true: Sequence[str], y_pred: Sequence[str]) -> dict[str, dict[str, float]]:

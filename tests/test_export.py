@@ -33,6 +33,11 @@ from tests.test_store import make_record, put
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\t=1", "'\t=1"),
         ("\r=1", "'\r=1"),
+        ("＝HYPERLINK(\"http://x\")", "'＝HYPERLINK(\"http://x\")"),  # full-width forms count too
+        ("＋86 123", "'＋86 123"),
+        ("－1＋2", "'－1＋2"),
+        ("＠SUM(A1)", "'＠SUM(A1)"),
+        ("全年＝12次", "全年＝12次"),  # only at the start
         ("青石镇", "青石镇"),
         ("全年开展学法12次", "全年开展学法12次"),
         ("", ""),

@@ -9,21 +9,32 @@ Word file renamed ``.docx`` gets the right advice. Readers are imported lazily:
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import importlib
+import os
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from pipeline.errors import (
+    BrokenLink,
     CorruptDocument,
     EmptyDocument,
     EncryptedDocument,
     FileMissing,
     FileUnreadable,
+    GovReportError,
+    OutsideRoot,
+    TooLarge,
+    TooManyPages,
     UnsupportedFormat,
 )
 from pipeline.ingest.base import Extracted
+from pipeline.limits import DEFAULT_LIMITS, Limits
 
-__all__ = ["READERS", "SUPPORTED_SUFFIXES", "Extracted", "describe_skipped", "iter_files", "read_bytes", "read_path", "sniff"]
+__all__ = ["READERS", "SUPPORTED_SUFFIXES", "Extracted", "describe_skipped", "file_sha256", "iter_files", "read_bytes",
+           "read_file", "read_path", "sniff"]
 
 Reader = Callable[[bytes, Path], Extracted]
 
@@ -130,38 +141,124 @@ def _reader(fmt: str) -> Reader:
 _PROGRESS_FORMATS = frozenset({"pdf", "image"})
 
 
-def read_bytes(data: bytes, path: Path, *, progress: Callable[[int, int], None] | None = None) -> Extracted:
+def read_bytes(data: bytes, path: Path, *, progress: Callable[[int, int], None] | None = None,
+               limits: Limits = DEFAULT_LIMITS) -> Extracted:
     """Extract the text of a document given as bytes; ``path`` names it in errors.
 
-    ``progress(done, total)`` is called per page while scanned pages are OCR'd.
+    ``progress(done, total)`` is called per page while scanned pages are OCR'd;
+    ``limits`` bound the work (pages, unpacked parts, characters).
     """
     try:
         if not data:
             raise EmptyDocument("is empty (0 bytes)")
+        limits.check_file_size(len(data), path)
         fmt = sniff(data, path.suffix)
         if progress is not None and fmt in _PROGRESS_FORMATS:
-            return _reader(fmt)(data, path, progress=progress)  # type: ignore[call-arg]
-        return _reader(fmt)(data, path)
-    except (EmptyDocument, UnsupportedFormat, EncryptedDocument, CorruptDocument) as exc:
+            return _reader(fmt)(data, path, progress=progress, limits=limits)  # type: ignore[call-arg]
+        return _reader(fmt)(data, path, limits=limits)  # type: ignore[call-arg]
+    except (EmptyDocument, UnsupportedFormat, EncryptedDocument, CorruptDocument, TooLarge, TooManyPages) as exc:
         if exc.path is None:  # sniffing does not know the path; name the file in the message
             raise type(exc)(exc.reason, path) from exc
         raise
 
 
-def read_path(path: Path, *, progress: Callable[[int, int], None] | None = None) -> tuple[bytes, Extracted]:
-    """Read a file and extract its text; return the raw bytes too (for hashing)."""
+def read_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """The bytes of a regular file within ``limits.max_file_mb``; the size is checked before reading.
+
+    A pipe or a device is refused before it is opened (opening a pipe waits
+    for a writer forever).
+    """
     try:
-        data = path.read_bytes()
+        st = path.stat()
+        if stat.S_ISDIR(st.st_mode):
+            raise FileUnreadable("is a folder, not a file", path)
+        if not stat.S_ISREG(st.st_mode):
+            raise FileUnreadable("is not a regular file (a pipe, socket or device)", path)
+        limits.check_file_size(st.st_size, path)
+        with path.open("rb") as fh:
+            # Read at most one byte past the limit: a file that grew since stat() is still caught.
+            data = fh.read(limits.max_file_bytes + 1)
     except FileNotFoundError as exc:
         raise FileMissing("does not exist (moved or deleted?)", path) from exc
     except IsADirectoryError as exc:
         raise FileUnreadable("is a folder, not a file", path) from exc
     except OSError as exc:
         raise FileUnreadable(f"cannot be read: {exc.strerror or exc}", path) from exc
-    return data, read_bytes(data, path, progress=progress)
+    limits.check_file_size(len(data), path)
+    return data
 
 
-def iter_files(paths: Iterable[Path], skipped: list[Path] | None = None) -> Iterator[Path]:
+def read_path(path: Path, *, progress: Callable[[int, int], None] | None = None,
+              limits: Limits = DEFAULT_LIMITS) -> tuple[bytes, Extracted]:
+    """Read a file and extract its text; return the raw bytes too (for hashing)."""
+    data = read_file(path, limits)
+    return data, read_bytes(data, path, progress=progress, limits=limits)
+
+
+def file_sha256(path: Path) -> str:
+    """The content hash of a file, read in 1 MB pieces (memory stays flat for any size)."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(functools.partial(fh.read, 1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _link_problem(link: Path, root: Path) -> GovReportError | None:
+    """Why a symbolic link below ``root`` is not followed, or None when it stays inside ``root``."""
+    try:
+        target = link.resolve(strict=True)
+    except FileNotFoundError:
+        return BrokenLink(f"is a symbolic link to {os.readlink(link)!s}, which does not exist (dangling link)", link)
+    except (RuntimeError, OSError) as exc:  # ELOOP: Python 3.11 raises RuntimeError, later versions OSError
+        return BrokenLink(f"is a symbolic link that loops ({getattr(exc, 'strerror', None) or exc})", link)
+    if not target.is_relative_to(root):
+        return OutsideRoot("is a symbolic link to a place outside the folder; not followed "
+                           "(copy the file into the folder if it belongs to the batch)", link)
+    return None
+
+
+def _walk(root: Path, skipped: list[Path] | None, refused: list[GovReportError] | None) -> list[Path]:
+    """The report files below ``root``, never leaving it (see :func:`iter_files`)."""
+    real_root = root.resolve()
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        here = Path(dirpath)
+        keep = []
+        for name in dirnames:
+            sub = here / name
+            if name.startswith("."):
+                continue
+            if sub.is_symlink():
+                # Never descended: outside the root it leaks, inside it the files are read where they are.
+                problem = _link_problem(sub, real_root)
+                if problem is not None and refused is not None:
+                    refused.append(problem)
+                continue
+            keep.append(name)
+        dirnames[:] = keep
+        for name in filenames:
+            child = here / name
+            if name.startswith("."):
+                continue
+            if child.suffix.lower() not in SUPPORTED_SUFFIXES | LEGACY_SUFFIXES:
+                if skipped is not None:
+                    skipped.append(child)
+                continue
+            if child.is_symlink():
+                problem = _link_problem(child, real_root)
+                if problem is not None:
+                    if refused is not None:
+                        refused.append(problem)
+                    continue
+                if child.resolve().is_dir():
+                    continue  # a folder link named like a file (os.walk lists it as a file only when dangling)
+            found.append(child)
+    return sorted(found)
+
+
+def iter_files(paths: Iterable[Path], skipped: list[Path] | None = None,
+               refused: list[GovReportError] | None = None) -> Iterator[Path]:
     """Expand folders (recursively, sorted) into the files govreport reads; keep files as given.
 
     A file named explicitly is always yielded (an unsupported one then fails
@@ -169,16 +266,16 @@ def iter_files(paths: Iterable[Path], skipped: list[Path] | None = None) -> Iter
     whose suffix is no document format (scripts, spreadsheets, notes) are not
     read; those are appended to ``skipped`` so the caller can say so: nothing
     in a reviewer's folder disappears without a word.
+
+    A folder walk never leaves the folder: a symbolic link whose target lies
+    outside it (``/etc/passwd`` named ``passwd.txt``) is not followed, and a
+    dangling or looping link cannot be; each is appended to ``refused`` as the
+    error to record (:class:`OutsideRoot`, :class:`BrokenLink`). A link to a
+    folder is never descended.
     """
     for path in paths:
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if not child.is_file() or any(part.startswith(".") for part in child.relative_to(path).parts):
-                    continue
-                if child.suffix.lower() in SUPPORTED_SUFFIXES | LEGACY_SUFFIXES:
-                    yield child
-                elif skipped is not None:
-                    skipped.append(child)
+            yield from _walk(path, skipped, refused)
         else:
             yield path
 

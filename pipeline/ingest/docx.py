@@ -36,6 +36,7 @@ from pipeline.errors import (
 )
 from pipeline.ingest.base import Extracted, join_blocks
 from pipeline.ingest.lines import ends_sentence, starts_with_marker
+from pipeline.limits import DEFAULT_LIMITS, Limits
 from pipeline.types import Block
 
 _W_TRANSITIONAL = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -215,14 +216,10 @@ class _Doc:
         return None
 
 
-# A document part larger than this unpacked is a zip bomb, not a report.
-_MAX_PART = 256 << 20
-
-
-def _parse(zf: zipfile.ZipFile, name: str, path: Path, required: bool = False) -> etree._Element | None:
+def _parse(zf: zipfile.ZipFile, name: str, path: Path, limits: Limits, required: bool = False) -> etree._Element | None:
+    """A package part as a tree; its declared unpacked size is checked first (zipfile never reads past it)."""
     try:
-        if zf.getinfo(name).file_size > _MAX_PART:
-            raise CorruptDocument(f"is not a plausible Word document: {name} unpacks to more than 256 MB", path)
+        limits.check_xml_part(name, zf.getinfo(name).file_size, path)
         raw = zf.read(name)
     except KeyError:
         if required:
@@ -234,6 +231,34 @@ def _parse(zf: zipfile.ZipFile, name: str, path: Path, required: bool = False) -
         return etree.fromstring(raw, _PARSER)
     except etree.XMLSyntaxError as exc:
         raise CorruptDocument(f"is damaged: {name} is not well-formed XML ({exc})", path) from exc
+
+
+def _check_text_size(zf: zipfile.ZipFile, name: str, path: Path, limits: Limits) -> None:
+    """Stream ``name`` paragraph by paragraph, counting them and their text; stop at a limit.
+
+    Run before the whole part is parsed: a part of ordinary paragraphs that
+    unpacks to a few hundred MB would take minutes and gigabytes as one tree,
+    while this pass holds one paragraph at a time and stops at the limit.
+    """
+    tags = [f"{{{ns}}}p" for ns in (_W_TRANSITIONAL, _W_STRICT)]
+    n = paragraphs = 0
+    try:
+        with zf.open(name) as fh:
+            for _, p in etree.iterparse(fh, events=("end",), tag=tags, resolve_entities=False, no_network=True,
+                                        huge_tree=True, remove_comments=True):
+                n += sum(len(t) for t in p.itertext())
+                paragraphs += 1
+                if n > limits.max_chars:
+                    limits.check_chars(n, path, f"text in {name}")
+                if paragraphs > limits.max_paragraphs:  # a flood of empty paragraphs has no text to count
+                    limits.check_paragraphs(paragraphs, path)
+                # Free what was read: this paragraph's content and the paragraphs before it.
+                p.clear()
+                parent = p.getparent()
+                while parent is not None and p.getprevious() is not None:
+                    del parent[0]
+    except (KeyError, etree.XMLSyntaxError, zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError):
+        return  # the full parse gives the precise "damaged" message
 
 
 def _int(value: str | None, default: int | None = None) -> int | None:
@@ -462,8 +487,8 @@ def _continues_heading(prev: tuple[str, Block], text: str, block: Block) -> bool
     )
 
 
-def read_docx(data: bytes, path: Path) -> Extracted:
-    """Read the body of a DOCX file."""
+def read_docx(data: bytes, path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Extracted:
+    """Read the body of a DOCX file (its parts and text within ``limits``)."""
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         if "EncryptedPackage".encode("utf-16-le") in data[: 1 << 20]:
             raise EncryptedDocument("is a password-protected Word document; remove the password and submit it again", path)
@@ -480,12 +505,15 @@ def read_docx(data: bytes, path: Path) -> Extracted:
         if main not in names:
             # The main part may be named differently; [Content_Types].xml says which.
             main = next((n for n in names if n.startswith("word/") and n.endswith("document.xml")), main)
-        root = _parse(zf, main, path, required=True)
+        if main in names:
+            limits.check_xml_part(main, zf.getinfo(main).file_size, path)
+            _check_text_size(zf, main, path, limits)
+        root = _parse(zf, main, path, limits, required=True)
         assert root is not None
         ns = _W_STRICT if root.tag.startswith("{" + _W_STRICT) else _W_TRANSITIONAL
         d = _Doc(ns)
-        styles = _read_styles(_parse(zf, "word/styles.xml", path), d)
-        numbering = _read_numbering(_parse(zf, "word/numbering.xml", path), d)
+        styles = _read_styles(_parse(zf, "word/styles.xml", path, limits), d)
+        numbering = _read_numbering(_parse(zf, "word/numbering.xml", path, limits), d)
 
     body = root.find(d.w + "body")
     if body is None:

@@ -34,8 +34,12 @@ from pipeline.errors import EmptyDocument, EncodingError
 from pipeline.furniture import is_web_tool_line
 from pipeline.ingest.base import Extracted, join_blocks
 from pipeline.ingest.txt import decode_text
+from pipeline.limits import DEFAULT_LIMITS, Limits
 from pipeline.types import Block
 
+# Text between a ">" and the next "<": one linear pass (a pattern like <[^>]*> would rescan to the
+# end of the page for every "<" left unclosed).
+_BETWEEN_TAGS = re.compile(r">([^<]+)")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_\-.]+)""", re.IGNORECASE)
 # Declared names -> the codec that reads them (GB2312/GBK pages are GB18030 in practice).
@@ -314,13 +318,20 @@ def _find_title(body: etree._Element, content: etree._Element, page_title: str |
     return None
 
 
-def read_html(data: bytes, path: Path) -> Extracted:
-    """Read the article of a saved web page."""
+def read_html(data: bytes, path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Extracted:
+    """Read the article of a saved web page; a page of more than ``limits.max_tags`` tags is not parsed."""
+    # Counted on the bytes, before the tree (a flood of empty elements costs a minute and gigabytes).
+    limits.check_tags(data.count(b"<") - data.count(b"</") - data.count(b"<!"), path)
     text, codec = decode_html(data, path)
     # lxml refuses str input that still declares an encoding.
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text.lstrip("\ufeff"))
     if not text.strip():
         raise EmptyDocument("is an empty web page", path)
+    if len(text) > limits.max_chars:
+        # The characters between tags bound the article's text (inline scripts count too: a
+        # report page has no 2 M characters of them): too many fail here, before the tree and
+        # the walks over it, which take tens of seconds for tens of MB.
+        limits.check_chars(sum(m.end() - m.start() - 1 for m in _BETWEEN_TAGS.finditer(text)), path)
     try:
         doc = html.document_fromstring(text)
     except (etree.ParserError, ValueError) as exc:

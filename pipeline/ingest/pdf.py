@@ -29,15 +29,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import CorruptDocument, EncryptedDocument, GarbledText, NoTextLayer
+from pipeline.errors import CorruptDocument, EncryptedDocument, GarbledText, NoTextLayer, TimeLimit
 from pipeline.furniture import BARE_PAGE_NUMBER, PAGE_NUMBER
 from pipeline.ingest.base import Extracted, join_blocks
 from pipeline.ingest.lines import Geometry, Line, join_lines, page_geometry
+from pipeline.limits import DEFAULT_LIMITS, Limits
 from pipeline.types import Block
 
 __all__ = ["drop_furniture", "is_garbled", "is_page_number", "read_pdf"]
 
 _OCR_ADVICE = "it needs OCR: install the OCR extra (pip install 'govreport[ocr]') and run again"
+# When the extra is installed and ran, installing it is no advice: OCR found no text there.
+_OCR_RAN_ADVICE = "OCR (installed) found no readable text there; submit a clearer scan or the original DOCX/PDF"
 
 # --- garbled text ------------------------------------------------------------------
 _CID = re.compile(r"\(cid:\d+\)")
@@ -273,6 +276,8 @@ def _guarded(extract: Callable[[Any, int], _Page], source: Any, index: int) -> _
     """One page from one extractor; a page it cannot parse counts as a page without text."""
     try:
         return extract(source, index)
+    except TimeLimit:
+        raise  # the file's time is up: not a broken page
     except Exception:  # noqa: BLE001 - pdfium and pdfminer raise their own (and generic) errors on broken pages
         return _Page(index=index, width=0.0, status="empty", source="error")
 
@@ -304,15 +309,20 @@ def _open_plumber(data: bytes, path: Path) -> Any:
         raise CorruptDocument(f"is not a readable PDF ({type(exc).__name__}: {exc})", path) from exc
 
 
-def _ocr(data: bytes, indices: list[int], path: Path,
-         progress: Callable[[int, int], None] | None = None) -> dict[int, Any] | None:
-    """Text of scanned pages from the optional OCR module, or None when OCR is not installed."""
+def _ocr_installed() -> bool:
     try:
         from pipeline.ingest import ocr
     except ImportError:
+        return False
+    return bool(ocr.ocr_available())
+
+
+def _ocr(data: bytes, indices: list[int], path: Path,
+         progress: Callable[[int, int], None] | None = None) -> dict[int, Any] | None:
+    """Text of scanned pages from the optional OCR module, or None when OCR is not installed."""
+    if not _ocr_installed():
         return None
-    if not ocr.ocr_available():
-        return None
+    from pipeline.ingest import ocr
     if progress is None:
         return ocr.ocr_pdf_pages(data, indices, path)  # type: ignore[no-any-return]
     return ocr.ocr_pdf_pages(data, indices, path, progress=progress)  # type: ignore[no-any-return]
@@ -335,12 +345,16 @@ def _page_list(indices: list[int]) -> str:
     return ", ".join(str(i + 1) for i in indices)
 
 
-def _extract_pages(data: bytes, path: Path, prefer: str) -> tuple[list[_Page], int]:
-    """Every page's lines from the preferred extractor, the other one retried on garbled or empty pages."""
+def _extract_pages(data: bytes, path: Path, prefer: str, limits: Limits = DEFAULT_LIMITS) -> tuple[list[_Page], int]:
+    """Every page's lines from the preferred extractor, the other one retried on garbled or empty pages.
+
+    More pages than ``limits.max_pages`` fail before any page is read.
+    """
     pdf = _open_pdfium(data, path)
     plumber: Any = None
     try:
         n_pages = len(pdf)
+        limits.check_pages(n_pages, path)
         if prefer == "pdfplumber":
             plumber = _open_plumber(data, path)
             pages = [_guarded(_plumber_page, plumber, i) for i in range(n_pages)]
@@ -373,13 +387,15 @@ def _extract_pages(data: bytes, path: Path, prefer: str) -> tuple[list[_Page], i
 
 def _ocr_missing(
     data: bytes, path: Path, pages: list[_Page], missing: list[int], extractors: set[str],
-    progress: Callable[[int, int], None] | None,
+    progress: Callable[[int, int], None] | None, limits: Limits = DEFAULT_LIMITS,
 ) -> tuple[float | None, dict[int, Any] | None, list[int]]:
     """OCR the pages without usable text (when the extra is installed): their mean confidence,
     the OCR pages, and the pages still missing."""
     ocr_conf: float | None = None
     ocr_pages: dict[int, Any] | None = None
     if missing:
+        if _ocr_installed():  # more pages than the limit fail before the first is rendered (seconds a page)
+            limits.check_ocr_pages(len(missing), path)
         ocr_pages = _ocr(data, missing, path, progress)
         if ocr_pages:
             confidences = []
@@ -435,27 +451,29 @@ def _ocr_confidence(
 
 
 def read_pdf(data: bytes, path: Path, *, prefer: str = "pdfium",
-             progress: Callable[[int, int], None] | None = None) -> Extracted:
+             progress: Callable[[int, int], None] | None = None, limits: Limits = DEFAULT_LIMITS) -> Extracted:
     """Read a PDF's text layer (``prefer="pdfplumber"`` runs pdfplumber on every page, for its layout).
 
-    ``progress(done, total)`` is called for each page that goes to OCR.
+    ``progress(done, total)`` is called for each page that goes to OCR; ``limits``
+    bound the pages read and the pages sent to OCR.
     """
-    pages, n_pages = _extract_pages(data, path, prefer)
+    pages, n_pages = _extract_pages(data, path, prefer, limits)
     warnings: list[str] = []
     extractors = {p.source for p in pages if p.status == "ok"}
     missing = [p.index for p in pages if p.status in ("empty", "garbled")]
-    ocr_conf, ocr_pages, missing = _ocr_missing(data, path, pages, missing, extractors, progress)
+    ocr_conf, ocr_pages, missing = _ocr_missing(data, path, pages, missing, extractors, progress, limits)
     garbled = [i for i in missing if pages[i].status == "garbled"]
     empty = [i for i in missing if pages[i].status == "empty"]
+    advice = _OCR_RAN_ADVICE if ocr_pages is not None else _OCR_ADVICE
     if not any(p.lines for i, p in enumerate(pages) if i not in missing):
         if garbled:
             raise GarbledText(
-                f"has a text layer that extracts only as garbage (fonts without a Unicode map) on every page; {_OCR_ADVICE}", path)
-        raise NoTextLayer(f"has no text layer (a scanned or image-only PDF, {n_pages} page(s)); {_OCR_ADVICE}", path)
+                f"has a text layer that extracts only as garbage (fonts without a Unicode map) on every page; {advice}", path)
+        raise NoTextLayer(f"has no text layer (a scanned or image-only PDF, {n_pages} page(s)); {advice}", path)
     if empty:
-        warnings.append(f"pages without a text layer were skipped (page {_page_list(empty)}); {_OCR_ADVICE}")
+        warnings.append(f"pages without a text layer were skipped (page {_page_list(empty)}); {advice}")
     if garbled:
-        warnings.append(f"pages whose text extracts as garbage were skipped (page {_page_list(garbled)}); {_OCR_ADVICE}")
+        warnings.append(f"pages whose text extracts as garbage were skipped (page {_page_list(garbled)}); {advice}")
     for i in missing:
         pages[i].lines = []
 

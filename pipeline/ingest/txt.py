@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
-from pipeline.errors import EmptyDocument, EncodingError
+from pipeline.errors import EmptyDocument, EncodingError, GarbledText
 from pipeline.ingest.base import Extracted, blocks_from_lines
 from pipeline.ingest.lines import Line, ends_sentence, join_lines, starts_with_marker
+from pipeline.limits import DEFAULT_LIMITS, Limits
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (b"\xef\xbb\xbf", "utf-8-sig"),
@@ -60,8 +61,76 @@ def _frequent_share(text: str, codec: str) -> float:
     return frequent / total if total else 0.0
 
 
+# BOM-less UTF-16: Chinese text has ASCII too (newlines, digits, spaces), and each
+# ASCII character is one NUL byte on the same side of its pair. Binary data has
+# NULs on both sides.
+_UTF16_PROBE = 4096
+_UTF16_PARITY = 0.75  # share of NULs on one side of the pairs (一 U+4E00 puts one on the other side)
+_UTF16_MIN_NULS = 4
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when the NUL bytes say so, else None."""
+    head = data[:_UTF16_PROBE]
+    odd = sum(1 for i in range(1, len(head), 2) if head[i] == 0)
+    even = sum(1 for i in range(0, len(head), 2) if head[i] == 0)
+    total = odd + even
+    if total < _UTF16_MIN_NULS or len(data) % 2:
+        return None
+    if odd >= _UTF16_PARITY * total:
+        return "utf-16-le"
+    if even >= _UTF16_PARITY * total:
+        return "utf-16-be"
+    return None
+
+
+# Implausible text: a codec that decodes random bytes (GB18030 takes almost any
+# pair of bytes 0x81-0xFE) yields a spread of rare and private-use characters
+# and none of the function words every Chinese sentence has.
+_FUNCTION_CHARS = frozenset("的了和是在有为為不与與这這中对對于於等")
+_MIN_CJK = 50  # fewer CJK characters than this: too little to judge
+_MIN_FUNCTION_SHARE = 0.01  # real reports: 6-10% of their CJK characters are these
+_MIN_FREQUENT_SHARE = 0.6  # real text: above 0.9 (see _frequent_share)
+_MAX_ODD_SHARE = 0.05  # private-use or unassigned code points, of all non-space characters
+_PROBE_CHARS = 50_000
+
+
+def implausible(text: str, codec: str) -> str | None:
+    """Why ``text`` (decoded as ``codec``) cannot be real text, or None when it can."""
+    sample = text[:_PROBE_CHARS]
+    visible = [ch for ch in sample if not ch.isspace()]
+    if not visible:
+        return None
+    odd = sum(1 for ch in visible if unicodedata.category(ch) in ("Co", "Cn"))
+    if odd > _MAX_ODD_SHARE * len(visible):
+        return f"{odd / len(visible):.0%} of its characters are private-use or unassigned code points"
+    cjk = [ch for ch in visible if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"]
+    if len(cjk) < _MIN_CJK:
+        return None
+    function = sum(1 for ch in cjk if ch in _FUNCTION_CHARS) / len(cjk)
+    if function >= _MIN_FUNCTION_SHARE:
+        return None
+    frequent = _frequent_share(sample, "big5" if codec == "big5" else "gb18030")
+    if frequent < _MIN_FREQUENT_SHARE:
+        return (f"read as {codec} it is mostly rare characters ({frequent:.0%} common ones) "
+                f"with almost no common function words ({function:.1%})")
+    return None
+
+
 def decode_text(data: bytes, path: Path | str) -> tuple[str, str]:
-    """Decode bytes strictly; return ``(text, codec)`` or raise :class:`EncodingError`."""
+    """Decode bytes strictly; return ``(text, codec)`` or raise :class:`EncodingError`.
+
+    Text that decodes but cannot be real text (random bytes read as GB18030)
+    raises :class:`GarbledText`.
+    """
+    text, codec = _decode(data, path)
+    why = implausible(text, codec)
+    if why is not None:
+        raise GarbledText(f"does not look like text in any supported encoding: {why}; is it really a text file?", path)
+    return text, codec
+
+
+def _decode(data: bytes, path: Path | str) -> tuple[str, str]:
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
@@ -69,8 +138,16 @@ def decode_text(data: bytes, path: Path | str) -> tuple[str, str]:
             except UnicodeDecodeError as exc:
                 raise EncodingError(f"has a {codec} byte-order mark but is not valid {codec} ({exc.reason} at byte {exc.start})", path) from exc
             return text, codec
-    if b"\x00" in data[:4096]:
-        # UTF-16 without a BOM is rare in the wild; NULs mean binary to us.
+    if b"\x00" in data[:_UTF16_PROBE]:
+        codec16 = _utf16_without_bom(data)
+        if codec16 is not None:
+            try:
+                text = data.decode(codec16)
+            except UnicodeDecodeError:
+                pass
+            else:
+                if not _looks_binary(text):
+                    return text, codec16
         raise EncodingError("is binary data, not text (NUL bytes); is it really a .txt file?", path)
     candidates: list[tuple[str, str]] = []
     for codec in ("utf-8", "gb18030", "big5"):
@@ -259,9 +336,13 @@ def rejoin_hard_wrapped(text: str) -> str:
     return "\n".join(out)
 
 
-def read_txt(data: bytes, path: Path) -> Extracted:
+def read_txt(data: bytes, path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Extracted:
     """Read a plain-text report; a hard-wrapped one comes back with its paragraphs re-joined."""
+    # Every codec takes at most 4 bytes a character: more bytes than that are too many characters,
+    # known before decoding (each attempt would build a string of that size).
+    limits.check_chars(len(data) // 4, path)
     text, codec = decode_text(data, path)
+    limits.check_chars(len(text), path)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise EmptyDocument("contains no text", path)

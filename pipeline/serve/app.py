@@ -29,9 +29,11 @@ import secrets
 import threading
 import unicodedata
 from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import quote, unquote, urlencode, urlsplit
 
@@ -153,72 +155,56 @@ def _same(a: str | None, b: str | None) -> bool:
     return bool(a) and bool(b) and hmac.compare_digest(str(a).encode(), str(b).encode())
 
 
-def create_app(cfg: ServeConfig) -> Starlette:
-    """The ASGI application for ``cfg`` (uvicorn runs it; tests use it directly)."""
-    check_config(cfg)
-    env = _templates()
-    static = _static_files()
-    catalogue = sorted(indicator_catalogue().values(), key=lambda i: i.id)
-    loopback = is_loopback(cfg.host)
-    analysing = threading.Lock()  # one batch over the upload folder at a time
+class _Workspace:
+    """The state every route handler shares (configuration, templates, static files, the upload lock)."""
 
-    def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-        context.update(csrf=request.state.csrf, reviewer=request.state.reviewer, cfg=cfg)
-        return HTMLResponse(env.get_template(template).render(**context), status_code=status_code)
+    def __init__(self, cfg: ServeConfig) -> None:
+        self.cfg = cfg
+        self.env = _templates()
+        self.static = _static_files()
+        self.catalogue = sorted(indicator_catalogue().values(), key=lambda i: i.id)
+        self.analysing = threading.Lock()  # one batch over the upload folder at a time
 
-    def message(request: Request, title: str, text: str, status_code: int) -> HTMLResponse:
-        return page(request, "message.html", status_code, title=title, text=text)
+    def routes(self) -> list[Route]:
+        """The route table of the workspace."""
+        return [
+            Route("/", self.overview),
+            Route("/report/{sha}", self.report),
+            Route("/report/{sha}/decide", self.decide, methods=["POST"]),
+            Route("/reviewer", self.set_reviewer, methods=["POST"]),
+            Route("/upload", self.upload, methods=["POST"]),
+            Route("/static/{name}", self.static_file),
+        ]
 
-    def open_store() -> Store:
-        return Store(cfg.db)
+    # -- rendering and request helpers -------------------------------------------
+    def page(self, request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        context.update(csrf=request.state.csrf, reviewer=request.state.reviewer, cfg=self.cfg)
+        return HTMLResponse(self.env.get_template(template).render(**context), status_code=status_code)
 
-    async def form(request: Request) -> Any:
+    def message(self, request: Request, title: str, text: str, status_code: int) -> HTMLResponse:
+        return self.page(request, "message.html", status_code, title=title, text=text)
+
+    def open_store(self) -> Store:
+        return Store(self.cfg.db)
+
+    async def form(self, request: Request) -> Any:
         """The posted form, after the CSRF check (raises a 403 response otherwise)."""
         data = await request.form(max_files=0, max_fields=64)
-        if not _same(data.get("csrf"), request.cookies.get(CSRF_COOKIE)):
+        if not _csrf_ok(request, data):
             raise _Refused(403, "请求缺少有效的防伪令牌（CSRF）：请刷新页面后重试")
         return data
 
     # -- pages -----------------------------------------------------------------
-    async def overview(request: Request) -> Response:
+    async def overview(self, request: Request) -> Response:
         q = request.query_params
-        with open_store() as store:
-            docs = store.documents()
-            states = review_states(store)
-            changed = changed_files(store)
+        with self.open_store() as store:
+            rows = _overview_rows(store)
             failures = store.failures()
-            # a finding the reviewer overruled is no longer an issue
-            issues = Counter(f["sha256"] for f in reviewed_findings(store, include_all=True))
-            corrected = Counter(r["sha256"] for r in store.conn.execute(
-                "SELECT sha256 FROM corrections WHERE target IN ('metric', 'finding')").fetchall())
-        rows = []
-        for d in docs:
-            state = states.get(d["sha256"], {})
-            rows.append({
-                "sha256": d["sha256"], "entity": d.get("entity") or "", "county": d.get("county") or "",
-                "year": d.get("year"), "title": d.get("title") or "", "sources": d["sources"],
-                "status": state.get("status", "pending"), "score": d.get("completeness_score"),
-                "missing": d.get("missing") or [], "issues": issues[d["sha256"]], "n_metrics": d.get("n_metrics"),
-                "corrections": corrected[d["sha256"]], "changed": d["sha256"] in changed,
-                "ok": d["status"] == "ok", "is_report": d.get("is_report"),
-                "error": d.get("error_message"), "reviewer": state.get("updated_by"),
-            })
         town, year, status = q.get("township", "").strip(), q.get("year", ""), q.get("status", "")
         years = sorted({r["year"] for r in rows if r["year"]})
-        if town:
-            rows = [r for r in rows if town in r["entity"] or town in r["title"] or any(town in s for s in r["sources"])]
-        if year.isdigit():
-            rows = [r for r in rows if r["year"] == int(year)]
-        if status in STATUSES:
-            rows = [r for r in rows if r["status"] == status]
+        rows = _filter_rows(rows, town, year, status)
         sort = q.get("sort", "township")
-        keys = {
-            "township": lambda r: (r["entity"], r["year"] or 0), "year": lambda r: (r["year"] or 0, r["entity"]),
-            "status": lambda r: (list(STATUSES).index(r["status"]), r["entity"]),
-            "score": lambda r: (r["score"] if r["score"] is not None else -1, r["entity"]),
-            "issues": lambda r: (r["issues"], r["entity"]), "metrics": lambda r: (r["n_metrics"] or 0, r["entity"]),
-        }
-        rows.sort(key=keys.get(sort, keys["township"]), reverse=q.get("desc") == "1")
+        rows.sort(key=_SORT_KEYS.get(sort, _SORT_KEYS["township"]), reverse=q.get("desc") == "1")
         counts = Counter(r["status"] for r in rows)
 
         def sort_link(key: str) -> str:
@@ -228,11 +214,11 @@ def create_app(cfg: ServeConfig) -> Starlette:
                 params["desc"] = "1"
             return "/?" + urlencode(params)
 
-        return page(request, "overview.html", rows=rows, years=years, f_town=town, f_year=year, f_status=status,
-                    sort=sort, sort_link=sort_link, counts=counts, failures=failures,
-                    saved=q.get("uploaded"))
+        return self.page(request, "overview.html", rows=rows, years=years, f_town=town, f_year=year, f_status=status,
+                         sort=sort, sort_link=sort_link, counts=counts, failures=failures,
+                         saved=q.get("uploaded"))
 
-    def report_context(store: Store, sha: str) -> dict[str, Any] | None:
+    def report_context(self, store: Store, sha: str) -> dict[str, Any] | None:
         doc = store.conn.execute("SELECT * FROM documents WHERE sha256 = ?", (sha,)).fetchone()
         if doc is None:
             return None
@@ -252,98 +238,146 @@ def create_app(cfg: ServeConfig) -> Starlette:
             "summary": comp.get("summary"), "score": comp.get("score"),
             "marked": Markup(marked_text(text, record, [m for m in metrics if m["origin"] != "rejected"])),
             "state": review_state(store, sha), "changed": changed_files(store).get(sha, []),
-            "catalogue": catalogue, "comments": [d for d in log if d["target"] == "report" and d["action"] == "comment"],
+            "catalogue": self.catalogue,
+            "comments": [d for d in log if d["target"] == "report" and d["action"] == "comment"],
         }
 
-    async def report(request: Request) -> Response:
+    async def report(self, request: Request) -> Response:
         sha = request.path_params["sha"]
         if not _SHA.match(sha):
-            return message(request, "未找到", "没有这份报告。", 404)
-        with open_store() as store:
-            ctx = report_context(store, sha)
+            return self.message(request, "未找到", "没有这份报告。", 404)
+        with self.open_store() as store:
+            ctx = self.report_context(store, sha)
         if ctx is None:
-            return message(request, "未找到", "没有这份报告（可能已从文件夹中删除）。", 404)
-        return page(request, "report.html", saved=request.query_params.get("saved"), **ctx)
+            return self.message(request, "未找到", "没有这份报告（可能已从文件夹中删除）。", 404)
+        return self.page(request, "report.html", saved=request.query_params.get("saved"), **ctx)
 
-    async def decide(request: Request) -> Response:
+    # -- state-changing requests -----------------------------------------------
+    async def decide(self, request: Request) -> Response:
         """Every decision on one report: metric, finding, comment, status (one form each, one handler)."""
         sha = request.path_params["sha"]
         if not _SHA.match(sha):
-            return message(request, "未找到", "没有这份报告。", 404)
-        data = await form(request)
+            return self.message(request, "未找到", "没有这份报告。", 404)
+        data = await self.form(request)
         kind = str(data.get("kind") or "")
         try:
             expected = int(str(data.get("version") or ""))
         except ValueError:
-            return message(request, "请求无效", "缺少报告版本号：请刷新页面后重试。", 400)
+            return self.message(request, "请求无效", "缺少报告版本号：请刷新页面后重试。", 400)
         comment = (str(data.get("comment") or "").strip()[:2000]) or None
-        reviewer = request.state.reviewer
-        with open_store() as store:
-            ctx = report_context(store, sha)
+        with self.open_store() as store:
+            ctx = self.report_context(store, sha)
             if ctx is None:
-                return message(request, "未找到", "没有这份报告。", 404)
+                return self.message(request, "未找到", "没有这份报告。", 404)
             try:
                 items, status, anchor = _decision_items(kind, data, ctx, comment)
-                record_decisions(store, sha, expected, reviewer, items, status=status)
+                record_decisions(store, sha, expected, request.state.reviewer, items, status=status)
             except ReviewConflict as exc:
-                ctx = report_context(store, sha) or ctx
+                ctx = self.report_context(store, sha) or ctx
                 submitted = [(k, str(v)) for k, v in data.multi_items() if k not in ("csrf",)]
-                return page(request, "report.html", 409, conflict=str(exc), submitted=submitted, **ctx)
+                return self.page(request, "report.html", 409, conflict=str(exc), submitted=submitted, **ctx)
             except CorrectionError as exc:
-                return page(request, "report.html", 400, error=str(exc), **ctx)
+                return self.page(request, "report.html", 400, error=str(exc), **ctx)
         return RedirectResponse(f"/report/{sha}?saved=1#{anchor}", status_code=303)
 
-    async def set_reviewer(request: Request) -> Response:
-        data = await form(request)
+    async def set_reviewer(self, request: Request) -> Response:
+        data = await self.form(request)
         name = unicodedata.normalize("NFC", str(data.get("name") or "")).strip()[:60]
         back = str(data.get("back") or "/")
         if not back.startswith("/") or back.startswith("//"):
             back = "/"  # only pages of this server
         response = RedirectResponse(back, status_code=303)
-        response.set_cookie(REVIEWER_COOKIE, quote(name or cfg.default_reviewer), httponly=True, samesite="strict")
+        response.set_cookie(REVIEWER_COOKIE, quote(name or self.cfg.default_reviewer), httponly=True, samesite="strict")
         return response
 
-    async def upload(request: Request) -> Response:
+    async def upload(self, request: Request) -> Response:
+        cfg = self.cfg
         limit = cfg.max_upload_files * cfg.max_upload_bytes + 64 * 1024
         length = request.headers.get("content-length")
         if length is None or not length.isdigit() or int(length) > limit:
-            return message(request, "上传被拒绝",
-                           f"一次最多上传 {cfg.max_upload_files} 个文件，每个不超过 {cfg.max_upload_mb:g} MB。", 413)
+            return self.message(request, "上传被拒绝",
+                                f"一次最多上传 {cfg.max_upload_files} 个文件，每个不超过 {cfg.max_upload_mb:g} MB。", 413)
         try:
             data = await request.form(max_files=cfg.max_upload_files, max_fields=8)
         except (MultiPartException, HTTPException) as exc:  # too many files, a malformed body: the client's to fix
-            return message(request, "上传被拒绝", f"一次最多上传 {cfg.max_upload_files} 个文件；上传内容无法读取（{getattr(exc, 'detail', None) or exc}）", 400)
-        if not _same(data.get("csrf"), request.cookies.get(CSRF_COOKIE)):
-            return message(request, "请求被拒绝", "请求缺少有效的防伪令牌（CSRF）：请刷新页面后重试", 403)
+            return self.message(request, "上传被拒绝", f"一次最多上传 {cfg.max_upload_files} 个文件；上传内容无法读取（{getattr(exc, 'detail', None) or exc}）", 400)
+        if not _csrf_ok(request, data):
+            return self.message(request, "请求被拒绝", "请求缺少有效的防伪令牌（CSRF）：请刷新页面后重试", 403)
         files = [f for f in data.getlist("files") if isinstance(f, UploadFile) and f.filename]
         if not files:
-            return message(request, "没有文件", "请选择或拖入要分析的报告文件。", 400)
+            return self.message(request, "没有文件", "请选择或拖入要分析的报告文件。", 400)
         outcomes, saved = await _receive(files, cfg)
         if saved:
-            result = await run_in_threadpool(_analyse_uploads, cfg, analysing)
+            result = await run_in_threadpool(_analyse_uploads, cfg, self.analysing)
             failed = {f["name"]: f["message"] for f in result}
             for o in outcomes:
                 if o.get("name") in failed:
                     o["error"] = failed[o["name"]]
-        return page(request, "upload.html", outcomes=outcomes)
+        return self.page(request, "upload.html", outcomes=outcomes)
 
-    async def static_file(request: Request) -> Response:
+    async def static_file(self, request: Request) -> Response:
         name = request.path_params["name"]
-        if name not in static:
+        if name not in self.static:
             return PlainTextResponse("未找到", status_code=404)
-        return Response(static[name], media_type=_CONTENT_TYPES[Path(name).suffix])
+        return Response(self.static[name], media_type=_CONTENT_TYPES[Path(name).suffix])
 
-    routes = [
-        Route("/", overview),
-        Route("/report/{sha}", report),
-        Route("/report/{sha}/decide", decide, methods=["POST"]),
-        Route("/reviewer", set_reviewer, methods=["POST"]),
-        Route("/upload", upload, methods=["POST"]),
-        Route("/static/{name}", static_file),
-    ]
-    app = Starlette(routes=routes)
-    app.add_middleware(_Guard, cfg=cfg, loopback=loopback, render=message)
+
+def create_app(cfg: ServeConfig) -> Starlette:
+    """The ASGI application for ``cfg`` (uvicorn runs it; tests use it directly)."""
+    check_config(cfg)
+    workspace = _Workspace(cfg)
+    app = Starlette(routes=workspace.routes())
+    app.add_middleware(_Guard, cfg=cfg, loopback=is_loopback(cfg.host), render=workspace.message)
     return app
+
+
+def _csrf_ok(request: Request, data: Any) -> bool:
+    """Double submit: the form's CSRF field matches the cookie."""
+    return _same(data.get("csrf"), request.cookies.get(CSRF_COOKIE))
+
+
+def _overview_rows(store: Store) -> list[dict[str, Any]]:
+    """One row per stored report for the overview table, with its review state and counts."""
+    docs = store.documents()
+    states = review_states(store)
+    changed = changed_files(store)
+    # a finding the reviewer overruled is no longer an issue
+    issues = Counter(f["sha256"] for f in reviewed_findings(store, include_all=True))
+    corrected = Counter(r["sha256"] for r in store.conn.execute(
+        "SELECT sha256 FROM corrections WHERE target IN ('metric', 'finding')").fetchall())
+    rows = []
+    for d in docs:
+        state = states.get(d["sha256"], {})
+        rows.append({
+            "sha256": d["sha256"], "entity": d.get("entity") or "", "county": d.get("county") or "",
+            "year": d.get("year"), "title": d.get("title") or "", "sources": d["sources"],
+            "status": state.get("status", "pending"), "score": d.get("completeness_score"),
+            "missing": d.get("missing") or [], "issues": issues[d["sha256"]], "n_metrics": d.get("n_metrics"),
+            "corrections": corrected[d["sha256"]], "changed": d["sha256"] in changed,
+            "ok": d["status"] == "ok", "is_report": d.get("is_report"),
+            "error": d.get("error_message"), "reviewer": state.get("updated_by"),
+        })
+    return rows
+
+
+def _filter_rows(rows: list[dict[str, Any]], town: str, year: str, status: str) -> list[dict[str, Any]]:
+    """The overview rows matching the township text, year and review status filters (empty: no filter)."""
+    if town:
+        rows = [r for r in rows if town in r["entity"] or town in r["title"] or any(town in s for s in r["sources"])]
+    if year.isdigit():
+        rows = [r for r in rows if r["year"] == int(year)]
+    if status in STATUSES:
+        rows = [r for r in rows if r["status"] == status]
+    return rows
+
+
+# The overview's sort orders (the entity breaks ties).
+_SORT_KEYS: Mapping[str, Callable[[dict[str, Any]], Any]] = MappingProxyType({
+    "township": lambda r: (r["entity"], r["year"] or 0), "year": lambda r: (r["year"] or 0, r["entity"]),
+    "status": lambda r: (list(STATUSES).index(r["status"]), r["entity"]),
+    "score": lambda r: (r["score"] if r["score"] is not None else -1, r["entity"]),
+    "issues": lambda r: (r["issues"], r["entity"]), "metrics": lambda r: (r["n_metrics"] or 0, r["entity"]),
+})
 
 
 class _Refused(Exception):
