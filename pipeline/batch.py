@@ -45,7 +45,6 @@ finishes the work (see :func:`recover_batches`).
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import signal
 import socket
@@ -61,7 +60,9 @@ from pipeline.errors import TRANSIENT_CODES, GovReportError
 from pipeline.ingest import file_sha256
 from pipeline.limits import DEFAULT_LIMITS, Limits
 from pipeline.run import PIPELINE_VERSION, Resources, analyze_path, report_record
+from pipeline.similarity_pass import similarity_pass
 from pipeline.store import Store
+from pipeline.versions import analysis_version, model_version
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -132,47 +133,6 @@ class _Job:
 def default_workers() -> int:
     """One worker per CPU, at most 8 (each holds jieba and the model in memory)."""
     return max(1, min(os.cpu_count() or 1, 8))
-
-
-def _model_paths(options: dict[str, Any]) -> list[Path]:
-    """The model files an analysis reads: section classifier, indicator linker, report-type classifier."""
-    from pipeline.section_model import default_model_path as section_path
-    from pipeline.doctype import default_model_path as doctype_path
-    from pipeline.linker import default_model_path as linker_path
-
-    return [
-        Path(options.get("classifier_path") or section_path()),
-        Path(options.get("linker_path") or linker_path()),
-        Path(options.get("doctype_path") or doctype_path()),
-    ]
-
-
-def _versions_of(paths: list[Path]) -> list[str]:
-    out = []
-    for path in paths:
-        try:
-            st = path.stat()
-        except OSError:
-            continue
-        out.append(_file_version(str(path), st.st_size, st.st_mtime_ns))
-    return out
-
-
-def model_version(resources: Resources) -> str | None:
-    """The models in use, each named by its file's content hash (None when running on rules only)."""
-    if not resources.use_model:
-        return None
-    loaded = (resources.classifier, resources.linker, resources.doctype)
-    paths = _model_paths(
-        {"classifier_path": resources.classifier_path, "linker_path": resources.linker_path, "doctype_path": resources.doctype_path}
-    )
-    names = _versions_of([p for p, m in zip(paths, loaded) if m is not None])
-    return ",".join(names) or None
-
-
-@functools.lru_cache(maxsize=8)
-def _file_version(path: str, size: int, mtime_ns: int) -> str:
-    return f"{Path(path).name}@{file_sha256(Path(path))[:12]}"
 
 
 # -- worker side -------------------------------------------------------------
@@ -405,157 +365,6 @@ def _below(path: str, root: Path) -> bool:
 
 
 # -- similarity across the batch (R06 copied from last year, R07 shared with peers) --------
-
-_FINGERPRINT_KEY = "similarity_fingerprint"
-
-
-def _checklist_bytes(options: tuple[tuple[str, Any], ...]) -> bytes:
-    """The checklist file's bytes (the county's, else the packaged one): its thresholds decide the findings."""
-    path = dict(options).get("checklist_path")
-    if path is not None:
-        try:
-            return Path(path).read_bytes()
-        except OSError:
-            return str(path).encode()
-    from importlib import resources as importlib_resources
-
-    return importlib_resources.files("pipeline").joinpath("data/checklist.toml").read_bytes()
-
-
-def _config_bytes(options: tuple[tuple[str, Any], ...], key: str, packaged: str) -> bytes:
-    """A county's configuration file's bytes, else the packaged one's."""
-    path = dict(options).get(key)
-    if path is not None:
-        try:
-            return Path(path).read_bytes()
-        except OSError:
-            return str(path).encode()
-    from importlib import resources as importlib_resources
-
-    return importlib_resources.files("pipeline").joinpath(packaged).read_bytes()
-
-
-def analysis_version(options: tuple[tuple[str, Any], ...]) -> str:
-    """The version a stored result must match to be reused: pipeline, lexicon, checklist and model.
-
-    A re-run with another ``--lexicon`` or ``--checklist`` (or a retrained model)
-    must re-analyse: the same file would give other metrics or verdicts.
-    """
-    h = hashlib.sha256()
-    h.update(_config_bytes(options, "lexicon_path", "data/indicators.toml"))
-    h.update(b"\0")
-    h.update(_checklist_bytes(options))
-    h.update(b"\0")
-    if dict(options).get("use_model", True):
-        h.update(",".join(_versions_of(_model_paths(dict(options)))).encode() or b"rules-only")
-    # Other limits give other results (too_large, too_many_pages); the defaults add nothing,
-    # so stores analysed before limits existed stay valid.
-    limits_key = dict(options).get("limits", DEFAULT_LIMITS).cache_key()
-    if limits_key:
-        h.update(b"\0limits:" + limits_key.encode())
-    return f"{PIPELINE_VERSION}+{h.hexdigest()[:12]}"
-
-
-def similarity_fingerprint(inputs: list[dict[str, Any]], options: tuple[tuple[str, Any], ...]) -> str:
-    """What the similarity pass depends on: each ok document (content, analysis time, name), checklist, version."""
-    h = hashlib.sha256(f"{PIPELINE_VERSION}\n".encode())
-    h.update(hashlib.sha256(_checklist_bytes(options)).digest())
-    for d in inputs:
-        h.update(f"{d['sha256']}\t{d['analysed_at']!r}\t{d['has_text']}\t{d['name']}\n".encode())
-    return h.hexdigest()
-
-
-def similarity_pass(store: Store, options: tuple[tuple[str, Any], ...] = (), *, force: bool = False) -> int | None:
-    """Compare every current ok document of ``store`` with the others; fold R06/R07 into their verdicts.
-
-    Skipped (returns None) when neither the set of documents (content hash and
-    analysis time, so a re-analysis counts), their names nor the checklist
-    changed since the last pass. Otherwise builds light reports from the store
-    (text, identity, stored verdict), runs :func:`similarity.check_batch`, and in
-    one transaction replaces the similarity table and rewrites the verdicts
-    (checks, score, record) that changed; returns the number of findings.
-    A document stored without its text (before schema v2) is left out; the
-    next batch analyses it again (see ``store._migrate_1_to_2``).
-    """
-    inputs = store.similarity_inputs()
-    fingerprint = similarity_fingerprint(inputs, options)
-    if not force and store.meta(_FINGERPRINT_KEY) == fingerprint:
-        return None
-    from collections import Counter
-    from dataclasses import asdict, fields
-
-    from pipeline.normalise import normalise
-    from pipeline.similarity import apply_findings, check_batch
-    from pipeline.types import CheckItem, Completeness, Report
-
-    from pipeline.completeness import finish
-    from pipeline.submissions import RESUBMITTED_ID, SEVERAL_ID, Candidate, group, is_scored, verdict_items
-
-    item_keys = {f.name for f in fields(CheckItem)}
-    name_counts = Counter(d["name"] for d in inputs)
-    reports: list[Report] = []
-    records: dict[str, dict[str, Any]] = {}
-    candidates: list[Candidate] = []
-    for d in inputs:
-        text = store.text(d["sha256"]) if d["has_text"] else None
-        record = store.record(d["sha256"])
-        if not text or record is None:
-            continue
-        comp = record.get("completeness")
-        norm = normalise(text)
-        # Findings name reports by source: a name shared by two folders of one store gets its hash.
-        name = d["name"] if name_counts[d["name"]] == 1 else f"{d['name']} [{d['sha256'][:8]}]"
-        reports.append(Report(
-            source=name, sha256=d["sha256"], text=text, norm=norm.text, norm_map=norm.offsets,
-            title=d["title"] or "",  # "" rather than None: the identity then comes from the metadata alone
-            entity=d["entity"], county=d["county"], level=d["level"], year=d["year"],
-            completeness=None if not comp else Completeness(
-                score=comp.get("score") or 0.0,
-                items=[CheckItem(**{k: v for k, v in it.items() if k in item_keys}) for it in comp.get("items") or []],
-                missing=list(comp.get("missing") or []), warnings=list(comp.get("warnings") or []),
-                summary=comp.get("summary") or "",
-            ),
-        ))
-        records[d["sha256"]] = record
-        candidates.append(Candidate(d["sha256"], norm.text, d["entity"], d["year"], is_scored(record),
-                                    float((comp or {}).get("score") or 0.0), len(record.get("metrics") or []),
-                                    record.get("format"), name))
-    # One submission per report: copies (the same report in another file) are neither
-    # scored again nor compared with their primary; non-reports are compared with nothing.
-    grouping = group(candidates)
-    names = {r.sha256: r.source for r in reports}
-    extra = verdict_items(grouping, names, {c.sha256: c.format for c in candidates},
-                          {r.sha256: f"{r.entity or ''}{f'{r.year}年' if r.year else ''}" for r in reports})
-    checklist = Resources(**dict(options)).checklist
-    reports = [r for r in reports if r.sha256 not in grouping.copies and is_scored(records[r.sha256])]
-    for r in reports:
-        if r.completeness is not None:
-            r.completeness.items = [i for i in r.completeness.items if i.id not in (RESUBMITTED_ID, SEVERAL_ID)]
-            r.completeness.items += [CheckItem(**it) for it in extra.get(r.sha256, [])]
-            finish(r, checklist)
-    findings = check_batch(reports, checklist)
-    if all(checklist.rule(rid) is None for rid in ("R06", "R07")):
-        apply_findings(reports, [], checklist)  # both rules switched off: drop the verdicts of earlier passes
-    sha_of = {r.source: r.sha256 for r in reports}
-    rows: list[dict[str, Any]] = []
-    similar: dict[str, list[dict[str, Any]]] = {}
-    for f in findings:
-        # vars() rather than asdict(): no deep copy of flat values (a template shared by
-        # a whole county gives thousands of findings).
-        passages = [dict(vars(p)) for p in f.passages]
-        rows.append({"sha256": sha_of[f.source], "other_sha256": sha_of[f.other], "kind": f.kind, "rule": f.rule,
-                     "share": f.share, "jaccard": f.jaccard, "passages": passages})
-        similar.setdefault(f.source, []).append({**vars(f), "passages": passages})
-    changed: dict[str, dict[str, Any]] = {}
-    for r in reports:
-        record = records[r.sha256]
-        comp = asdict(r.completeness) if r.completeness is not None else None
-        mine = similar.get(r.source, [])
-        # Only verdicts that moved are rewritten (a JSON round trip keeps these values equal).
-        if comp != record.get("completeness") or mine != record.get("similar", []):
-            changed[r.sha256] = {**record, "completeness": comp, "similar": mine}
-    store.save_similarity(rows, changed, fingerprint, copies=grouping.copies)
-    return len(rows)
 
 
 def _plan(root: Path, store: Store, files: Iterable[Path], force: bool, batch_id: int, result: BatchResult,

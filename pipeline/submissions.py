@@ -15,7 +15,7 @@ The one home of two notions the batch outputs rest on:
   reports of one entity and year stay two submissions, flagged for the
   reviewer to choose (:data:`SEVERAL_ID`).
 
-The grouping runs in the batch's similarity pass (``batch.similarity_pass``)
+The grouping runs in the batch's similarity pass (``similarity_pass.similarity_pass``)
 and is stored in the ``submissions`` table (``store.py``).
 """
 

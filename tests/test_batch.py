@@ -181,9 +181,11 @@ def test_pipeline_version_change_reanalyses_everything(tmp_path: Path, monkeypat
         run_batch(tmp_path / "in", store, workers=1)
         import pipeline.batch as batch_mod
         import pipeline.run as run_mod
+        import pipeline.versions as versions_mod
 
         monkeypatch.setattr(batch_mod, "PIPELINE_VERSION", "9.9.9")
         monkeypatch.setattr(run_mod, "PIPELINE_VERSION", "9.9.9")
+        monkeypatch.setattr(versions_mod, "PIPELINE_VERSION", "9.9.9")
         r = run_batch(tmp_path / "in", store, workers=1)
         assert (r.analysed, r.cached, r.duplicates) == (5, 0, 1)
         (stored,) = table(store.path, "SELECT DISTINCT pipeline_version FROM documents")

@@ -95,9 +95,12 @@ def test_migration_path_runs_each_step_once_in_a_transaction(tmp_path: Path, mon
         conn.execute("ALTER TABLE documents ADD COLUMN half_done TEXT")
         raise RuntimeError("migration bug")
 
+    import pipeline.store_schema as schema_mod
+
+    monkeypatch.setattr(schema_mod, "SCHEMA_VERSION", SCHEMA_VERSION + 2)
     monkeypatch.setattr(store_mod, "SCHEMA_VERSION", SCHEMA_VERSION + 2)
-    monkeypatch.setitem(store_mod.MIGRATIONS, SCHEMA_VERSION + 1, step_next)
-    monkeypatch.setitem(store_mod.MIGRATIONS, SCHEMA_VERSION + 2, broken_step_after)
+    monkeypatch.setitem(schema_mod.MIGRATIONS, SCHEMA_VERSION + 1, step_next)
+    monkeypatch.setitem(schema_mod.MIGRATIONS, SCHEMA_VERSION + 2, broken_step_after)
     with pytest.raises(RuntimeError):
         Store(db)
     conn = sqlite3.connect(db)
