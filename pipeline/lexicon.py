@@ -78,6 +78,7 @@ class CueSet:
     strong_map: Mapping[str, tuple[str, ...]]
     weak_re: re.Pattern[str]
     weak_map: Mapping[str, tuple[str, ...]]
+    allowed: frozenset[str] = frozenset()  # the indicators counted in this measure word
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,10 @@ class Lexicon:
         return any(u in ind.units for u in _UNIT_ALIASES.get(unit, ()))
 
     def allowed(self, unit: str) -> frozenset[str]:
-        """The indicators counted in ``unit`` (simplified)."""
+        """The indicators counted in ``unit`` (simplified); found once per measure word."""
+        cs = self.by_unit.get(unit)
+        if cs is not None:
+            return cs.allowed
         return frozenset(i for i in self.indicators if self.accepts(i, unit))
 
     def name(self, indicator: str) -> str:
@@ -180,6 +184,7 @@ def build_lexicon(data: dict[str, Any], source: str = "<lexicon>") -> Lexicon:
             MappingProxyType({k: tuple(v) for k, v in strong.items()}),
             _alternation(list(weak)),
             MappingProxyType({k: tuple(v) for k, v in weak.items()}),
+            frozenset(ind.id for ind in ok),
         )
     return replace(lex, by_unit=MappingProxyType(by_unit))
 

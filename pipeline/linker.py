@@ -153,7 +153,12 @@ def decide(model: LinearModel, ctx: Context, allowed: frozenset[str]) -> str:
     """
     candidates = sorted(allowed | {"other"})
     base = context_features(ctx)
-    z = np.array([model.scores(candidate_features(ctx, c, base))[-1] for c in candidates])
+    # The score of "yes" (the last row); the "no" row of a binary model is zero.
+    vocab, row, bias = model.vocabulary, model.coef[-1], model.intercept[-1]
+    z = np.array([
+        row[[j for f in candidate_features(ctx, c, base) if (j := vocab.get(f)) is not None]].sum() + bias
+        for c in candidates
+    ])
     p = np.exp(z - z.max())
     p /= p.sum()
     best = int(p.argmax())
