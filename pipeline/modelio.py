@@ -142,11 +142,9 @@ class LinearModel:
         idx = [self.vocabulary[f] for f in feats if f in self.vocabulary]
         return self.coef[:, idx].sum(axis=1) + self.intercept if idx else self.intercept.copy()
 
-    def proba(self, feats: Sequence[str], allowed: np.ndarray | None = None) -> np.ndarray:
-        """Class probabilities; classes outside ``allowed`` (a boolean mask) get 0."""
+    def proba(self, feats: Sequence[str]) -> np.ndarray:
+        """Class probabilities."""
         z = self.scores(feats)
-        if allowed is not None:
-            z = np.where(allowed, z, -np.inf)
         p = np.exp(z - z.max())
         return p / p.sum()
 

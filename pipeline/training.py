@@ -46,7 +46,6 @@ from pipeline.types import Report
 Doc = dict[str, Any]
 # Analysis the linker's samples need: structure, metadata, tokens and section categories.
 _LINKER_STAGES = ("structure", "metadata", "segment", "classify")
-_DOCTYPE_STAGES = ("structure", "metadata")
 # Chosen by grouped cross-validation on the dev corpus (pipeline.crossval).
 LINKER_PARAMS: dict[str, Any] = {"C": 0.3, "min_count": 1, "min_sites": 2, "min_confidence": 0.0}
 DOCTYPE_PARAMS: dict[str, Any] = {"C": 1.0, "min_count": 2, "min_sites": 2, "threshold": 0.5}
@@ -200,14 +199,8 @@ def linker_samples_of(pairs: Iterable[tuple[Doc, Report]], lexicon: Lexicon) -> 
     return X, y, groups
 
 
-def linker_samples(docs: Iterable[Doc], res: Resources, lexicon: Lexicon) -> tuple[list[list[str]], list[str], list[str]]:
-    """:func:`linker_samples_of` for gold documents analysed with ``res``."""
-    pairs = ((doc, analyze_text(doc["text"], name="document.txt", resources=res, stages=_LINKER_STAGES)) for doc in docs)
-    return linker_samples_of(pairs, lexicon)
-
-
 def train_linker(samples: tuple[list[list[str]], list[str], list[str]], params: dict[str, Any] | None = None) -> LinearModel:
-    """Fit the indicator linker on ``samples`` (features, labels, sites; from :func:`linker_samples`)."""
+    """Fit the indicator linker on ``samples`` (features, labels, sites; from :func:`linker_samples_of`)."""
     p = {**LINKER_PARAMS, **(params or {})}
     X, y, groups = samples
     return fit_linear(
@@ -248,11 +241,6 @@ def doctype_samples_of(pairs: Iterable[tuple[Doc, Report]]) -> tuple[list[list[s
         y.append("report" if (doc.get("gold") or {}).get("is_report") else "not_report")
         groups.append(host_of(doc))
     return X, y, groups
-
-
-def doctype_samples(docs: Iterable[Doc], res: Resources) -> tuple[list[list[str]], list[str], list[str]]:
-    pairs = ((doc, analyze_text(doc["text"], name="document.txt", resources=res, stages=_DOCTYPE_STAGES)) for doc in docs)
-    return doctype_samples_of(pairs)
 
 
 def train_doctype(
