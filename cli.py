@@ -429,7 +429,7 @@ def evaluate(
         shared = _default_corpus("dev").parent.parent
         result = cross_validate(load_gold_dir(corpus_dir), cv, base=res, shared=shared if shared.is_dir() else None, progress=lambda m: typer.echo(m, err=True))
         typer.echo("")
-        typer.echo(format_side_by_side(card, result))
+        typer.echo(format_side_by_side(card, result, show_errors=errors))
         card = {"in_sample": card, "cross_validated": result}
     if json_out:
         json_out.write_text(json.dumps(card, ensure_ascii=False, indent=1), encoding="utf-8")

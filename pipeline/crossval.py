@@ -120,8 +120,9 @@ def cross_validate(
     return out
 
 
-def format_side_by_side(in_sample: dict[str, Any], cv: dict[str, Any]) -> str:
-    """In-sample and cross-validated figures in columns (the cross-validated one is what counts)."""
+def format_side_by_side(in_sample: dict[str, Any], cv: dict[str, Any], *, show_errors: bool = False) -> str:
+    """In-sample and cross-validated figures in columns (the cross-validated one is what counts);
+    with ``show_errors``, the errors the held-out documents have that the in-sample run has not."""
     model, rules = cv["model"], cv["rules"]
     lines = [
         f"govreport evaluation: {in_sample['documents']} documents; cross-validation: {len(cv['folds'])} folds "
@@ -147,4 +148,11 @@ def format_side_by_side(in_sample: dict[str, Any], cv: dict[str, Any]) -> str:
         "Title, entity, county, level, year and the heading-category rules are hand-written rules, not refitted per "
         "fold: their CV column moves only where the report-type model changes a verdict, and overstates what an unseen site will see."
     )
+    if show_errors:
+        lines += ["", "errors under CV only (held out, not in-sample)"]
+        for doc_id, errs in sorted(model.get("errors", {}).items()):
+            extra = [e for e in errs if e not in set(in_sample.get("errors", {}).get(doc_id, []))]
+            if extra:
+                lines.append(f"  {doc_id}")
+                lines.extend(f"    - {e}" for e in extra)
     return "\n".join(lines)

@@ -10,8 +10,8 @@ guide asking for reports, an indicator system, a 述职报告). It is a logistic
 regression over general signs of each kind in the title, the opening and the
 headings (the parts the 2019 规定 asks for, a circular's addressees, masked or
 web-template text, a news lead, a personal 述职) and the rules' kind; a
-non-report keeps the rules' kind (or ``other``) and its report metadata moves
-to the provenance. Fitted by :mod:`pipeline.training`, applied with numpy.
+non-report keeps the rules' kind (or ``other``), its title and its sender.
+Fitted by :mod:`pipeline.training`, applied with numpy.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.modelio import LinearModel, load_or_warn, model_dir
-from pipeline.types import Provenance, Report
+from pipeline.types import Report
 
 __all__ = ["REPORT_SENTENCE", "decide_report_type", "detect_doc_type", "load_doctype"]
 
@@ -159,10 +159,9 @@ def load_doctype(path: Path | None = None, warn: Any = None) -> LinearModel | No
 def decide_report_type(report: Report, model: LinearModel | None) -> None:
     """Decide ``is_report`` (the model over the rules' kind; the rules alone without one).
 
-    A non-report keeps its kind; its report metadata moves to the provenance
-    (the gold convention: a document that is not the annual report has no
-    title, entity or year of a report), where the batch and the review still
-    show what it was found with.
+    A non-report keeps its kind, its title and who sent it (entity, level, year):
+    the reviewer must see which township filed a 工作要点 or a 述职报告 instead of
+    its report. It gets no completeness verdict, and comparisons leave it out.
     """
     if model is not None and report.norm:
         p = model.proba(report_features(report))
@@ -171,9 +170,3 @@ def decide_report_type(report: Report, model: LinearModel | None) -> None:
             report.doc_type = "annual_report"
         elif report.doc_type in (None, "annual_report"):
             report.doc_type = "other"
-    if report.is_report is False:
-        for fld in ("title", "entity", "entity_full", "county", "level", "year"):
-            val = getattr(report, fld)
-            if val is not None:
-                report.provenance.append(Provenance(fld, "not_report", str(val)))
-                setattr(report, fld, None)

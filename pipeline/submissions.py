@@ -58,7 +58,8 @@ def is_scored(doc: dict[str, Any]) -> bool:
 
 
 def not_report_title(record: dict[str, Any]) -> str | None:
-    """The title a non-report was found with (metadata clears it from the report fields, keeps it in provenance)."""
+    """The title a non-report was found with, in records written before non-reports kept their title
+    (the report-type stage then moved it to the provenance)."""
     for p in record.get("provenance") or []:
         if p.get("field") == "title" and p.get("source") == "not_report":
             return p.get("evidence")

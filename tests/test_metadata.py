@@ -192,8 +192,15 @@ def test_not_the_annual_report(text: str, doc_type: str) -> None:
     r = analyse(text)
     assert r.is_report is False
     assert r.doc_type == doc_type
-    # The gold convention: no report metadata for a document that is not the report.
-    assert (r.title, r.entity, r.level, r.year) == (None, None, None, None)
+    # A non-report is never scored: no completeness score enters a comparison.
+    assert r.completeness is None or "不是法治政府建设年度报告" in (r.completeness.summary or "")
+
+
+def test_a_non_report_keeps_its_title_and_sender() -> None:
+    """The reviewer must see which township sent a 工作要点 instead of its report."""
+    r = analyse("青石镇2024年依法行政工作要点\n为深入推进依法行政，结合我镇实际，制定本要点。\n一、加强组织领导")
+    assert r.is_report is False and r.doc_type == "plan"
+    assert (r.title, r.entity, r.level) == ("青石镇2024年依法行政工作要点", "青石镇", "township")
 
 
 def test_dev_corpus_metadata(dev_docs: list[dict[str, Any]]) -> None:

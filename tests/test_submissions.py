@@ -124,7 +124,7 @@ def _score_with_the_txt_alone(tmp_path: Path) -> float:
     (folder / "青石镇2024（盖章版）.pdf").unlink()
     with Store(tmp_path / "alone.db") as store:
         run_batch(folder, store, workers=1)
-        (sub,) = [d for d in store.documents() if d.get("entity") == "青石镇"]
+        (sub,) = [d for d in store.documents() if d.get("entity") == "青石镇" and d.get("is_report")]
         return float(sub["completeness_score"])
 
 
@@ -137,12 +137,13 @@ def test_one_report_in_three_formats_is_one_submission(batch_store: tuple[Path, 
         assert (counts["files"], counts["submissions"], counts["non_reports"], counts["copies"]) == (7, 3, 2, 2)
         assert counts["files"] == (counts["submissions"] + counts["non_reports"] + counts["duplicate_files"]
                                    + counts["failed_files"])
-        (sub,) = [d for d in s.documents() if d.get("entity") == "青石镇"]
+        (sub,) = [d for d in s.documents() if d.get("entity") == "青石镇" and d.get("is_report")]
         assert sub["sources"] == ["青石镇2024.docx", "青石镇2024.txt", "青石镇2024（盖章版）.pdf"]
         assert sub["formats"] == ["docx", "pdf", "txt"]
         # all its metric rows, once
         assert sum(m["sha256"] == sub["sha256"] for m in s.metrics()) == len(alone.metrics)
-        assert len([m for m in s.metrics() if m.get("entity") == "青石镇"]) == len(alone.metrics)
+        # a non-report the township sent keeps its sender, and its rows say they are not a report's
+        assert len([m for m in s.metrics() if m.get("entity") == "青石镇" and m.get("is_report")]) == len(alone.metrics)
         # no 雷同 between the copies (the fixture townships share a template: peers may be flagged)
         assert not [f for f in s.similarity() if f.get("entity") == "青石镇" and f.get("other_entity") == "青石镇"]
         checks = {c["item"]: c for c in s.checks() if c["sha256"] == sub["sha256"]}

@@ -48,6 +48,10 @@ def finish(report: Report, checklist: Checklist) -> None:
     who = "".join(x for x in (entity or "", f"{year}年" if year else "") if x) or "本"
     n_req = len(required)
     missing_labels = "、".join(_SHORT_LABEL.get(m, m) for m in comp.missing)
+    if report.is_report is False:
+        # Not scored: the summary says what the document is, not which parts it lacks.
+        comp.summary = f"{'' if who == '本' else who}此文件不是法治政府建设年度报告，不评分。"
+        return
     head = f"{who}法治政府建设情况报告"
     if comp.missing:
         text = f"{head}规定的{n_req}项内容缺{len(comp.missing)}项（{missing_labels}）"
