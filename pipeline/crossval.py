@@ -84,7 +84,7 @@ def cross_validate(
     say(f"{len(folds)} folds grouped by site: {[len(f) for f in folds]} documents")
     general = general_texts(shared)
     support = cue_support(base.lexicon, docs, general)
-    negatives = ext_negatives(shared / "corpus" / "ext" if shared else None)
+    negatives = ext_negatives(shared / "corpus" / "ext" if shared else None, base)
     ext_dir = shared / "corpus" / "ext" if shared and (shared / "corpus" / "ext").is_dir() else None
     prepared = [_Prepared(d, base) for d in docs]
     sections = SectionData(docs, ext_dir, base.tokenizer)

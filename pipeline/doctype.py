@@ -24,7 +24,7 @@ from typing import Any
 from pipeline.modelio import LinearModel, load_or_warn, model_dir
 from pipeline.types import Report
 
-__all__ = ["REPORT_SENTENCE", "decide_report_type", "detect_doc_type", "load_doctype"]
+__all__ = ["REPORT_SENTENCE", "decide_report_type", "detect_doc_type", "load_doctype", "names_itself", "report_features"]
 
 # Document types that look like the annual report but are not.
 _TYPE_TITLE: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -34,7 +34,7 @@ _TYPE_TITLE: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"年鉴"), "yearbook"),
     (re.compile(r"召开|审议|调研|座谈|部署会|研讨会|发布会"), "news"),
     (re.compile(r"(?:通知|通报|公告|批复|函|决定)$"), "notice"),
-    (re.compile(r"(?:方案|要点|规划|计划|意见|办法|细则|指引|清单)(?:[（(][^）)]*[）)])?$"), "plan"),
+    (re.compile(r"(?:方案|要点|规划|计划|意见|办法|细则|指引|清单|指标体系|标准)(?:[（(][^）)]*[）)])?$"), "plan"),
     (re.compile(r"(?<!法治)政府工作报告"), "work_report"),
 )
 
@@ -78,7 +78,9 @@ def detect_doc_type(report: Report, title_norm: str, head: str, header: str) -> 
     for pat, kind in _TYPE_BODY:
         if pat.search(first if kind != "yearbook" else (header + "\n" + head[:300])):
             return kind
-    if len(_TEMPLATE.findall(t + header + head[:1500])) >= 2:
+    if len(_TEMPLATE.findall(t + header + head[:1500])) >= 2 and not _title_names_body(report):
+        # Masks in a report whose title names its body are a redacted copy of a published
+        # report (a year or the counts starred out); a template names nobody.
         return "template"
     if re.match(r"各[\u4e00-\u9fff]", head) or re.search(r"(?:^|\n)各[^\n]{4,120}[:：]\n", head[:300]):
         return "notice"
@@ -88,6 +90,10 @@ def detect_doc_type(report: Report, title_norm: str, head: str, header: str) -> 
     if not _TOPIC.search(t + head[:1000]):
         return "work_summary"
     return "annual_report"
+
+
+def _title_names_body(report: Report) -> bool:
+    return any(p.field == "entity" and p.source == "title" for p in report.provenance)
 
 
 # --- the learned report-type classifier -------------------------------------
@@ -101,7 +107,7 @@ HEAD_CHARS = 300
 # General signs of what a text is (simplified characters), each a feature of its own:
 # the five parts the 2019 规定 asks a report for, the shapes of look-alikes.
 _SIGNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("part_results", re.compile(r"(?:主要)?(?:举措|措施|做法)(?:和|及|与)?(?:成效|成绩)|工作(?:开展)?情况|主要成效")),
+    ("part_results", re.compile(r"(?:主要)?(?:工作|举措|措施|做法)(?:和|及|与)?(?:成效|成绩)|工作(?:开展)?情况|主要成效")),
     ("part_gaps", re.compile(r"(?:存在|面临)的?(?:主要)?(?:问题|不足|短板|差距)|不足(?:和|及|之处)")),
     ("part_plans", re.compile(r"下一?(?:步|年度?)(?:工作)?(?:打算|计划|安排|思路)|(?:工作)?(?:打算|思路)$")),
     ("part_duty", re.compile(r"第一责任人|主要负责人.{0,8}(?:职责|履职)")),
@@ -113,14 +119,23 @@ _SIGNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("news_lead", re.compile(r"(?m)^(?:\d{1,2}月\d{1,2}日|日前|近日|记者)")),
     ("issued", re.compile(r"印发|现(?:予|将).{0,10}(?:印发|发布)|请认真(?:贯彻|组织|抓好)")),
     ("personal", re.compile(r"述职|述法|述责|个人")),
+    # An annual report opens on the year it reviews ("2023年，…") and says what it achieved.
+    ("year_opening", re.compile(r"^(?:20\d\d|二[〇○零][一二]\S)年(?:度|以来)?[，,]")),
+    ("achieved", re.compile(r"取得了?[^。，；]{0,8}(?:成效|进展|成绩|成果)")),
 )
 
 
-def features(title: str | None, head: str, rule_type: str | None, headings: Sequence[str] = ()) -> list[str]:
+def features(
+    title: str | None, head: str, rule_type: str | None, headings: Sequence[str] = (), named: bool | None = None
+) -> list[str]:
     """Features of one document: general signs in the title, the opening and the headings, the
-    title's length, the rules' type. (The title's and the opening's own characters were tried:
-    under grouped cross-validation they learn each site's wording and lose 0.5 to 1.5 points.)"""
+    title's length, the rules' type, whether the text names the body that writes it (``named``:
+    an anonymised template or a masked copy does not). (The title's and the opening's own
+    characters were tried: under grouped cross-validation they learn each site's wording and
+    lose 0.5 to 1.5 points.)"""
     f = [f"rule={rule_type or 'none'}"]
+    if named is not None:
+        f.append(f"named={'yes' if named else 'no'}")
     if title:
         f.append(f"tlen={min(len(title) // 10, 6)}")
         f.extend(f"sign_t:{name}" for name, rx in _SIGNS if rx.search(title))
@@ -143,7 +158,15 @@ def report_features(report: Report) -> list[str]:
     start = norm_pos(report, report.title_span[1]) if report.title_span is not None else 0
     title = to_simplified(report.title) if report.title is not None else None
     heads = [to_simplified(h.text) for h in report.headings[:12]]
-    return features(title, norm[start : start + HEAD_CHARS], report.doc_type, heads)
+    return features(title, norm[start : start + HEAD_CHARS], report.doc_type, heads, names_itself(report))
+
+
+def names_itself(report: Report) -> bool:
+    """Whether the text itself names the reporting body (title, body or signature: not the
+    file name or the page title); an anonymised template names nobody."""
+    return report.entity is not None and any(
+        p.field == "entity" and p.source in ("title", "body", "issuer") for p in report.provenance
+    )
 
 
 def default_model_path() -> Path:

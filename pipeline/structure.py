@@ -47,7 +47,8 @@ _NOT_HEADING_START = re.compile(r"^(?:[一二三四五六七八九十]是|首先
 # Title: a line ending with a document-type word (optionally followed by a
 # parenthetical such as a date or a plan period).
 _TITLE_END = re.compile(
-    r"(?:报告|情况|总结|汇报|通知|方案|要点|规划|解读|意见|纪要|决定|办法|年报|通报|述法|年鉴|报道)"
+    r"(?:报告|情况|总结|汇报|通知|方案|要点|规划|计划|思路|打算|解读|意见|纪要|决定|办法|细则|指引|清单|指标体系|标准|"
+    r"年报|通报|述法|年鉴|报道)"
     r"(?:[（(][^（()）]{0,20}[）)])?$"
 )
 _TITLE_TOPIC = re.compile(r"法治|依法|政府|报告|总结")

@@ -36,9 +36,7 @@ from pipeline.linker import candidate_features
 from pipeline.linker import context_features
 from pipeline.modelio import LinearModel
 from pipeline.normalise import to_simplified
-from pipeline.doctype import HEAD_CHARS
 from pipeline.doctype import KIND as DOCTYPE_KIND
-from pipeline.doctype import features as doctype_features
 from pipeline.doctype import report_features
 from pipeline.run import Resources, analyze_text
 from pipeline.types import Report
@@ -48,6 +46,7 @@ Doc = dict[str, Any]
 _LINKER_STAGES = ("structure", "metadata", "segment", "classify")
 # Chosen by grouped cross-validation on the dev corpus (pipeline.crossval).
 LINKER_PARAMS: dict[str, Any] = {"C": 0.3, "min_count": 1, "min_sites": 2, "min_confidence": 0.0}
+_EXT_HEAD = 4000  # characters of an extra-corpus text analysed for the report-type negatives
 DOCTYPE_PARAMS: dict[str, Any] = {"C": 1.0, "min_count": 2, "min_sites": 2, "threshold": 0.5}
 
 
@@ -212,20 +211,22 @@ def train_linker(samples: tuple[list[list[str]], list[str], list[str]], params: 
 # --- the report-type classifier -----------------------------------------------
 
 
-def ext_negatives(ext_dir: Path | None) -> list[list[str]]:
-    """Features of the extra corpus's notices and government work reports (never annual rule-of-law reports)."""
+def ext_negatives(ext_dir: Path | None, resources: Resources | None = None) -> list[list[str]]:
+    """Features of the extra corpus's notices and government work reports (never annual
+    rule-of-law reports), each analysed like a dev text up to the metadata stage."""
     if ext_dir is None:
         return []
+    res = resources or Resources()
     text_dir = ext_dir / "text" if (ext_dir / "text").is_dir() else ext_dir
     out = []
     for path in sorted(text_dir.glob("*.txt")):
         if not re.match(r"(?:notice|prov_gwr|nat_gwr)_", path.name):
             continue
-        text = to_simplified(path.read_text("utf-8", errors="replace"))
-        lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-        title = lines[0] if lines and len(lines[0]) <= 60 else None
-        head = "\n".join(lines[1:] if title else lines)[:HEAD_CHARS]
-        out.append(doctype_features(title, head, None))
+        # The opening is all the features read; the head keeps the structure stage cheap.
+        text = path.read_text("utf-8", errors="replace")[:_EXT_HEAD]
+        report = analyze_text(text, name="document.txt", resources=res, stages=("structure", "metadata"))
+        if report.status == "ok":
+            out.append(report_features(report))
     return out
 
 
@@ -434,7 +435,7 @@ def train_all(
     pairs = [(d, analyze_text(d["text"], name="document.txt", resources=plain, stages=_LINKER_STAGES)) for d in docs]
     linker = train_linker(linker_samples_of(pairs, plain.lexicon))
     linker.save(out_dir / LINKER_FILE)
-    doctype = train_doctype(doctype_samples_of(pairs), ext_negatives(ext_dir))
+    doctype = train_doctype(doctype_samples_of(pairs), ext_negatives(ext_dir, plain))
     doctype.save(out_dir / DOCTYPE_FILE)
     scores: dict[str, Any] = {}
     if cv:
