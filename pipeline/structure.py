@@ -53,6 +53,7 @@ _TITLE_END = re.compile(
 )
 _TITLE_TOPIC = re.compile(r"法治|依法|政府|报告|总结")
 _TITLE_CONT = re.compile(r"^(?:关于|法治|依法|建设|工作|年度|情况|的|报告|总结|20\d\d|[（(])")
+_UNFINISHED = re.compile(r"(?:关于|及|和|与|暨|的|\d{4}年度?)$")
 _PARTY_LINE = re.compile(r"^中共|(?:委员会|党委|党工委|党组)$")
 _ORG_END = re.compile(r"(?:委员会|人民政府|政府|办事处|党委|党工委|管委会|局|委|厅|办公室|办|乡|镇|街道|县|区|市|省|部|署|院|中心)$")
 TITLE_FIELD = re.compile(r"^(?:标\s*题|名\s*称|文件名称|标题名称)[:：]\s*([^|]+?)\s*(?:\||$)")
@@ -395,7 +396,8 @@ def _find_title(lines: list[Line], limit: int, body: int) -> tuple[int, int] | N
     unless nothing above is a title (a banner sentence stood above it): then the first.
     """
     best: tuple[int, int] | None = None
-    lines = [_title_line(ln) for ln in lines[:limit]]
+    raw = lines[:limit]
+    lines = [_title_line(ln) for ln in raw]
     for i in range(limit):
         text = lines[i].text
         if not _is_title_end(text) or _FIELD_LINE.match(text) or TITLE_FIELD.match(text):
@@ -404,11 +406,14 @@ def _find_title(lines: list[Line], limit: int, body: int) -> tuple[int, int] | N
         joined = text
         while first > 0 and i - first < 3:
             prev = lines[first - 1].text
-            if not _fragment_ok(prev):
-                break
+            if not _fragment_ok(prev) or prev != raw[first - 1].text:
+                break  # what is left of a furniture line ("公文" of "公文生成日期：…") is no part of a title
             # A short tail ("况的报告") is a title cut mid-word by the page width (PDF, narrow columns).
             cut_short = first == i and len(text) <= 12 and _TITLE_TOPIC.search(prev) and not _is_title_end(prev)
-            if not (_TITLE_CONT.match(joined) or _PARTY_LINE.search(prev) and not _PARTY_LINE.search(joined) or cut_short):
+            # A line that ends on a word no title ends on ("…情况及2026年") goes on below.
+            unfinished = _UNFINISHED.search(prev) is not None and _TITLE_TOPIC.search(prev) is not None
+            if not (_TITLE_CONT.match(joined) or _PARTY_LINE.search(prev) and not _PARTY_LINE.search(joined) or cut_short
+                    or unfinished):
                 break
             first -= 1
             joined = prev + joined

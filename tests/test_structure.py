@@ -205,6 +205,9 @@ TITLES = [
     # lines lost: the title runs into the addressee
     ("中共柳溪乡委员会柳溪乡人民政府关于2024年度法治政府建设情况的报告 中共明川县委、明川县人民政府: 2024年，柳溪乡推进依法行政。"
      "\n一、主要举措和成效\n" + BODY, "中共柳溪乡委员会柳溪乡人民政府关于2024年度法治政府建设情况的报告"),
+    # broken after a word no title ends on, the second line starting with a verb
+    ("公文生成日期：2025-01-04\n关于2024年法治政府建设情况及2025年\n推进依法行政工作要点的报告\n县政府：\n" + INTRO,
+     "关于2024年法治政府建设情况及2025年推进依法行政工作要点的报告"),
     # a look-alike's title ends in its own kind's word: it is still the title
     ("2024年镇法治政府建设工作总结及2025年工作思路\n" + INTRO, "2024年镇法治政府建设工作总结及2025年工作思路"),
     ("县级法治政府建设示范指标体系（2024年版）\n\n发布日期：2024-09-02\n" + INTRO, "县级法治政府建设示范指标体系（2024年版）"),
