@@ -153,7 +153,7 @@ def analyze(
             out.close()
     if format is OutputFormat.table:
         n = len(missing) + len(files) + len(refused)
-        typer.echo(f"{n} document{'' if n == 1 else 's'}, {failed} failed", err=True)
+        typer.echo(f"{n}份文件，{failed}个处理失败", err=True)
     raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)
 
 
@@ -198,7 +198,7 @@ def check(
             out.close()
     failed = sum(r.status != "ok" for r in reports)
     if format is OutputFormat.table:
-        typer.echo(f"{len(reports)} documents checked, {failed} failed", err=True)
+        typer.echo(f"已检查{len(reports)}份文件，{failed}个处理失败", err=True)
     raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)
 
 
@@ -260,7 +260,7 @@ def batch(
                                on_progress=progress)
         except KeyboardInterrupt:  # a second Ctrl-C during the bookkeeping
             progress.close()
-            typer.echo("interrupted", err=True)
+            typer.echo("已中断（interrupted）", err=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None
     progress.close()
     c = result.counts
@@ -272,13 +272,13 @@ def batch(
             err=True,
         )
     if result.similar:
-        typer.echo(f"copied text: {result.similar} similarity findings (R06/R07); see `govreport review`", err=True)
+        typer.echo(f"雷同文本：{result.similar}处相似（R06/R07），见 govreport review", err=True)
     if result.skipped:
         from pipeline.ingest import describe_skipped
 
         typer.echo(describe_skipped([Path(p) for p in result.skipped]), err=True)
     if result.interrupted:
-        typer.echo("interrupted: what was done is saved; run the same command again to finish", err=True)
+        typer.echo("已中断（interrupted）：已完成的部分已保存，再次运行同一命令即可继续", err=True)
         raise typer.Exit(EXIT_INTERRUPTED)
     raise typer.Exit(EXIT_FAILED if result.failures else EXIT_OK)
 

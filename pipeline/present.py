@@ -103,7 +103,7 @@ def _fmt_seconds(s: float | None) -> str:
     if s is None:
         return "--"
     s = int(round(s))
-    return f"{s // 3600}h{s % 3600 // 60:02d}m" if s >= 3600 else f"{s // 60}m{s % 60:02d}s"
+    return f"{s // 3600}时{s % 3600 // 60:02d}分" if s >= 3600 else f"{s // 60}分{s % 60:02d}秒"
 
 
 class ProgressPrinter:
@@ -122,8 +122,8 @@ class ProgressPrinter:
 
     def line(self, p: Progress) -> str:
         pct = f"{p.done / p.total:6.1%}" if p.total else "  100%"
-        return (f"[{p.done}/{p.total}] {pct}  failed {p.failed}  cached {p.cached}  "
-                f"{p.rate:.1f} files/s  left {_fmt_seconds(p.eta)}")
+        return (f"[{p.done}/{p.total}] {pct}  失败 {p.failed}  未变化 {p.cached}  "
+                f"{p.rate:.1f} 个/秒  剩余 {_fmt_seconds(p.eta)}")
 
     def __call__(self, p: Progress) -> None:
         if p.error and p.name:

@@ -252,7 +252,7 @@ def test_cli_batch_export_compare_review(tmp_path: Path) -> None:
     r = govreport("batch", str(folder), "--workers", "2")
     assert r.returncode == 1, r.stderr  # broken files make the exit code 1, the batch went on
     assert db.is_file()
-    assert "旧格式报告.doc" in r.stderr and "failed" in r.stderr
+    assert "旧格式报告.doc" in r.stderr and "处理失败" in r.stderr
     n_files = table(db, "SELECT count(*) FROM sources")[0][0]
     assert n_files >= 9
     assert table(db, "SELECT count(*) FROM sources WHERE sha256 IS NULL") == [(0,)]

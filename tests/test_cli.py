@@ -76,7 +76,7 @@ def test_files_that_are_not_reports_are_named_not_dropped(tmp_path: Path) -> Non
     (tmp_path / "notes").write_text("x", encoding="utf-8")
     result = runner.invoke(app, ["analyze", str(tmp_path)])
     assert result.exit_code == 0
-    assert "2 file(s) not read" in result.stderr and "统计表.xlsx" in result.stderr and "notes" in result.stderr
+    assert "2个文件未读取" in result.stderr and "统计表.xlsx" in result.stderr and "notes" in result.stderr
 
 
 def test_no_model_runs_on_rules_and_a_missing_model_warns(tmp_path: Path) -> None:

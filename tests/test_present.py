@@ -15,8 +15,8 @@ from tests.test_completeness import BASE, direct
 @pytest.mark.parametrize(
     ("tty", "expected"),
     [
-        (True, "\r[1/4]  25.0%  failed 1  cached 2  0.5 files/s  left 0m06s  a.txt"),
-        (False, "[1/4]  25.0%  failed 1  cached 2  0.5 files/s  left 0m06s\n"),
+        (True, "\r[1/4]  25.0%  失败 1  未变化 2  0.5 个/秒  剩余 0分06秒  a.txt"),
+        (False, "[1/4]  25.0%  失败 1  未变化 2  0.5 个/秒  剩余 0分06秒\n"),
     ],
 )
 def test_progress_printer_degrades_off_a_terminal(tty: bool, expected: str) -> None:

@@ -157,7 +157,7 @@ def test_review_in_the_browser_survives_batch_force_and_reaches_the_exports(fold
             out = _cli("batch", str(folder), "--db", str(db), "--force", "-j", "1")
             assert out.returncode == 0, out.stderr
             n_files = sum(1 for p in folder.rglob("*") if p.is_file())
-            assert f"[{n_files}/{n_files}] 100.0%  failed 0  cached 0" in out.stderr  # everything again
+            assert f"[{n_files}/{n_files}] 100.0%  失败 0  未变化 0" in out.stderr  # everything again
             page.goto(f"{base}/report/{sha}")
             assert "99" in page.locator(f'[data-testid="metric-{key}"]').inner_text()
             assert page.locator("table.metrics tr.o-corrected", has_text=quote).count() == 1

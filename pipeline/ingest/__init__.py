@@ -284,8 +284,8 @@ def describe_skipped(skipped: list[Path], limit: int = 5) -> str:
     """One line for people: how many files were not read, by suffix, with a few names."""
     by_suffix: dict[str, int] = {}
     for p in skipped:
-        key = p.suffix.lower() or "(no suffix)"
+        key = p.suffix.lower() or "（无扩展名）"
         by_suffix[key] = by_suffix.get(key, 0) + 1
-    kinds = ", ".join(f"{n} {k}" for k, n in sorted(by_suffix.items(), key=lambda kv: -kv[1]))
-    names = ", ".join(p.name for p in skipped[:limit]) + (", …" if len(skipped) > limit else "")
-    return f"{len(skipped)} file(s) not read (not a report format: {kinds}): {names}"
+    kinds = "，".join(f"{k} {n}个" for k, n in sorted(by_suffix.items(), key=lambda kv: -kv[1]))
+    names = "、".join(p.name for p in skipped[:limit]) + ("等" if len(skipped) > limit else "")
+    return f"{len(skipped)}个文件未读取（不是报告格式：{kinds}）：{names}"

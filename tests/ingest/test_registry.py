@@ -165,4 +165,4 @@ def test_folder_walk_names_what_it_does_not_read(tmp_path: Path) -> None:
     skipped: list[Path] = []
     assert [p.name for p in iter_files([tmp_path], skipped)] == ["a.txt", "b.PDF", "c.doc"]
     assert sorted(p.name for p in skipped) == ["d.xlsx", "e"]
-    assert describe_skipped(skipped).startswith("2 file(s) not read")
+    assert describe_skipped(skipped).startswith("2个文件未读取")
