@@ -411,6 +411,9 @@ def gold_documents(store: Store, *, statuses: Sequence[str] = ("reviewed",)) -> 
         out.append({
             "id": f"store-{sha[:16]}",
             "url": None,
+            # The body that sent it stands for the website: grouped cross-validation keeps one
+            # township's reports (which share their wording year to year) in one fold.
+            "site": "".join(str(record.get(k) or "") for k in ("county", "entity")) or None,
             "source_files": doc["sources"],
             "text": text,
             "truncated": False,

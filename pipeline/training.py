@@ -54,7 +54,10 @@ DOCTYPE_PARAMS: dict[str, Any] = {"C": 1.0, "min_count": 2, "min_sites": 2, "thr
 
 
 def host_of(doc: Doc) -> str:
-    """The website a gold document came from (its ``url`` host; its id when it has none)."""
+    """The website a gold document came from (its ``url`` host), or the body that sent it
+    (``site``, written by ``export --format gold``); its id when it has neither."""
+    if doc.get("site"):
+        return "site:" + str(doc["site"])
     host = urlparse(str(doc.get("url") or "")).hostname
     if host:
         return host[4:] if host.startswith("www.") else host

@@ -198,6 +198,8 @@ def test_gold_export_has_the_corrected_metrics_and_only_reviewed_reports(tmp_pat
     assert len(docs) == 1 and docs[0]["text"] == TEXT
     gold = docs[0]["gold"]
     assert gold["entity"] == "柏岭镇" and gold["year"] == 2024
+    # the sender stands for the website, so cross-validation keeps a township's years together
+    assert docs[0]["site"].endswith("柏岭镇")
     assert {"quote": "调解纠纷三十件", "number_text": "三十", "value": 30, "unit": "件", "qualifier": "exact",
             "per": None, "indicator": "disputes_resolved"} in gold["metrics"]
     json.dumps(docs, ensure_ascii=False)

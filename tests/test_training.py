@@ -32,6 +32,8 @@ from pipeline.training import (
         ({"url": "http://liuxi.mingchuan.gov.cn/x", "id": "b"}, "liuxi.mingchuan.gov.cn"),
         ({"url": "", "id": "full-qingshi-2024"}, "id:full-qingshi-2024"),
         ({"id": "c"}, "id:c"),
+        # a county's exported gold names the body that sent it instead of a website
+        ({"url": None, "site": "明川县青石镇", "id": "store-1"}, "site:明川县青石镇"),
     ],
 )
 def test_host_of(doc: dict[str, Any], host: str) -> None:
