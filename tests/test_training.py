@@ -168,6 +168,25 @@ def test_shipped_lexicon_holds_only_general_cues(shared: Path, resources: Any) -
     assert lonely == []
 
 
+def test_shipped_category_rules_hold_no_single_site_wording(shared: Path) -> None:
+    """A heading rule is general wording (docs, extra corpus), seen on two or more dev sites, or
+    on none (written from the 2019 规定's parts): never the wording of one site's headings."""
+    from pipeline.classify import heading_core, load_rules
+    from pipeline.normalise import to_simplified
+    from pipeline.training import general_texts, load_gold_dir
+
+    docs = load_gold_dir(shared / "corpus" / "dev")
+    general = to_simplified("\n".join(general_texts(shared)))
+    heads = [(host_of(d), heading_core(h["text"])) for d in docs for h in (d.get("gold") or {}).get("headings") or []]
+    lonely = []
+    for cat, patterns in load_rules().items():
+        for rx in patterns:
+            sites = {host for host, core in heads if rx.search(core)}
+            if len(sites) == 1 and not rx.search(general):
+                lonely.append((cat, rx.pattern))
+    assert lonely == []
+
+
 @pytest.mark.slow
 def test_train_reproduces_the_shipped_models_byte_for_byte(shared: Path, tmp_path: Path) -> None:
     from pipeline.training import train_all
