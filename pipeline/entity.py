@@ -71,6 +71,16 @@ _OPENING_VERB = re.compile(r"将|把|对|从|强化|加强|采取|健全|完善|
 _TIME_WORD = r"(?:今年|去年|全年|当年|本年|近年)"
 _TIME_LEAD = re.compile(_TIME_WORD + r"(?:以来|来)?[，,]?")
 _TITLE_LEAD = re.compile(r"(?:关于)?(?:20\d\d年度?)?")
+# The verb of the report sentence ("现将省政府…报告如下", "兹就…汇报如下"): its subject starts after it,
+# so a clause that opens with it never makes "现将省" a place.
+_REPORT_VERB = re.compile(r"(?:现|兹|特|谨)(?:将|就)")
+# A government named by its level alone ("省政府", "县人民政府", "街道办事处"): in the report
+# sentence ("现将省政府…报告如下") it is the writer naming itself without its place.
+# Only when what follows is the report's topic (a year, 关于…, 法治…): "市政府办公室" is a department.
+_BARE_ORGAN = re.compile(
+    r"(自治区|街道|省|市|县|区|旗|乡|镇)(?:人民政府|政府|办事处)(?=20\d\d|二〇|[〇零一二三四五六七八九]{4}年|关于|有关|法治|依法|本年|今年|全年|年度)"
+)
+_BARE_LEVEL = {"自治区": "province", "省": "province", "市": "city", "县": "county", "区": "county", "旗": "county"}
 # The party committee and the government named together as the subject ("柳溪乡党委、政府坚持…").
 _JOINT_ORGAN = re.compile(r"[、和与及]\s*(?:乡|镇|街道|县|区|市)?(?:人民政府|政府|办事处)")
 
@@ -216,16 +226,28 @@ def entity_from_body(report: Report, body_start: int) -> tuple[Found | None, str
         cands.append((0, m.start(1)))
     for k, st in enumerate(_subjects(head[:800])):
         cands.append((k + 1, st))
+    bare: Found | None = None
     for prio, st in cands:
         p = st
         if t := _TIME_LEAD.match(head, p):
             p = t.end()
+        if v := _REPORT_VERB.match(head, p):
+            p = v.end()
+        if prio == 0 and (g := _BARE_ORGAN.match(head, p)):
+            # The writer gives its level, not its place: a later subject is the writer only
+            # when it has that level (a department or a superior named later is not).
+            unit = g.group(1)
+            bare = Found(base_quote(g.start(1), g.end(1)), base_quote(g.start(), g.end()),
+                         _BARE_LEVEL.get(unit, "township"), None, "body", head[g.start() : g.end() + 20])
+            continue
         if head.startswith(("原", "我", "全"), p) and not head.startswith(("全国",), p):
             p += 1
         org = parse_org(head, p, max_name=5)
         if org is None:
             continue
         if org.level != "department" and not org.places:
+            continue
+        if bare is not None and org.level != bare.level:
             continue
         # The subject must be followed by what a subject is followed by.
         after = head[org.full[1] : org.full[1] + 6]
@@ -237,7 +259,7 @@ def entity_from_body(report: Report, body_start: int) -> tuple[Found | None, str
         best = (prio, org)
         break
     if best is None:
-        return None, head
+        return bare, head
     org = best[1]
     ent = base_quote(*org.entity)
     full = base_quote(*org.full)
@@ -448,6 +470,7 @@ def fullest_name(report: Report, found: Found, header: str, head: str) -> str | 
         # The party committee is another body: "长寿镇党委" names 长寿镇.
         best = PARTY_TAIL.sub("", best)
     best_norm = to_simple(best) if best else ""
+    best_len = len(best_norm)
     pool = (report.title and to_simple(report.title) or "") + "\n" + header + "\n" + head[:2000]
     pool = clean_pinyin(pool)[0]
     for m in re.finditer(re.escape(ent), pool):
@@ -476,9 +499,10 @@ def fullest_name(report: Report, found: Found, header: str, head: str) -> str | 
         if g and found.level != "department":
             b = g.end()
         cand = pool[a:b]
-        if len(cand) > len(best_norm):
+        if len(cand) > best_len:
             best_norm = cand
             best = cand
+            best_len = len(cand)
     if best is None:
         return None
     # A department named by its unit alone in the body ("县司法局") states no full name.

@@ -456,3 +456,25 @@ def test_county_implied_by_the_city_the_text_names() -> None:
 )
 def test_a_time_word_is_not_part_of_the_name(opening: str) -> None:
     assert analyse(opening + BODY, gazetteer=NO_GAZ).entity == "青石镇"
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "full", "level"),
+    [
+        # the report sentence's verb is not part of a name; the bare organ is the writer, its place
+        # comes from the body ("法治江州建设"), and the name it gives itself is its full name
+        ("根据有关规定要求，现将市政府2024年度法治政府建设情况报告如下。\n一、主要工作\n"
+         "市政府坚持依法行政，一体推进法治江州建设。" + BODY, "江州市", "市政府", "city"),
+        ("现将县人民政府2023年法治政府建设情况报告如下。\n一、主要工作\n"
+         "县政府推进依法行政，全面完成明川县依法治县办交办事项，推进法治明川建设。" + BODY, "明川县", "县人民政府", "county"),
+        # a later subject of another level (a department) is not the writer that named its level
+        ("现将县政府2023年法治政府建设情况报告如下。\n一、主要工作\n"
+         "2023年，县司法局坚持依法行政，推进法治政府建设。" + BODY, None, None, "county"),
+        # "市政府办公室" is a department, not the city government (its place is added, no full name)
+        ("现将市政府办公室2024年度法治政府建设情况报告如下：\n一、主要工作\n"
+         "2024年，市政府办公室坚持依法行政，推进法治江州建设。" + BODY, "江州市政府办公室", None, "department"),
+    ],
+)
+def test_a_bare_organ_in_the_report_sentence(text: str, entity: str | None, full: str | None, level: str) -> None:
+    r = analyse(text, gazetteer=NO_GAZ)
+    assert (r.entity, r.entity_full, r.level) == (entity, full, level)
