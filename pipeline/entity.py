@@ -82,7 +82,8 @@ _BARE_ORGAN = re.compile(
 )
 _BARE_LEVEL = {"自治区": "province", "省": "province", "市": "city", "县": "county", "区": "county", "旗": "county"}
 # The party committee and the government named together as the subject ("柳溪乡党委、政府坚持…").
-_JOINT_ORGAN = re.compile(r"[、和与及]\s*(?:乡|镇|街道|县|区|市)?(?:人民政府|政府|办事处)")
+# A county's or city's committee is 县委/区委/市委 ("明川县委、县政府坚持…"), a township's 党委/党工委.
+_JOINT_ORGAN = re.compile(r"(?:党工委|党委|委)?[、和与及]\s*(?:乡|镇|街道|县|区|市|旗)?(?:人民政府|政府|办事处)")
 
 _FAZHI_NAME = re.compile(r"法治(" + NAME_CHARS + r"{2,3}?)(?:建设|”)")
 # Two-character words that follow 法治 but are not places ("法治意识", "法治保障").
@@ -251,7 +252,11 @@ def entity_from_body(report: Report, body_start: int) -> tuple[Found | None, str
             continue
         # The subject must be followed by what a subject is followed by.
         after = head[org.full[1] : org.full[1] + 6]
-        joint = PARTY_TAIL.search(head, org.full[0], org.full[1]) and _JOINT_ORGAN.match(after)
+        # Party committee and government together: the pair must be followed by a predicate,
+        # as in "明川县委、县政府坚持…" (not "按照明川县委、县政府部署").
+        jm = _JOINT_ORGAN.match(head, org.full[1])
+        joint = jm and (PARTY_TAIL.search(head, org.full[0], org.full[1]) or jm.group(0)[0] == "委"
+                        and _SUBJECT_STOP.match(head, jm.end()))
         opening = _OPENING_VERB.match(after) and "。" not in head[:st]
         if prio > 0 and not (_SUBJECT_STOP.match(after) or GOV_SUFFIX.match(after) or joint or opening):
             continue

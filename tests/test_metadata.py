@@ -361,6 +361,11 @@ FORMS = [
     ("关于2024年法治政府建设情况的报告\n2024年，青石镇党委、政府坚持依法行政。" + BODY, "青石镇", "township", 2024),
     ("云岭街道党工委和办事处始终把法治政府建设摆在重要位置。现将2024年有关情况报告如下：" + BODY,
      "云岭街道", "township", 2024),
+    # a county's committee is 县委/区委/旗委: "X县委、县政府" followed by its predicate is the writer
+    ("2024年，在市委、市政府的正确领导下，明川县委、县政府坚持依法行政。现将我县2024年度有关情况报告如下：" + BODY,
+     "明川县", "county", 2024),
+    ("2023年，白云旗委、旗政府始终把法治政府建设摆在突出位置。现将我旗有关情况报告如下：" + BODY,
+     "白云旗", "county", 2023),
     # 苏木 and a 民族乡 are townships even under a named district
     ("2024年，在云山区委的领导下，白沙苏木全面推进依法行政。" + BODY, "白沙苏木", "township", 2024),
     ("云山区白沙彝族乡2024年法治政府建设情况报告\n2024年，我乡坚持依法行政。" + BODY, "白沙彝族乡", "township", 2024),
@@ -419,6 +424,21 @@ def test_place_named_in_the_opening(opening: str, entity: str | None) -> None:
     r = analyse(opening + BODY, gazetteer=GAZ)
     assert (r.entity, r.level) == (entity, "county" if "我县" in opening else "township")
     assert analyse(opening + BODY, gazetteer=NO_GAZ).entity is None
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        # the superior's committee and government named as the source of a plan, not as a subject
+        "2024年，按照明川县委、县政府统一部署，我镇坚持依法行政，推进法治政府建设。",
+        "2024年，我镇认真落实明川县委、县政府关于法治政府建设的部署要求。",
+        # a pair not followed by a subject's predicate issues what the writer carries out
+        "今年以来，明川县委、县政府印发《法治政府建设实施方案》，全镇上下认真贯彻落实，镇党委定期研究法治工作。",
+    ],
+)
+def test_a_superiors_committee_and_government_are_not_the_writer(opening: str) -> None:
+    r = analyse(opening + BODY, gazetteer=NO_GAZ)
+    assert (r.entity, r.level) == (None, "township")
 
 
 def test_a_district_named_as_an_example_is_not_the_writer() -> None:
