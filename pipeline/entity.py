@@ -332,8 +332,13 @@ def entity_from_signature(report: Report) -> tuple[Found | None, str | None]:
     return None, None
 
 
-def complete_place(report: Report, found: Found | None, head: str, level_hint: str | None) -> Found | None:
-    """Add the place a bare name leaves out: "区司法局" + 卫滨区, "我乡" + 法治舒桥, "广东坚持" → 广东省."""
+def complete_place(
+    report: Report, found: Found | None, head: str, level_hint: str | None, gaz: Gazetteer | None = None
+) -> Found | None:
+    """Add the place a bare name leaves out: "区司法局" + 明川区, "我乡" + "法治柳溪建设", "南岭坚持" → 南岭省.
+
+    With ``gaz``, "法治X" followed by any punctuation names the writer when the divisions
+    know X with a unit of the writer's level ("全市…法治江州、法治政府建设" → 江州市)."""
     trad = _is_traditional(report)
     if found is not None and found.level == "department":
         m = re.match(r"(县|区|市|州)", to_simple(found.entity))
@@ -370,7 +375,37 @@ def complete_place(report: Report, found: Found | None, head: str, level_hint: s
             unit = {"township": _guess_township_unit(head), "county": "县", "city": "市"}[level_hint]
             u = unit.translate(TRAD_UNIT) if trad else unit
             return Found(fz.group(1) + u, None, level_hint, None, "body", fz.group(0))
+        if gaz is not None and (known := _fazhi_known(gaz, head, level_hint)):
+            x, unit, evidence = known
+            u = unit.translate(TRAD_UNIT) if trad else unit
+            return Found(x + u, None, level_hint, None, "body", evidence)
     return None
+
+
+# "法治X" in any position ("法治X、法治政府建设", "法治X“八大抓手”"): X is a place only when the
+# divisions know X with a unit word of the level the writer gives itself (全市 → X市).
+_FAZHI_ANY = re.compile(r"法治(" + NAME_CHARS + r"{2,4}?)(?=建设|[、“”\"，,。；;（(）)])")
+_FAZHI_UNITS = {"township": ("镇", "乡", "街道", "苏木"), "county": ("县", "区", "市", "旗"), "city": ("市", "州", "盟")}
+
+
+def _fazhi_known(gaz: Gazetteer, head: str, level: str) -> tuple[str, str, str] | None:
+    """(X, its unit, the evidence) for the place of ``level`` that "法治X" names most often,
+    when the divisions know it; a tie goes to the first named."""
+    known = {"township": gaz.townships, "county": gaz.counties, "city": gaz.cities}[level]
+    seen: dict[tuple[str, str], str] = {}
+    counts: dict[tuple[str, str], int] = {}
+    for m in _FAZHI_ANY.finditer(to_simple(head)):
+        x = m.group(1)
+        if BAD_IN_NAME.search(x) or x[:2] in _NOT_PLACE or set(x) & STOP_CHARS:
+            continue
+        unit = next((u for u in _FAZHI_UNITS[level] if x + u in known), None)
+        if unit is not None:
+            seen.setdefault((x, unit), m.group(0))
+            counts[(x, unit)] = counts.get((x, unit), 0) + 1
+    if not counts:
+        return None
+    x, unit = max(counts, key=lambda k: counts[k])  # max keeps the first of equals (dict order)
+    return x, unit, seen[(x, unit)]
 
 
 def _guess_township_unit(head: str) -> str:

@@ -498,3 +498,21 @@ def test_a_time_word_is_not_part_of_the_name(opening: str) -> None:
 def test_a_bare_organ_in_the_report_sentence(text: str, entity: str | None, full: str | None, level: str) -> None:
     r = analyse(text, gazetteer=NO_GAZ)
     assert (r.entity, r.entity_full, r.level) == (entity, full, level)
+
+
+@pytest.mark.parametrize(
+    ("opening", "entity", "level"),
+    [
+        # "法治X" before 、 or “ names the writer when the divisions know X at the level it speaks as
+        ("2024年，全市坚持依法行政。市委常委会研究部署法治江州、法治政府建设工作，深入实施法治江州“三大工程”。",
+         "江州市", "city"),
+        ("2024年，全县坚持依法行政，统筹推进法治明川、平安明川建设，我县法治政府建设取得新成效。", "明川县", "county"),
+        # a township that serves its county's or its city's 法治X is not that county or city
+        ("2024年，我镇坚持依法行政，助力法治明川、法治政府建设，全镇干部学法12次。", None, "township"),
+        ("2024年，我镇坚持依法行政，服务法治江州“三大工程”，全镇干部学法12次。", None, "township"),
+    ],
+)
+def test_fazhi_place_known_to_the_divisions(opening: str, entity: str | None, level: str) -> None:
+    r = analyse(opening + BODY, gazetteer=GAZ)
+    assert (r.entity, r.level) == (entity, level)
+    assert analyse(opening + BODY, gazetteer=NO_GAZ).entity is None
