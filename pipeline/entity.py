@@ -424,19 +424,29 @@ def to_simple(s: str) -> str:
 _LEVEL_UNIT = {"township": re.compile(r"街道|苏木|乡|镇"), "county": re.compile(r"自治县|自治旗|县|区|旗|市")}
 
 
+# What follows a place when the writer speaks of its own government or its own rule of law
+# ("强化柳溪乡法治建设", "青石镇党委"), not of a neighbour's office ("青石镇司法所").
+_OWN_AFTER = re.compile(r"法治|党委|党工委|人民政府|政府|办事处")
+
+
 def mentioned_place(gaz: Gazetteer, head: str, level: str) -> Found | None:
     """A report that speaks as 我镇/我县 but never names itself as a subject: the place of
     that level the divisions know that its opening names most, at least twice and more
-    than any other."""
+    than any other; or the only one it names, once, before its 法治/党委/政府."""
     known = gaz.townships if level == "township" else gaz.counties
     counts: dict[str, int] = {}
+    own: set[str] = set()
     for m in _LEVEL_UNIT[level].finditer(head[:_HEAD_CHARS]):
         for n in range(5, 1, -1):  # the longest known name ending here
             a = m.start() - n
             if a >= 0 and (name := head[a : m.end()]) in known:
                 counts[name] = counts.get(name, 0) + 1
+                if _OWN_AFTER.match(head, m.end()):
+                    own.add(name)
                 break
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if len(ranked) == 1 and ranked[0][0] in own:
+        return Found(ranked[0][0], None, level, None, "body", ranked[0][0])
     if not ranked or ranked[0][1] < 2 or len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]:
         return None
     return Found(ranked[0][0], None, level, None, "body", ranked[0][0])

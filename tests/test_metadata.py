@@ -416,6 +416,11 @@ def test_county_level_city_from_the_gazetteer() -> None:
         ("今年以来，我镇坚持依法行政。青石镇综合行政执法队规范执法，青石镇司法所开展普法12场。", "青石镇"),
         # named once: not enough to say it is the writer
         ("今年以来，我镇坚持依法行政。青石镇司法所开展普法12场。", None),
+        # ... unless it is the only township named and the writer speaks of its 法治/党委/政府 with it
+        ("今年以来，我镇坚持依法行政，以网格化服务强化青石镇法治建设，开展普法12场。", "青石镇"),
+        ("今年以来，我镇坚持依法行政，青石镇党委定期研究法治工作。", "青石镇"),
+        # another township named too: no answer
+        ("今年以来，我镇坚持依法行政，以网格化服务强化青石镇法治建设，与柳溪乡联合开展普法12场。", None),
         # two townships named as often: no answer
         ("今年以来，我镇坚持依法行政。与青石镇、柳溪乡联合执法，青石镇、柳溪乡各开展普法3场。", None),
     ],
