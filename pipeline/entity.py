@@ -368,7 +368,11 @@ def complete_place(
             continue
         if pos < 1500 and (level_hint is not None or pos < 60):
             u = unit.translate(TRAD_UNIT) if trad else unit
-            return Found(name + u, None, "province", None, "body", head[pos : pos + 20])
+            # "2024年，南岭坚持…": the opening sentence's subject is the name the writer gives itself.
+            first = head[: head.find("。") + 1 or len(head)]
+            subj = re.search(r"(?:^|[，,；;\n])" + name + r"(?=" + _SUBJECT_STOP.pattern + r")", first)
+            full = name if subj and subj.end() < len(first) else None
+            return Found(name + u, full, "province", None, "body", head[pos : pos + 20])
     if level_hint in ("township", "county", "city"):
         fz = next((m for m in _FAZHI_NAME.finditer(head) if not BAD_IN_NAME.search(m.group(1)) and m.group(1)[:2] not in _NOT_PLACE), None)
         if fz and not set(fz.group(1)) & STOP_CHARS:

@@ -521,3 +521,17 @@ def test_fazhi_place_known_to_the_divisions(opening: str, entity: str | None, le
     r = analyse(opening + BODY, gazetteer=GAZ)
     assert (r.entity, r.level) == (entity, level)
     assert analyse(opening + BODY, gazetteer=NO_GAZ).entity is None
+
+
+@pytest.mark.parametrize(
+    ("opening", "entity", "full"),
+    [
+        # a province that names itself without its unit as the opening sentence's subject: that is its full name
+        ("2024年，江西坚持依法行政，全省法治政府建设取得积极成效。现将有关情况报告如下。", "江西省", "江西"),
+        # named in the opening sentence, but not as its subject: no full name
+        ("2024年，全省各地各部门推进依法行政，为河北加快建设经济强省提供法治保障。现将有关情况报告如下。", "河北省", None),
+    ],
+)
+def test_a_province_named_without_its_unit(opening: str, entity: str, full: str | None) -> None:
+    r = analyse(opening + BODY, gazetteer=NO_GAZ)
+    assert (r.entity, r.entity_full, r.level) == (entity, full, "province")
