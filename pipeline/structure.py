@@ -54,7 +54,8 @@ _TITLE_TOPIC = re.compile(r"法治|依法|政府|报告|总结")
 _TITLE_CONT = re.compile(r"^(?:关于|法治|依法|建设|工作|年度|情况|的|报告|总结|20\d\d|[（(])")
 _PARTY_LINE = re.compile(r"^中共|(?:委员会|党委|党工委|党组)$")
 _ORG_END = re.compile(r"(?:委员会|人民政府|政府|办事处|党委|党工委|管委会|局|委|厅|办公室|办|乡|镇|街道|县|区|市|省|部|署|院|中心)$")
-TITLE_FIELD = re.compile(r"^(?:标\s*题|名\s*称|文件名称|标题名称)[:：]\s*([^|]+?)\s*(?:\||$)")
+# The field's value may sit in the next cell of a page's table ("标题:|…报告|").
+TITLE_FIELD = re.compile(r"^(?:标\s*题|名\s*称|文件名称|标题名称)[:：]\s*(?:\|\s*)?([^|]+?)\s*(?:\||$)")
 _FIELD_LINE = re.compile(r"^[\[【]?\s*[\u4e00-\u9fff\s]{1,8}\s*[\]】]?\s*[:：|]")
 _ADDRESSEE_TEXT = r"(?:中共)?[\u4e00-\u9fff、,，\s]{2,40}(?:委|政府|委员会|办|常委会|工委|党组)[:：]"
 _ADDRESSEE = re.compile("^" + _ADDRESSEE_TEXT + "$")
