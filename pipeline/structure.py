@@ -52,6 +52,7 @@ _TITLE_END = re.compile(
 )
 _TITLE_TOPIC = re.compile(r"法治|依法|政府|报告|总结")
 _TITLE_CONT = re.compile(r"^(?:关于|法治|依法|建设|工作|年度|情况|的|报告|总结|20\d\d|[（(])")
+_TITLE_OPEN = re.compile(r"^关于")
 _PARTY_LINE = re.compile(r"^中共|(?:委员会|党委|党工委|党组)$")
 _ORG_END = re.compile(r"(?:委员会|人民政府|政府|办事处|党委|党工委|管委会|局|委|厅|办公室|办|乡|镇|街道|县|区|市|省|部|署|院|中心)$")
 # The field's value may sit in the next cell of a page's table ("标题:|…报告|").
@@ -408,8 +409,13 @@ def _find_title(lines: list[Line], limit: int, body: int) -> tuple[int, int] | N
                 break
             # A short tail ("况的报告") is a title cut mid-word by the page width (PDF, narrow columns).
             cut_short = first == i and len(text) <= 12 and _TITLE_TOPIC.search(prev) and not _is_title_end(prev)
-            if not (_TITLE_CONT.match(joined) or _PARTY_LINE.search(prev) and not _PARTY_LINE.search(joined) or cut_short):
+            # "关于2025年…情况及2026年" cannot end a title: 关于 still waits for its "…的报告".
+            opened = _TITLE_OPEN.match(prev) and not _is_title_end(prev) and _TITLE_TOPIC.search(prev)
+            if not (_TITLE_CONT.match(joined) or _PARTY_LINE.search(prev) and not _PARTY_LINE.search(joined)
+                    or cut_short or opened):
                 break
+            if _TITLE_OPEN.match(joined) and not _ORG_END.search(prev):
+                break  # only the issuing organ stands before 关于 ("柳溪乡人民政府\n关于…"), not a field's remnant
             first -= 1
             joined = prev + joined
         last = i
