@@ -71,8 +71,19 @@ _OPENING_VERB = re.compile(r"将|把|对|从|强化|加强|采取|健全|完善|
 _TIME_WORD = r"(?:今年|去年|全年|当年|本年|近年)"
 _TIME_LEAD = re.compile(_TIME_WORD + r"(?:以来|来)?[，,]?")
 _TITLE_LEAD = re.compile(r"(?:关于)?(?:20\d\d年度?)?")
+# The verb of the report sentence ("现将省政府…报告如下", "兹就…汇报如下"): its subject starts after it,
+# so a clause that opens with it never makes "现将省" a place.
+_REPORT_VERB = re.compile(r"(?:现|兹|特|谨)(?:将|就)")
+# A government named by its level alone ("省政府", "县人民政府", "街道办事处"): in the report
+# sentence ("现将省政府…报告如下") it is the writer naming itself without its place.
+# Only when what follows is the report's topic (a year, 关于…, 法治…): "市政府办公室" is a department.
+_BARE_ORGAN = re.compile(
+    r"(自治区|街道|省|市|县|区|旗|乡|镇)(?:人民政府|政府|办事处)(?=20\d\d|二〇|[〇零一二三四五六七八九]{4}年|关于|有关|法治|依法|本年|今年|全年|年度)"
+)
+_BARE_LEVEL = {"自治区": "province", "省": "province", "市": "city", "县": "county", "区": "county", "旗": "county"}
 # The party committee and the government named together as the subject ("柳溪乡党委、政府坚持…").
-_JOINT_ORGAN = re.compile(r"[、和与及]\s*(?:乡|镇|街道|县|区|市)?(?:人民政府|政府|办事处)")
+# A county's or city's committee is 县委/区委/市委 ("明川县委、县政府坚持…"), a township's 党委/党工委.
+_JOINT_ORGAN = re.compile(r"(?:党工委|党委|委)?[、和与及]\s*(?:乡|镇|街道|县|区|市|旗)?(?:人民政府|政府|办事处)")
 
 _FAZHI_NAME = re.compile(r"法治(" + NAME_CHARS + r"{2,3}?)(?:建设|”)")
 # Two-character words that follow 法治 but are not places ("法治意识", "法治保障").
@@ -216,10 +227,20 @@ def entity_from_body(report: Report, body_start: int) -> tuple[Found | None, str
         cands.append((0, m.start(1)))
     for k, st in enumerate(_subjects(head[:800])):
         cands.append((k + 1, st))
+    bare: Found | None = None
     for prio, st in cands:
         p = st
         if t := _TIME_LEAD.match(head, p):
             p = t.end()
+        if v := _REPORT_VERB.match(head, p):
+            p = v.end()
+        if prio == 0 and (g := _BARE_ORGAN.match(head, p)):
+            # The writer gives its level, not its place: a later subject is the writer only
+            # when it has that level (a department or a superior named later is not).
+            unit = g.group(1)
+            bare = Found(base_quote(g.start(1), g.end(1)), base_quote(g.start(), g.end()),
+                         _BARE_LEVEL.get(unit, "township"), None, "body", head[g.start() : g.end() + 20])
+            continue
         if head.startswith(("原", "我", "全"), p) and not head.startswith(("全国",), p):
             p += 1
         org = parse_org(head, p, max_name=5)
@@ -227,9 +248,15 @@ def entity_from_body(report: Report, body_start: int) -> tuple[Found | None, str
             continue
         if org.level != "department" and not org.places:
             continue
+        if bare is not None and org.level != bare.level:
+            continue
         # The subject must be followed by what a subject is followed by.
         after = head[org.full[1] : org.full[1] + 6]
-        joint = PARTY_TAIL.search(head, org.full[0], org.full[1]) and _JOINT_ORGAN.match(after)
+        # Party committee and government together: the pair must be followed by a predicate,
+        # as in "明川县委、县政府坚持…" (not "按照明川县委、县政府部署").
+        jm = _JOINT_ORGAN.match(head, org.full[1])
+        joint = jm and (PARTY_TAIL.search(head, org.full[0], org.full[1]) or jm.group(0)[0] == "委"
+                        and _SUBJECT_STOP.match(head, jm.end()))
         opening = _OPENING_VERB.match(after) and "。" not in head[:st]
         if prio > 0 and not (_SUBJECT_STOP.match(after) or GOV_SUFFIX.match(after) or joint or opening):
             continue
@@ -237,7 +264,7 @@ def entity_from_body(report: Report, body_start: int) -> tuple[Found | None, str
         best = (prio, org)
         break
     if best is None:
-        return None, head
+        return bare, head
     org = best[1]
     ent = base_quote(*org.entity)
     full = base_quote(*org.full)
@@ -305,8 +332,13 @@ def entity_from_signature(report: Report) -> tuple[Found | None, str | None]:
     return None, None
 
 
-def complete_place(report: Report, found: Found | None, head: str, level_hint: str | None) -> Found | None:
-    """Add the place a bare name leaves out: "区司法局" + 卫滨区, "我乡" + 法治舒桥, "广东坚持" → 广东省."""
+def complete_place(
+    report: Report, found: Found | None, head: str, level_hint: str | None, gaz: Gazetteer | None = None
+) -> Found | None:
+    """Add the place a bare name leaves out: "区司法局" + 明川区, "我乡" + "法治柳溪建设", "南岭坚持" → 南岭省.
+
+    With ``gaz``, "法治X" followed by any punctuation names the writer when the divisions
+    know X with a unit of the writer's level ("全市…法治江州、法治政府建设" → 江州市)."""
     trad = _is_traditional(report)
     if found is not None and found.level == "department":
         m = re.match(r"(县|区|市|州)", to_simple(found.entity))
@@ -336,14 +368,48 @@ def complete_place(report: Report, found: Found | None, head: str, level_hint: s
             continue
         if pos < 1500 and (level_hint is not None or pos < 60):
             u = unit.translate(TRAD_UNIT) if trad else unit
-            return Found(name + u, None, "province", None, "body", head[pos : pos + 20])
+            # "2024年，南岭坚持…": the opening sentence's subject is the name the writer gives itself.
+            first = head[: head.find("。") + 1 or len(head)]
+            subj = re.search(r"(?:^|[，,；;\n])" + name + r"(?=" + _SUBJECT_STOP.pattern + r")", first)
+            full = name if subj and subj.end() < len(first) else None
+            return Found(name + u, full, "province", None, "body", head[pos : pos + 20])
     if level_hint in ("township", "county", "city"):
         fz = next((m for m in _FAZHI_NAME.finditer(head) if not BAD_IN_NAME.search(m.group(1)) and m.group(1)[:2] not in _NOT_PLACE), None)
         if fz and not set(fz.group(1)) & STOP_CHARS:
             unit = {"township": _guess_township_unit(head), "county": "县", "city": "市"}[level_hint]
             u = unit.translate(TRAD_UNIT) if trad else unit
             return Found(fz.group(1) + u, None, level_hint, None, "body", fz.group(0))
+        if gaz is not None and (known := _fazhi_known(gaz, head, level_hint)):
+            x, unit, evidence = known
+            u = unit.translate(TRAD_UNIT) if trad else unit
+            return Found(x + u, None, level_hint, None, "body", evidence)
     return None
+
+
+# "法治X" in any position ("法治X、法治政府建设", "法治X“八大抓手”"): X is a place only when the
+# divisions know X with a unit word of the level the writer gives itself (全市 → X市).
+_FAZHI_ANY = re.compile(r"法治(" + NAME_CHARS + r"{2,4}?)(?=建设|[、“”\"，,。；;（(）)])")
+_FAZHI_UNITS = {"township": ("镇", "乡", "街道", "苏木"), "county": ("县", "区", "市", "旗"), "city": ("市", "州", "盟")}
+
+
+def _fazhi_known(gaz: Gazetteer, head: str, level: str) -> tuple[str, str, str] | None:
+    """(X, its unit, the evidence) for the place of ``level`` that "法治X" names most often,
+    when the divisions know it; a tie goes to the first named."""
+    known = {"township": gaz.townships, "county": gaz.counties, "city": gaz.cities}[level]
+    seen: dict[tuple[str, str], str] = {}
+    counts: dict[tuple[str, str], int] = {}
+    for m in _FAZHI_ANY.finditer(to_simple(head)):
+        x = m.group(1)
+        if BAD_IN_NAME.search(x) or x[:2] in _NOT_PLACE or set(x) & STOP_CHARS:
+            continue
+        unit = next((u for u in _FAZHI_UNITS[level] if x + u in known), None)
+        if unit is not None:
+            seen.setdefault((x, unit), m.group(0))
+            counts[(x, unit)] = counts.get((x, unit), 0) + 1
+    if not counts:
+        return None
+    x, unit = max(counts, key=lambda k: counts[k])  # max keeps the first of equals (dict order)
+    return x, unit, seen[(x, unit)]
 
 
 def _guess_township_unit(head: str) -> str:
@@ -362,19 +428,29 @@ def to_simple(s: str) -> str:
 _LEVEL_UNIT = {"township": re.compile(r"街道|苏木|乡|镇"), "county": re.compile(r"自治县|自治旗|县|区|旗|市")}
 
 
+# What follows a place when the writer speaks of its own government or its own rule of law
+# ("强化柳溪乡法治建设", "青石镇党委"), not of a neighbour's office ("青石镇司法所").
+_OWN_AFTER = re.compile(r"法治|党委|党工委|人民政府|政府|办事处")
+
+
 def mentioned_place(gaz: Gazetteer, head: str, level: str) -> Found | None:
     """A report that speaks as 我镇/我县 but never names itself as a subject: the place of
     that level the divisions know that its opening names most, at least twice and more
-    than any other."""
+    than any other; or the only one it names, once, before its 法治/党委/政府."""
     known = gaz.townships if level == "township" else gaz.counties
     counts: dict[str, int] = {}
+    own: set[str] = set()
     for m in _LEVEL_UNIT[level].finditer(head[:_HEAD_CHARS]):
         for n in range(5, 1, -1):  # the longest known name ending here
             a = m.start() - n
             if a >= 0 and (name := head[a : m.end()]) in known:
                 counts[name] = counts.get(name, 0) + 1
+                if _OWN_AFTER.match(head, m.end()):
+                    own.add(name)
                 break
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if len(ranked) == 1 and ranked[0][0] in own:
+        return Found(ranked[0][0], None, level, None, "body", ranked[0][0])
     if not ranked or ranked[0][1] < 2 or len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]:
         return None
     return Found(ranked[0][0], None, level, None, "body", ranked[0][0])
@@ -448,6 +524,7 @@ def fullest_name(report: Report, found: Found, header: str, head: str) -> str | 
         # The party committee is another body: "长寿镇党委" names 长寿镇.
         best = PARTY_TAIL.sub("", best)
     best_norm = to_simple(best) if best else ""
+    best_len = len(best_norm)
     pool = (report.title and to_simple(report.title) or "") + "\n" + header + "\n" + head[:2000]
     pool = clean_pinyin(pool)[0]
     for m in re.finditer(re.escape(ent), pool):
@@ -476,9 +553,10 @@ def fullest_name(report: Report, found: Found, header: str, head: str) -> str | 
         if g and found.level != "department":
             b = g.end()
         cand = pool[a:b]
-        if len(cand) > len(best_norm):
+        if len(cand) > best_len:
             best_norm = cand
             best = cand
+            best_len = len(cand)
     if best is None:
         return None
     # A department named by its unit alone in the body ("县司法局") states no full name.

@@ -297,11 +297,14 @@ def _entity_in_text(
         found = body_found
         if found is not None and _conflicts(own_level, found.level):
             found = None  # "明川县…" in a sentence of a report that speaks as 我镇
+        bare = None
         if found is not None and found.level != "department" and not org_has_place(found):
-            found = None
+            bare, found = found, None  # "现将省政府…": the level without the place
         if found is None and own_level in ("township", "county"):
             found = mentioned_place(gaz, clean_head, own_level)
-        found = complete_place(report, found, clean_head, level_hint)
+        found = complete_place(report, found, clean_head, level_hint, gaz)
+        if found is not None and bare is not None and found.full is None and found.level == bare.level:
+            found.full = bare.full  # the name the text gives the body ("省政府"), completed elsewhere
     elif found.level == "department" and not re.match(NAME_CHARS + r"{2,}(?:" + UNIT_RE + ")", to_simple(found.entity)):
         found = complete_place(report, found, clean_head, level_hint)
     return found

@@ -54,9 +54,11 @@ _TITLE_END = re.compile(
 _TITLE_TOPIC = re.compile(r"法治|依法|政府|报告|总结")
 _TITLE_CONT = re.compile(r"^(?:关于|法治|依法|建设|工作|年度|情况|的|报告|总结|20\d\d|[（(])")
 _UNFINISHED = re.compile(r"(?:关于|及|和|与|暨|的|\d{4}年度?)$")
+_TITLE_OPEN = re.compile(r"^关于")
 _PARTY_LINE = re.compile(r"^中共|(?:委员会|党委|党工委|党组)$")
 _ORG_END = re.compile(r"(?:委员会|人民政府|政府|办事处|党委|党工委|管委会|局|委|厅|办公室|办|乡|镇|街道|县|区|市|省|部|署|院|中心)$")
-TITLE_FIELD = re.compile(r"^(?:标\s*题|名\s*称|文件名称|标题名称)[:：]\s*([^|]+?)\s*(?:\||$)")
+# The field's value may sit in the next cell of a page's table ("标题:|…报告|").
+TITLE_FIELD = re.compile(r"^(?:标\s*题|名\s*称|文件名称|标题名称)[:：]\s*(?:\|\s*)?([^|]+?)\s*(?:\||$)")
 _FIELD_LINE = re.compile(r"^[\[【]?\s*[\u4e00-\u9fff\s]{1,8}\s*[\]】]?\s*[:：|]")
 _ADDRESSEE_TEXT = r"(?:中共)?[\u4e00-\u9fff、,，\s]{2,40}(?:委|政府|委员会|办|常委会|工委|党组)[:：]"
 _ADDRESSEE = re.compile("^" + _ADDRESSEE_TEXT + "$")
@@ -410,11 +412,15 @@ def _find_title(lines: list[Line], limit: int, body: int) -> tuple[int, int] | N
                 break  # what is left of a furniture line ("公文" of "公文生成日期：…") is no part of a title
             # A short tail ("况的报告") is a title cut mid-word by the page width (PDF, narrow columns).
             cut_short = first == i and len(text) <= 12 and _TITLE_TOPIC.search(prev) and not _is_title_end(prev)
-            # A line that ends on a word no title ends on ("…情况及2026年") goes on below.
+            # A line that ends on a word no title ends on ("…情况及2026年"), or that opens with 关于
+            # and has not reached its "…的报告", goes on below.
             unfinished = _UNFINISHED.search(prev) is not None and _TITLE_TOPIC.search(prev) is not None
-            if not (_TITLE_CONT.match(joined) or _PARTY_LINE.search(prev) and not _PARTY_LINE.search(joined) or cut_short
-                    or unfinished):
+            opened = _TITLE_OPEN.match(prev) and not _is_title_end(prev) and _TITLE_TOPIC.search(prev)
+            if not (_TITLE_CONT.match(joined) or _PARTY_LINE.search(prev) and not _PARTY_LINE.search(joined)
+                    or cut_short or unfinished or opened):
                 break
+            if _TITLE_OPEN.match(joined) and not _ORG_END.search(prev):
+                break  # only the issuing organ stands before 关于 ("柳溪乡人民政府\n关于…"), not a field's remnant
             first -= 1
             joined = prev + joined
         last = i

@@ -361,6 +361,11 @@ FORMS = [
     ("关于2024年法治政府建设情况的报告\n2024年，青石镇党委、政府坚持依法行政。" + BODY, "青石镇", "township", 2024),
     ("云岭街道党工委和办事处始终把法治政府建设摆在重要位置。现将2024年有关情况报告如下：" + BODY,
      "云岭街道", "township", 2024),
+    # a county's committee is 县委/区委/旗委: "X县委、县政府" followed by its predicate is the writer
+    ("2024年，在市委、市政府的正确领导下，明川县委、县政府坚持依法行政。现将我县2024年度有关情况报告如下：" + BODY,
+     "明川县", "county", 2024),
+    ("2023年，白云旗委、旗政府始终把法治政府建设摆在突出位置。现将我旗有关情况报告如下：" + BODY,
+     "白云旗", "county", 2023),
     # 苏木 and a 民族乡 are townships even under a named district
     ("2024年，在云山区委的领导下，白沙苏木全面推进依法行政。" + BODY, "白沙苏木", "township", 2024),
     ("云山区白沙彝族乡2024年法治政府建设情况报告\n2024年，我乡坚持依法行政。" + BODY, "白沙彝族乡", "township", 2024),
@@ -411,6 +416,11 @@ def test_county_level_city_from_the_gazetteer() -> None:
         ("今年以来，我镇坚持依法行政。青石镇综合行政执法队规范执法，青石镇司法所开展普法12场。", "青石镇"),
         # named once: not enough to say it is the writer
         ("今年以来，我镇坚持依法行政。青石镇司法所开展普法12场。", None),
+        # ... unless it is the only township named and the writer speaks of its 法治/党委/政府 with it
+        ("今年以来，我镇坚持依法行政，以网格化服务强化青石镇法治建设，开展普法12场。", "青石镇"),
+        ("今年以来，我镇坚持依法行政，青石镇党委定期研究法治工作。", "青石镇"),
+        # another township named too: no answer
+        ("今年以来，我镇坚持依法行政，以网格化服务强化青石镇法治建设，与柳溪乡联合开展普法12场。", None),
         # two townships named as often: no answer
         ("今年以来，我镇坚持依法行政。与青石镇、柳溪乡联合执法，青石镇、柳溪乡各开展普法3场。", None),
     ],
@@ -419,6 +429,21 @@ def test_place_named_in_the_opening(opening: str, entity: str | None) -> None:
     r = analyse(opening + BODY, gazetteer=GAZ)
     assert (r.entity, r.level) == (entity, "county" if "我县" in opening else "township")
     assert analyse(opening + BODY, gazetteer=NO_GAZ).entity is None
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        # the superior's committee and government named as the source of a plan, not as a subject
+        "2024年，按照明川县委、县政府统一部署，我镇坚持依法行政，推进法治政府建设。",
+        "2024年，我镇认真落实明川县委、县政府关于法治政府建设的部署要求。",
+        # a pair not followed by a subject's predicate issues what the writer carries out
+        "今年以来，明川县委、县政府印发《法治政府建设实施方案》，全镇上下认真贯彻落实，镇党委定期研究法治工作。",
+    ],
+)
+def test_a_superiors_committee_and_government_are_not_the_writer(opening: str) -> None:
+    r = analyse(opening + BODY, gazetteer=NO_GAZ)
+    assert (r.entity, r.level) == (None, "township")
 
 
 def test_a_district_named_as_an_example_is_not_the_writer() -> None:
@@ -456,3 +481,57 @@ def test_county_implied_by_the_city_the_text_names() -> None:
 )
 def test_a_time_word_is_not_part_of_the_name(opening: str) -> None:
     assert analyse(opening + BODY, gazetteer=NO_GAZ).entity == "青石镇"
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "full", "level"),
+    [
+        # the report sentence's verb is not part of a name; the bare organ is the writer, its place
+        # comes from the body ("法治江州建设"), and the name it gives itself is its full name
+        ("根据有关规定要求，现将市政府2024年度法治政府建设情况报告如下。\n一、主要工作\n"
+         "市政府坚持依法行政，一体推进法治江州建设。" + BODY, "江州市", "市政府", "city"),
+        ("现将县人民政府2023年法治政府建设情况报告如下。\n一、主要工作\n"
+         "县政府推进依法行政，全面完成明川县依法治县办交办事项，推进法治明川建设。" + BODY, "明川县", "县人民政府", "county"),
+        # a later subject of another level (a department) is not the writer that named its level
+        ("现将县政府2023年法治政府建设情况报告如下。\n一、主要工作\n"
+         "2023年，县司法局坚持依法行政，推进法治政府建设。" + BODY, None, None, "county"),
+        # "市政府办公室" is a department, not the city government (its place is added, no full name)
+        ("现将市政府办公室2024年度法治政府建设情况报告如下：\n一、主要工作\n"
+         "2024年，市政府办公室坚持依法行政，推进法治江州建设。" + BODY, "江州市政府办公室", None, "department"),
+    ],
+)
+def test_a_bare_organ_in_the_report_sentence(text: str, entity: str | None, full: str | None, level: str) -> None:
+    r = analyse(text, gazetteer=NO_GAZ)
+    assert (r.entity, r.entity_full, r.level) == (entity, full, level)
+
+
+@pytest.mark.parametrize(
+    ("opening", "entity", "level"),
+    [
+        # "法治X" before 、 or “ names the writer when the divisions know X at the level it speaks as
+        ("2024年，全市坚持依法行政。市委常委会研究部署法治江州、法治政府建设工作，深入实施法治江州“三大工程”。",
+         "江州市", "city"),
+        ("2024年，全县坚持依法行政，统筹推进法治明川、平安明川建设，我县法治政府建设取得新成效。", "明川县", "county"),
+        # a township that serves its county's or its city's 法治X is not that county or city
+        ("2024年，我镇坚持依法行政，助力法治明川、法治政府建设，全镇干部学法12次。", None, "township"),
+        ("2024年，我镇坚持依法行政，服务法治江州“三大工程”，全镇干部学法12次。", None, "township"),
+    ],
+)
+def test_fazhi_place_known_to_the_divisions(opening: str, entity: str | None, level: str) -> None:
+    r = analyse(opening + BODY, gazetteer=GAZ)
+    assert (r.entity, r.level) == (entity, level)
+    assert analyse(opening + BODY, gazetteer=NO_GAZ).entity is None
+
+
+@pytest.mark.parametrize(
+    ("opening", "entity", "full"),
+    [
+        # a province that names itself without its unit as the opening sentence's subject: that is its full name
+        ("2024年，江西坚持依法行政，全省法治政府建设取得积极成效。现将有关情况报告如下。", "江西省", "江西"),
+        # named in the opening sentence, but not as its subject: no full name
+        ("2024年，全省各地各部门推进依法行政，为河北加快建设经济强省提供法治保障。现将有关情况报告如下。", "河北省", None),
+    ],
+)
+def test_a_province_named_without_its_unit(opening: str, entity: str, full: str | None) -> None:
+    r = analyse(opening + BODY, gazetteer=NO_GAZ)
+    assert (r.entity, r.entity_full, r.level) == (entity, full, "province")

@@ -158,6 +158,14 @@ TITLES = [
      "明川县青石镇人民政府2024年法治政府建设情况报告"),
     # only the metadata table names it
     ("| 索引号：001/2025-01 | |\n| 标题：柳溪乡2024年度法治政府建设情况报告 | |\n" + INTRO, "柳溪乡2024年度法治政府建设情况报告"),
+    # a 关于 line that waits for its "…的报告" joins the next line; a field's remnant above it does not
+    ("- 公文生成日期:2026-01-04\n关于2025年法治政府建设情况及2026年\n推进法治政府建设工作要点的报告\n区政府：\n" + INTRO,
+     "关于2025年法治政府建设情况及2026年推进法治政府建设工作要点的报告"),
+    ("柳溪乡人民政府\n关于2024年法治政府建设情况及2025年\n工作安排的报告\n" + INTRO,
+     "柳溪乡人民政府关于2024年法治政府建设情况及2025年工作安排的报告"),
+    # ... with the value in the next cell of the row
+    ("| 标题: | 柳溪乡人民政府2024年度法治政府建设情况报告 | ||\n|---|---|---|---|\n| 索引号: | 001/2025-01 | 文号: | |\n" + INTRO,
+     "柳溪乡人民政府2024年度法治政府建设情况报告"),
     # traditional characters stay as written
     ("青石鎮2022年法治政府建設情況報告\n\n2022年，青石鎮堅持依法行政，扎實推進法治政府建設，取得積極成效。", "青石鎮2022年法治政府建設情況報告"),
     # a PDF reader glued the title to the first sentence
