@@ -5,7 +5,7 @@ each returns a :class:`Found` (short name with its level word, the fullest form 
 source states, level, county, source, evidence) or None. ``complete_place`` adds the
 place a bare name leaves out ("区司法局" + 卫滨区), ``fullest_name`` finds the fullest
 form the text states, ``own_chars`` quotes a name in the document's own characters
-(羅店鎮), ``repair_name`` drops a word glued before a name the divisions know.
+(青石鎮), ``repair_name`` drops a word glued before a name the divisions know.
 
 Matching runs on ``report.norm``; names are quoted from ``report.text``.
 """
@@ -479,7 +479,7 @@ def _quote_name(report: Report, norm_start: int, norm_end: int) -> str:
 
 
 def own_chars(report: Report, value: str | None, hay_idx: tuple[str, list[int]]) -> str | None:
-    """``value`` in the document's own characters (羅湖區, not 罗湖區).
+    """``value`` in the document's own characters (明川區, not 明川区).
 
     Names are matched on ``norm`` or built from lists; each longest piece of the
     name that occurs in ``hay_idx`` (the head of ``norm`` without ruby annotations,
@@ -521,7 +521,7 @@ def fullest_name(report: Report, found: Found, header: str, head: str) -> str | 
     else:
         best = found.full if found.source in ("title", "body", "issuer") else None
     if best:
-        # The party committee is another body: "长寿镇党委" names 长寿镇.
+        # The party committee is another body: "青石镇党委" names 青石镇.
         best = PARTY_TAIL.sub("", best)
     best_norm = to_simple(best) if best else ""
     best_len = len(best_norm)

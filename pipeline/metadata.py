@@ -18,7 +18,7 @@ never a gate: it names the county a township's text states, repairs a name with 
 word glued before it and tells a county-level city from a city.
 
 Matching runs on ``report.norm``; names are quoted from ``report.text`` so a
-traditional-character report keeps its characters (羅店鎮). Only the head of
+traditional-character report keeps its characters (青石鎮). Only the head of
 the document (and a few lines at its end for the signature) is read, so the
 cost does not grow with the length of the body.
 """

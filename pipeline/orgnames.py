@@ -101,7 +101,7 @@ def place_at(s: str, i: int, max_name: int = 8) -> tuple[int, str] | None:
                     return None
                 if length == 1 and name in _BAD_SINGLE or name[-1] in "本全我各该此":
                     return None
-                # "清镇市": 镇 needs a two-character name, so 清镇 is not a township.
+                # "石镇市" (a county-level city): 镇 needs a two-character name, so 石镇 is not a township.
                 return j + len(unit), lvl
     return None
 

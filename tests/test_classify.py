@@ -469,7 +469,7 @@ def _gold_doc(doc_id: str, lines: list[tuple[str, str]], headings: list[tuple[st
 def test_train_classifier_saves_model_and_card(tmp_path: Path, tok: JiebaTokenizer) -> None:
     dev = tmp_path / "dev"
     dev.mkdir()
-    places = ["柳溪乡", "青石镇", "云岭街道", "白鹤镇"]
+    places = ["柳溪乡", "青石镇", "云岭街道", "松岭镇"]
     for n, place in enumerate(places):
         doc = _gold_doc(
             f"doc{n}",

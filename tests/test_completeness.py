@@ -378,7 +378,7 @@ def test_error_report_gets_no_verdict() -> None:
 
 
 def _seed(dev_docs: list[dict[str, Any]]) -> str:
-    doc = next((d for d in dev_docs if d["id"] == "seed-pianbai-2023"), None)
+    doc = next((d for d in dev_docs if str(d["id"]).startswith("seed-")), None)
     if doc is None:
         pytest.skip("seed report not in the dev corpus")
     return str(doc["text"])
