@@ -204,12 +204,10 @@ def test_a_non_report_keeps_its_title_and_sender() -> None:
 
 
 def test_dev_corpus_metadata(dev_docs: list[dict[str, Any]]) -> None:
-    """Issue 11's targets where the text reaches them: level ≥ 0.98, title ≥ 0.97 on the reports.
-
-    Entity and year stay below the targets (0.95, 0.99): a few dev reports never name
-    the body or the year in their text (the gold took them from the web page), so
-    these check the measured level (entity 0.945, year 0.988 on 164 reports) minus a
-    small margin. is_report belongs to the report-type classifier (issue 11, item 6).
+    """Issue 11's targets on the reports (in-sample: these rules were written on these texts, so
+    the figure that counts for them is on reports nobody here has seen). Four dev reports never name
+    their body and one never states its year (the gold took them from the web page).
+    is_report belongs to the report-type classifier (issue 11, item 6; cross-validated in test_training).
     """
     ok = {"is_report": 0, "year": 0, "level": 0, "entity": 0, "title": 0}
     reports = 0
@@ -227,8 +225,8 @@ def test_dev_corpus_metadata(dev_docs: list[dict[str, Any]]) -> None:
     assert ok["is_report"] / len(dev_docs) >= 0.95
     assert ok["level"] / reports >= 0.98
     assert ok["title"] / reports >= 0.97
-    assert ok["year"] / reports >= 0.98
-    assert ok["entity"] / reports >= 0.935
+    assert ok["year"] / reports >= 0.99
+    assert ok["entity"] / reports >= 0.95
 
 
 @pytest.mark.parametrize(
