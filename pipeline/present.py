@@ -84,11 +84,12 @@ def format_verdict(report: Report, *, width: int = 60) -> str:
     """A report's verdict as readable lines (the ``govreport check`` table)."""
     if report.status != "ok":
         err = report.error or {}
-        return f"✗ {report.source}\n    error [{err.get('code')}]: {err.get('message')}"
+        return f"✗ {report.source}\n    错误 [{err.get('code')}]：{err.get('message')}"
     comp = report.completeness
     if comp is None:
-        return f"· {report.source}\n    (not checked)"
-    lines = [f"{report.source}  score {comp.score:.2f}", f"  {comp.summary}"]
+        return f"· {report.source}\n    （未检查）"
+    score = "不评分" if comp.score is None else f"{comp.score:.2f}"
+    lines = [f"{report.source}  完整性得分 {score}", f"  {comp.summary}"]
     for i in comp.items:
         ev = f"「{i.evidence if len(i.evidence) <= width else i.evidence[: width - 1] + '…'}」" if i.evidence else ""
         where = f" [{i.where}]" if i.where else ""

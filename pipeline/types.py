@@ -129,7 +129,7 @@ class CheckItem:
 
 @dataclass
 class Completeness:
-    score: float = 0.0
+    score: float | None = 0.0  # None: not scored (the document is not the annual report)
     items: list[CheckItem] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

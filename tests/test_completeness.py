@@ -684,3 +684,13 @@ def test_loaded_checklist_is_read_only() -> None:
         checklist.scoring["error"] = 0.0  # type: ignore[index]
     with pytest.raises(TypeError):
         checklist.rules["R02"].opts["cues"] = ()  # type: ignore[index]
+
+
+def test_a_non_report_gets_no_verdict(resources: Resources) -> None:
+    """A 工作要点 sent instead of the report: R14 says what it is; no score, no missing parts."""
+    text = "青石镇2024年依法行政工作要点\n为深入推进依法行政，结合我镇实际，制定本要点。\n一、加强组织领导\n成立领导小组。"
+    report = analyze_text(text, "要点.txt", resources)
+    assert report.is_report is False and report.completeness is not None
+    assert (report.completeness.score, report.completeness.missing) == (None, [])
+    assert "不评分" in report.completeness.summary
+    assert next(i for i in report.completeness.items if i.id == "R14").status == "error"

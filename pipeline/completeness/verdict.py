@@ -21,7 +21,10 @@ _SHORT_LABEL = {
 
 
 def finish(report: Report, checklist: Checklist) -> None:
-    """Recompute score, missing, warnings and summary from ``report.completeness.items``."""
+    """Recompute score, missing, warnings and summary from ``report.completeness.items``.
+
+    A document that is not the annual report gets no verdict: no score, no missing
+    parts; its items (R14 says what it is) stay for the reviewer."""
     comp = report.completeness
     if comp is None:
         return
@@ -50,6 +53,7 @@ def finish(report: Report, checklist: Checklist) -> None:
     missing_labels = "、".join(_SHORT_LABEL.get(m, m) for m in comp.missing)
     if report.is_report is False:
         # Not scored: the summary says what the document is, not which parts it lacks.
+        comp.score, comp.missing = None, []
         comp.summary = f"{'' if who == '本' else who}此文件不是法治政府建设年度报告，不评分。"
         return
     head = f"{who}法治政府建设情况报告"
