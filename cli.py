@@ -13,7 +13,7 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -407,6 +407,8 @@ def evaluate(
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the scorecard as JSON here.")] = None,
     lexicon: Annotated[Optional[Path], typer.Option(help="Score an edited indicator lexicon instead of the packaged one.")] = None,
     cv: Annotated[int, typer.Option("--cv", min=0, help="Also score K-fold cross-validation grouped by website host (the figure that counts); 0: in-sample only.")] = 0,
+    perturb: Annotated[Optional[str], typer.Option("--perturb", help="Score the texts under one perturbation (web_furniture, traditional, …) or 'all' for a table of every one beside the unperturbed run.")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of --perturb (each document is perturbed by seed and id).")] = 0,
 ) -> None:
     """Score the pipeline against gold annotations and list its errors."""
     from pipeline.errors import GoldFormatError
@@ -415,6 +417,9 @@ def evaluate(
     if not corpus_dir.is_dir():
         raise _usage_error(f"{corpus_dir} is not a folder")
     res = _resources(lexicon=lexicon)
+    if perturb is not None:
+        _evaluate_perturbed(corpus_dir, perturb, seed=seed, render=render, cv=cv, show_errors=errors, json_out=json_out, res=res)
+        return
     try:
         card = evaluate_dir(corpus_dir, render=render, resources=res)
     except GoldFormatError as exc:
@@ -433,6 +438,35 @@ def evaluate(
         card = {"in_sample": card, "cross_validated": result}
     if json_out:
         json_out.write_text(json.dumps(card, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def _evaluate_perturbed(
+    corpus_dir: Path, name: str, *, seed: int, render: str, cv: int, show_errors: bool, json_out: Optional[Path], res: Any
+) -> None:
+    """``evaluate --perturb``: one perturbation's scorecard, or the table of all of them."""
+    from pipeline.errors import GoldFormatError
+    from pipeline.evaluate import evaluate_docs, evaluate_perturbed, format_perturbation_table, format_scorecard, load_gold_docs
+    from pipeline.perturb import perturb_docs, perturbation_names
+
+    if render != "txt" or cv:
+        raise _usage_error("--perturb scores the texts as txt in-sample; drop --render and --cv")
+    names = perturbation_names()
+    if name != "all" and name not in names:
+        raise _usage_error(f"unknown perturbation {name!r}: all, {', '.join(names)}")
+    try:
+        docs = load_gold_docs(corpus_dir)
+    except GoldFormatError as exc:
+        raise _usage_error(str(exc)) from exc
+    if name == "all":
+        rows = evaluate_perturbed(docs, names, seed=seed, resources=res)
+        typer.echo(format_perturbation_table(rows))
+        out: Any = {n: c for n, c in rows}
+    else:
+        out = evaluate_docs(perturb_docs(docs, name, seed=seed), resources=res)
+        typer.echo(f"perturbation: {name} (seed {seed})")
+        typer.echo(format_scorecard(out, show_errors=show_errors))
+    if json_out:
+        json_out.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def _default_corpus(part: str) -> Path:

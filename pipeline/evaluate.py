@@ -250,8 +250,8 @@ def evaluate_docs(docs: Iterable[dict[str, Any]], *, render: str = "txt", resour
     return finish_card(card)
 
 
-def evaluate_dir(corpus_dir: Path, *, render: str = "txt", resources: Resources | None = None) -> dict[str, Any]:
-    """Score the pipeline on every ``*.json`` gold file below ``corpus_dir``."""
+def load_gold_docs(corpus_dir: Path) -> list[dict[str, Any]]:
+    """Every ``*.json`` gold file below ``corpus_dir``, each with an ``id``."""
     paths = sorted(corpus_dir.rglob("*.json"))
     if not paths:
         raise GoldFormatError("contains no gold *.json files", corpus_dir)
@@ -260,7 +260,59 @@ def evaluate_dir(corpus_dir: Path, *, render: str = "txt", resources: Resources 
         doc = load_gold(p)
         doc.setdefault("id", p.stem)
         docs.append(doc)
-    return evaluate_docs(docs, render=render, resources=resources)
+    return docs
+
+
+def evaluate_dir(corpus_dir: Path, *, render: str = "txt", resources: Resources | None = None) -> dict[str, Any]:
+    """Score the pipeline on every ``*.json`` gold file below ``corpus_dir``."""
+    return evaluate_docs(load_gold_docs(corpus_dir), render=render, resources=resources)
+
+
+def evaluate_perturbed(
+    docs: list[dict[str, Any]], names: list[str], *, seed: int = 0, resources: Resources | None = None
+) -> list[tuple[str, dict[str, Any]]]:
+    """(name, scorecard) of the unperturbed documents ("none") and of each perturbation in ``names``."""
+    from pipeline.perturb import perturb_docs
+
+    resources = resources or Resources()
+    rows = [("none", evaluate_docs(docs, resources=resources))]
+    for name in names:
+        rows.append((name, evaluate_docs(perturb_docs(docs, name, seed=seed), resources=resources)))
+    return rows
+
+
+# The columns of the perturbation table: (header, scorecard section, key).
+PERTURB_COLUMNS = (
+    ("is_report", "accuracy", "is_report"), ("title", "accuracy", "title"), ("entity", "accuracy", "entity"),
+    ("level", "accuracy", "level"), ("year", "accuracy", "year"), ("headings F1", "headings", "f1"),
+    ("quantity F1", "quantity", "f1"), ("indicator F1", "indicator", "f1"),
+)
+
+
+def perturbation_figures(card: dict[str, Any]) -> dict[str, float | None]:
+    """The figures of one scorecard that the perturbation table shows, by column header."""
+    return {head: card[section][key] for head, section, key in PERTURB_COLUMNS}
+
+
+def format_perturbation_table(rows: list[tuple[str, dict[str, Any]]]) -> str:
+    """One row per perturbation (the unperturbed row first), one column per figure; a figure
+    below the unperturbed one shows the drop."""
+    base = perturbation_figures(rows[0][1]) if rows else {}
+    heads = [h for h, _, _ in PERTURB_COLUMNS]
+    width = max([len("perturbation"), *(len(n) for n, _ in rows)])
+    lines = ["  ".join([f"{'perturbation':<{width}}", *(f"{h:>13}" for h in heads)])]
+    for name, card in rows:
+        figs = perturbation_figures(card)
+        cells = []
+        for h in heads:
+            v, b = figs[h], base.get(h)
+            if v is None:
+                cells.append(f"{'—':>13}")
+                continue
+            drop = f" ({v - b:+.3f})" if b is not None and v < b - 0.0005 else ""
+            cells.append(f"{f'{v:.3f}{drop}':>13}")
+        lines.append("  ".join([f"{name:<{width}}", *cells]))
+    return "\n".join(lines)
 
 
 def format_scorecard(card: dict[str, Any], *, show_errors: bool = True) -> str:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from pipeline.dates import DATE_LINE_START
 from pipeline.dates import PUBLICATION_STAMP as _TITLE_TAIL_DATE
-from pipeline.furniture import LEAD_JUNK
+from pipeline.furniture import LEAD_JUNK, OCR_PAGE_NUMBER, PAGE_NUMBER, is_web_tool_line
 from pipeline.furniture import SITE_NAME as _SITE_NAME
 from pipeline.furniture import SITE_SUFFIX as _TITLE_TAIL_SITE
 from pipeline.furniture import WEB_FURNITURE as _FURNITURE  # the title code reads it under this name
@@ -279,11 +279,24 @@ def _font_threshold(lines: list[Line]) -> float | None:
     return body + 1.0
 
 
+def _is_page_furniture(text: str) -> bool:
+    """A line of page tools or a page number ("【打印本页】【关闭窗口】", "- 3 -", "第3页共5页").
+
+    ``text`` is a line as ``split_lines`` gives it: the leading dash of "- 3 -" is already
+    gone as junk, so the dash-tolerant page-number pattern is asked too."""
+    return is_web_tool_line(text) or PAGE_NUMBER.match(text) is not None or OCR_PAGE_NUMBER.match(text) is not None
+
+
 def _find_headings(lines: list[Line], body_from: int) -> list[_Cand]:
     cands: list[_Cand] = []
     seen_l1 = False
     last_num: dict[int, int] = {}
     font_min = _font_threshold(lines)
+    # A saved page ends in its tools ("打印本页 关闭窗口") and a print in a page number: the
+    # text itself stops at the last line that is neither.
+    last_content = len(lines) - 1
+    while last_content > body_from and _is_page_furniture(lines[last_content].text):
+        last_content -= 1
     for idx in range(body_from, len(lines)):
         line = lines[idx]
         block = line.block
@@ -303,7 +316,7 @@ def _find_headings(lines: list[Line], body_from: int) -> list[_Cand]:
             if span is None:
                 continue
             end, run_in = span
-            if idx == len(lines) - 1 and not run_in and line.text[-1] not in SENTENCE_ENDS:
+            if idx >= last_content and not run_in and line.text[-1] not in SENTENCE_ENDS:
                 continue  # the document stops inside this line: a cut-off, not a section
             marker = line.text[:mlen]
             num = _number(marker)

@@ -92,3 +92,18 @@ def test_train_gold_must_be_a_folder(tmp_path: Path) -> None:
     (tmp_path / "dev").mkdir()
     result = CliRunner().invoke(app, ["train", "--dev", str(tmp_path / "dev"), "--gold", str(tmp_path / "nope")])
     assert result.exit_code == 2 and "not a folder of gold files" in result.output
+
+
+def test_evaluate_perturb(tmp_path: Path) -> None:
+    from tests.test_perturb import SAMPLE
+
+    (tmp_path / "mc-qingshi-2024.json").write_text(json.dumps(SAMPLE, ensure_ascii=False), encoding="utf-8")
+    one = runner.invoke(app, ["evaluate", str(tmp_path), "--perturb", "traditional", "--no-errors"])
+    assert one.exit_code == 0, one.output
+    assert "perturbation: traditional" in one.output and "quantity" in one.output
+    table = runner.invoke(app, ["evaluate", str(tmp_path), "--perturb", "all"])
+    assert table.exit_code == 0, table.output
+    rows = [ln.split()[0] for ln in table.output.splitlines()[1:] if ln.strip()]
+    assert rows[0] == "none" and "combined" in rows and "web_furniture" in rows
+    bad = runner.invoke(app, ["evaluate", str(tmp_path), "--perturb", "nonsense"])
+    assert bad.exit_code != 0 and "unknown perturbation" in bad.output

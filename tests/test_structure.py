@@ -136,9 +136,25 @@ def test_enclosed_marker_after_a_sentence_on_one_line() -> None:
     assert [(h.level, h.marker) for h in make(doc).headings] == [(1, "一、"), (2, "㈠"), (2, "㈡")]
 
 
-def test_cut_off_last_line_is_not_a_heading() -> None:
-    doc = f"{INTRO}\n一、主要举措和成效\n{BODY}\n（二）深化普法宣"
+@pytest.mark.parametrize(
+    "after",
+    [
+        "",  # the text stops there
+        "\n打印本页 关闭窗口",  # a saved page's tools under the text
+        "\n【打印本页】 【关闭窗口】\n",
+        "\n- 3 -",  # a print's page number
+        "\n第 2 页 共 2 页\n【返回顶部】",
+    ],
+)
+def test_cut_off_last_line_is_not_a_heading(after: str) -> None:
+    doc = f"{INTRO}\n一、主要举措和成效\n{BODY}\n（二）深化柳溪乡普法宣{after}"
     assert [h.text for h in make(doc).headings] == ["一、主要举措和成效"]
+
+
+def test_a_heading_above_page_tools_that_ends_the_text_is_kept() -> None:
+    # A whole last section is no cut-off: its heading stays, tools or not.
+    doc = f"{INTRO}\n一、主要举措和成效\n{BODY}\n二、下一步工作安排\n云岭街道将继续深化普法宣传。\n打印本页 关闭窗口"
+    assert [h.text for h in make(doc).headings] == ["一、主要举措和成效", "二、下一步工作安排"]
 
 
 def test_unnumbered_heading_only_before_numbered_top_level() -> None:
