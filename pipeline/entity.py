@@ -101,8 +101,13 @@ def norm_pos(report: Report, text_pos: int) -> int:
 
 
 def _is_traditional(report: Report) -> bool:
-    head = report.text[:2000]
-    diff = sum(1 for a, b in zip(head, report.norm[:2000]) if a != b and "\u4e00" <= a <= "\u9fff")
+    """Whether the text writes traditional characters: each normalised character is compared with
+    the one it came from (through ``norm_map``: dropped spaces and line ends must not shift them)."""
+    diff = 0
+    for i in range(min(len(report.norm), 2000)):
+        p = report.to_text_pos(i)
+        if p < len(report.text) and (a := report.text[p]) != report.norm[i] and "\u4e00" <= a <= "\u9fff":
+            diff += 1
     return diff > 10
 
 

@@ -531,3 +531,11 @@ def test_fazhi_place_known_to_the_divisions(opening: str, entity: str | None, le
 def test_a_province_named_without_its_unit(opening: str, entity: str, full: str | None) -> None:
     r = analyse(opening + BODY, gazetteer=NO_GAZ)
     assert (r.entity, r.entity_full, r.level) == (entity, full, "province")
+
+
+def test_spaces_dropped_by_normalising_do_not_make_a_text_traditional() -> None:
+    """A simplified text whose lines carry spaces keeps simplified units in a completed name."""
+    text = ("2024年， 我乡 坚持 以 新时代 思想 为 指导， 深入 推进 法治柳溪建设， 全面 提升 依法 行政 水平。"
+            "现将 有关 情况 报告 如下：\n一、主要举措和成效\n全乡开展学法12次。")
+    r = analyse(text)
+    assert r.entity == "柳溪乡"
