@@ -156,8 +156,10 @@ def report_features(report: Report) -> list[str]:
 
     norm = report.norm or report.text
     start = norm_pos(report, report.title_span[1]) if report.title_span is not None else 0
-    title = to_simplified(report.title) if report.title is not None else None
-    heads = [to_simplified(h.text) for h in report.headings[:12]]
+    # Title and headings are quoted from the text: read them as the stages match, without the
+    # spaces a web page or a PDF leaves inside ("一、工 作开展情况").
+    title = "".join(to_simplified(report.title).split()) if report.title is not None else None
+    heads = ["".join(to_simplified(h.text).split()) for h in report.headings[:12]]
     return features(title, norm[start : start + HEAD_CHARS], report.doc_type, heads, names_itself(report))
 
 

@@ -106,3 +106,12 @@ def test_learned_stage_decides_is_report(text: str, is_report: bool, resources: 
         pytest.skip("no trained report-type classifier in models/")
     assert report.is_report is is_report
     assert (report.doc_type == "annual_report") is is_report
+
+
+def test_headings_are_read_without_the_spaces_a_page_leaves_in_them() -> None:
+    from pipeline.doctype import report_features
+    from pipeline.run import analyze_text
+
+    report = analyze_text("一、工 作开展情况\n全乡开展学法12次。\n二、存在的 问题\n学法形式单一。", name="doc.txt",
+                          stages=("structure", "metadata"))
+    assert {"sign_head:part_results", "sign_head:part_gaps"} <= set(report_features(report))
