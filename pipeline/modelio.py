@@ -84,6 +84,20 @@ def model_dir() -> Path:
     return installed if installed.is_dir() else checkout
 
 
+def data_path(path: Path | str | None) -> str | None:
+    """A training folder as a model card records it: relative to the working directory when
+    that is shorter (``../shared/corpus/dev``), so a card names no machine's layout."""
+    if path is None:
+        return None
+    import os
+
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive
+        return str(path)
+    return rel if len(rel) < len(str(path)) else str(path)
+
+
 def versions() -> dict[str, str]:
     """Versions of the libraries a model was trained with (for its model card)."""
     import platform

@@ -27,7 +27,7 @@ from pipeline.classify import (
     classify_paragraphs,
 )
 from pipeline.section_model import MODEL_FILE, SectionClassifier, save_classifier
-from pipeline.modelio import versions
+from pipeline.modelio import data_path, versions
 from pipeline.nlp import JiebaTokenizer
 from pipeline.normalise import to_simplified
 from pipeline.types import Heading, Paragraph, Report
@@ -361,13 +361,13 @@ def _card(
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "data": {
             "dev": {
-                "dir": str(dev_dir),
+                "dir": data_path(dev_dir),
                 "what": "gold headings (text -> category) and the body lines under them, labelled with "
                 "their heading's gold category; the lead-in sentence before the first heading as other",
                 "documents": sorted({s.doc for s in samples if s.source == "dev"}),
             },
             "ext": {
-                "dir": str(ext_dir) if ext_dir else None,
+                "dir": data_path(ext_dir),
                 "what": "full government work reports (*gwr*): paragraphs of the review of the past year as "
                 "achievements (those turning to problems as shortcomings), of the later parts as plans",
                 "documents": sorted({s.doc for s in samples if s.source == "ext"}),

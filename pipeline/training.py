@@ -34,7 +34,7 @@ from pipeline.lexicon import Lexicon, build_lexicon
 from pipeline.linker import KIND as LINKER_KIND
 from pipeline.linker import candidate_features
 from pipeline.linker import context_features
-from pipeline.modelio import LinearModel
+from pipeline.modelio import LinearModel, data_path
 from pipeline.normalise import to_simplified
 from pipeline.doctype import KIND as DOCTYPE_KIND
 from pipeline.doctype import report_features
@@ -454,7 +454,7 @@ def train_all(
         scores["folds"] = result["folds"]
         scores["method"] = "GroupKFold by website host (pipeline.crossval); 'rules': the same folds without the learned linker and report-type models"
     hosts = sorted({host_of(d) for d in docs})
-    data = {"gold_dirs": [str(dev_dir), *map(str, extra_gold)], "documents": len(docs), "sites": len(hosts), "ext_dir": str(ext_dir) if ext_dir else None}
+    data = {"gold_dirs": [data_path(p) for p in (dev_dir, *extra_gold)], "documents": len(docs), "sites": len(hosts), "ext_dir": data_path(ext_dir)}
     cards = {
         LINKER_FILE: {
             "model": "candidate-ranking logistic regression (scikit-learn LogisticRegression, lbfgs): one row per "
@@ -464,8 +464,10 @@ def train_all(
             "data": {**data, "what": "gold metrics matched to the quantities the pipeline finds"},
         },
         DOCTYPE_FILE: {
-            "model": "logistic regression over the title's character 1-3-grams, the opening's bigrams and the rules' "
-            "document type; features seen on one site only are dropped",
+            "model": "logistic regression (scikit-learn LogisticRegression) over general signs in the title, the opening "
+            "and the headings (the parts the 2019 规定 asks for, a circular's addressees, masks, web-template text, a news "
+            "lead, a year-led opening), the title's length, whether the text names its own body and the rules' document "
+            "type; features seen on one site only are dropped",
             "params": dict(doctype.meta),
             "data": {**data, "what": "gold is_report of every document, plus the extra corpus's notices and work reports as non-reports"},
         },

@@ -197,3 +197,12 @@ def test_train_reproduces_the_shipped_models_byte_for_byte(shared: Path, tmp_pat
     for name in ("section_classifier", "indicator_linker", "report_type"):
         for suffix in (".npz", ".json"):
             assert (tmp_path / (name + suffix)).read_bytes() == (shipped / (name + suffix)).read_bytes(), name + suffix
+
+
+def test_a_card_records_training_folders_without_the_machine_layout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.modelio import data_path
+
+    (tmp_path / "checkout").mkdir()
+    monkeypatch.chdir(tmp_path / "checkout")
+    assert data_path(tmp_path / "shared" / "corpus" / "dev") == "../shared/corpus/dev"
+    assert data_path(None) is None
