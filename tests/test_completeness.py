@@ -476,7 +476,7 @@ def test_cli_check_table_json_and_bad_checklist(tmp_path: Path) -> None:
     runner = CliRunner()
     res = runner.invoke(app, ["check", str(tmp_path)])
     assert res.exit_code == 0, res.output
-    assert "R07" in res.stdout and "雷同" in res.stdout and "score" in res.stdout
+    assert "R07" in res.stdout and "雷同" in res.stdout and "完整性得分" in res.stdout
     res = runner.invoke(app, ["check", str(tmp_path / "qingshi.txt"), "--format", "json"])
     assert res.exit_code == 0
     records = [json.loads(line) for line in res.stdout.splitlines() if line.strip()]
