@@ -23,13 +23,13 @@ It is a multinomial logistic regression fitted by scikit-learn
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 
 from pipeline.modelio import LinearModel, load_or_warn, model_dir
 
@@ -153,16 +153,13 @@ def decide(model: LinearModel, ctx: Context, allowed: frozenset[str]) -> str:
     """
     candidates = sorted(allowed | {"other"})
     base = context_features(ctx)
-    # The score of "yes" (the last row); the "no" row of a binary model is zero.
-    vocab, row, bias = model.vocabulary, model.coef[-1], model.intercept[-1]
-    z = np.array([
-        row[[j for f in candidate_features(ctx, c, base) if (j := vocab.get(f)) is not None]].sum() + bias
-        for c in candidates
-    ])
-    p = np.exp(z - z.max())
-    p /= p.sum()
-    best = int(p.argmax())
-    if p[best] < float(model.meta.get("min_confidence", 0.0)):
+    # The score of "yes" (the last row); the "no" row of a binary model is zero, and so is the
+    # bias's share of the softmax (the same for every candidate).
+    weight = model.last_row.get
+    z = [sum(weight(f, 0.0) for f in candidate_features(ctx, c, base)) for c in candidates]
+    best = max(range(len(z)), key=z.__getitem__)
+    p_best = 1.0 / sum(math.exp(x - z[best]) for x in z)
+    if p_best < float(model.meta.get("min_confidence", 0.0)):
         return ctx.rule
     return candidates[best]
 

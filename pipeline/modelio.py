@@ -17,6 +17,7 @@ import json
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -155,6 +156,13 @@ class LinearModel:
     def scores(self, feats: Sequence[str]) -> np.ndarray:
         idx = [self.vocabulary[f] for f in feats if f in self.vocabulary]
         return self.coef[:, idx].sum(axis=1) + self.intercept if idx else self.intercept.copy()
+
+    @cached_property
+    def last_row(self) -> Mapping[str, float]:
+        """The last class's weights by feature name, zeros left out: a candidate ranker scores one
+        row for many small feature lists, where a dict beats numpy's indexing."""
+        row = self.coef[-1]
+        return MappingProxyType({f: w for f, i in self.vocabulary.items() if (w := float(row[i])) != 0.0})
 
     def proba(self, feats: Sequence[str]) -> np.ndarray:
         """Class probabilities."""
