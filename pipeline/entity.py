@@ -202,7 +202,13 @@ def entity_from_title(report: Report) -> tuple[Found | None, str]:
     if org is None and pos:
         org = parse_org(t, 0)
     if org is None:
-        return None, t
+        # A province by its short name ("2025年南岭政府工作报告"): the unit is implied.
+        name = next((n for n in PROVINCES if t.startswith(n, pos)), None)
+        if name is None:
+            return None, t
+        unit = PROVINCES[name].translate(TRAD_UNIT) if _is_traditional(report) else PROVINCES[name]
+        return Found(_quote_name(report, ns + idx[pos], ns + idx[pos + len(name) - 1] + 1) + unit, None,
+                     "province", None, "title", report.title), t
     # A bare unit ("州民宗局") names no place: leave it to the body.
     if org.level != "department" and not org.places:
         return None, t
@@ -239,6 +245,8 @@ def entity_from_body(report: Report, body_start: int) -> tuple[Found | None, str
             p = t.end()
         if v := _REPORT_VERB.match(head, p):
             p = v.end()
+        if prio > 0 and (s := _SUBJECT_STOP.match(head, p)) and s.end() > p:
+            continue  # a clause that opens with its verb ("认真落实国务院部署…") names no subject
         if prio == 0 and (g := _BARE_ORGAN.match(head, p)):
             # The writer gives its level, not its place: a later subject is the writer only
             # when it has that level (a department or a superior named later is not).

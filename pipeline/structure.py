@@ -374,10 +374,16 @@ _DOC_NUMBER = re.compile(
 )
 
 
+_STRAY_OPENING = re.compile(r"^[】\]］〕）)》」』]\s*")
+
+
 def _title_line(line: Line) -> Line:
     """``line`` without the furniture a title line may carry (table bars, a leading document
     number, the book-title marks a page sets it in: 《…报告》)."""
     s, e, t = line.start, line.end, line.text
+    # The closing bracket of a page's tools box wrapped onto the title's line ("【字号：大 中 小\n】2024年…").
+    if m := _STRAY_OPENING.match(t):
+        s, t = s + m.end(), t[m.end() :]
     if len(t) > 2 and t[0] == "《" and t[-1] == "》" and "《" not in t[1:]:
         s, e, t = s + 1, e - 1, t[1:-1]
     for pat in (_FURNITURE, _TITLE_TAIL_DATE, _TITLE_TAIL_SITE):  # what follows the title on its line
@@ -417,9 +423,12 @@ def _find_title(lines: list[Line], limit: int, body: int) -> tuple[int, int] | N
         text = lines[i].text
         if not _is_title_end(text) or _FIELD_LINE.match(text) or TITLE_FIELD.match(text):
             continue
+        if DATE_LINE_START.match(text.lstrip("—－-─ ")):
+            continue  # a byline ("——2025年1月20日在…会议上…作报告"), not the title
         first = i
         joined = text
-        while first > 0 and i - first < 3:
+        # Furniture cut from the line's front (a stray 】, a document number) shows where the title begins.
+        while first > 0 and i - first < 3 and lines[i].start == raw[i].start:
             prev = lines[first - 1].text
             if not _fragment_ok(prev) or prev != raw[first - 1].text:
                 break  # what is left of a furniture line ("公文" of "公文生成日期：…") is no part of a title

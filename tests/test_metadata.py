@@ -539,3 +539,20 @@ def test_spaces_dropped_by_normalising_do_not_make_a_text_traditional() -> None:
             "现将 有关 情况 报告 如下：\n一、主要举措和成效\n全乡开展学法12次。")
     r = analyse(text)
     assert r.entity == "柳溪乡"
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "level"),
+    [
+        # a province named in the title by its short name: the unit is implied
+        ("2025年青海政府工作报告\n各位代表：\n现在，我代表省人民政府向大会报告工作。\n一、2024年工作回顾\n全省上下扎实工作。",
+         "青海省", "province"),
+        # a clause that opens with its verb names no subject: the body is the province the text names
+        ("政府工作报告\n各位代表：\n现在，我代表省人民政府向大会报告工作。\n一、2024年工作回顾\n"
+         "一年来，我们坚持稳中求进，认真落实国务院工作安排，在省委领导下，推动江西高质量发展，全省经济稳步增长。",
+         "江西省", "province"),
+    ],
+)
+def test_names_a_province_without_its_unit_and_never_a_verb_phrase(text: str, entity: str, level: str) -> None:
+    r = analyse(text)
+    assert (r.entity, r.level) == (entity, level)

@@ -232,6 +232,11 @@ TITLES = [
     # broken after a word no title ends on, the second line starting with a verb
     ("公文生成日期：2025-01-04\n关于2024年法治政府建设情况及2025年\n推进依法行政工作要点的报告\n县政府：\n" + INTRO,
      "关于2024年法治政府建设情况及2025年推进依法行政工作要点的报告"),
+    # a page's tools box wraps its closing bracket onto the title's line
+    ("下载\n打印\n【字号：\n大\n中\n小\n】2024年青石镇法治政府建设情况报告\n" + INTRO, "2024年青石镇法治政府建设情况报告"),
+    # a dated byline below the title is no title, though it ends in 报告
+    ("2024年明川县法治政府建设情况报告\n——2025年1月20日在明川县委全面依法治县委员会会议上的报告\n" + INTRO,
+     "2024年明川县法治政府建设情况报告"),
     # a look-alike's title ends in its own kind's word: it is still the title
     ("2024年镇法治政府建设工作总结及2025年工作思路\n" + INTRO, "2024年镇法治政府建设工作总结及2025年工作思路"),
     ("县级法治政府建设示范指标体系（2024年版）\n\n发布日期：2024-09-02\n" + INTRO, "县级法治政府建设示范指标体系（2024年版）"),
