@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -556,3 +557,29 @@ def test_spaces_dropped_by_normalising_do_not_make_a_text_traditional() -> None:
 def test_names_a_province_without_its_unit_and_never_a_verb_phrase(text: str, entity: str, level: str) -> None:
     r = analyse(text)
     assert (r.entity, r.level) == (entity, level)
+
+
+_PINYIN_PROVINCE = {
+    "anhui": "安徽", "beijing": "北京", "chongqing": "重庆", "fujian": "福建", "gansu": "甘肃", "guangdong": "广东",
+    "guangxi": "广西", "guizhou": "贵州", "hainan": "海南", "heilongjiang": "黑龙江", "henan": "河南", "hubei": "湖北",
+    "hunan": "湖南", "jiangsu": "江苏", "jilin": "吉林", "ningxia": "宁夏", "shandong": "山东", "shanghai": "上海",
+    "sichuan": "四川", "tianjin": "天津", "xinjiang": "新疆", "xizang": "西藏", "yunnan": "云南", "zhejiang": "浙江",
+}
+
+
+def test_texts_the_rules_were_not_written_on_provincial_work_reports(shared: Path) -> None:
+    """The extra corpus's provincial government work reports (another kind of report, never used to
+    write these rules): the province is the body, the title is never a byline or a page's furniture."""
+    files = sorted((shared / "corpus" / "ext" / "text").glob("prov_gwr_*.txt"))
+    if not files:
+        pytest.skip("no provincial work reports in the extra corpus")
+    wrong = []
+    for path in files:
+        province = _PINYIN_PROVINCE.get(path.stem.rsplit("_", 1)[-1])
+        if province is None:
+            continue
+        r = analyse(path.read_text("utf-8")[:6000])
+        title_ok = r.title is not None and "政府工作报告" in r.title and r.title[0] not in "】]—-" and "月" not in r.title[:9]
+        if not (r.level == "province" and (r.entity or "").startswith(province) and title_ok):
+            wrong.append((path.stem, r.entity, r.title))
+    assert wrong == []
