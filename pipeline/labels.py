@@ -58,6 +58,11 @@ def severity(key: str | None, lang: Lang = "zh") -> str:
     return "" if key is None else label("severity", str(key), lang)
 
 
+def category(key: str | None, lang: Lang = "zh") -> str:
+    """A section category (achievements, shortcomings, plans, responsibility, other) as a reviewer reads it."""
+    return "" if key is None else label("categories", str(key), lang)
+
+
 def text(key: str, **fields: object) -> str:
     """A sentence of the table view or the page, with ``fields`` filled in."""
     template = _labels().get("text", {}).get(key, key)

@@ -24,7 +24,7 @@ from typing import Any
 
 from pipeline import labels
 from pipeline.compare import CompareRow, cell_text, compare_store, fmt_number, indicator_name
-from pipeline.corrections import reviewed_checks, reviewed_findings, reviewed_metrics
+from pipeline.corrections import reviewed_checks, reviewed_documents, reviewed_findings, reviewed_metrics
 from pipeline.labels import page as _t
 from pipeline.run import PIPELINE_VERSION
 from pipeline.store import Store
@@ -401,7 +401,7 @@ def _failures(failures: Sequence[dict[str, Any]]) -> str:
 
 def render_review(store: Store, *, compare: Sequence[CompareRow] | None = None, title: str = "govreport review") -> str:
     """The review page of ``store`` as one HTML string."""
-    docs = store.documents()
+    docs = reviewed_documents(store)  # the scores as reviewed (overruled findings, re-categorised headings)
     failures = store.failures()
     checks = reviewed_checks(store)
     findings = reviewed_findings(store)

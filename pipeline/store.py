@@ -468,7 +468,7 @@ class Store:
         non-reports unless ``include_all``.
         """
         rows = self.conn.execute(
-            f"""SELECT d.sha256, c.item, c.label, c.status, c.severity, c.evidence, c."where", c.start, c.message,
+            f"""SELECT d.sha256, c.item, c.idx, c.label, c.status, c.severity, c.evidence, c."where", c.start, c.message,
             d.entity, d.county, d.year, d.is_report, d.doc_type,
             (SELECT min(s.name) FROM sources s WHERE s.sha256 = d.sha256) AS source
             FROM checks c JOIN documents d ON d.sha256 = c.sha256

@@ -12,14 +12,21 @@ from pipeline.corrections import (
     CorrectionError,
     ReviewConflict,
     apply_to_checks,
+    apply_to_headings,
     apply_to_metrics,
     changed_files,
     decisions,
+    effective_status,
     gold_documents,
+    heading_decision,
     metric_decision,
     record_decisions,
     review_state,
+    reviewed_checks,
+    reviewed_findings,
     reviewed_metrics,
+    reviewed_score,
+    reviewed_sections,
 )
 from pipeline.export import export
 from pipeline.store import SCHEMA_VERSION, Store
@@ -304,3 +311,267 @@ def test_the_html_review_shows_overruled_parts_as_present_and_corrected_values(t
     page = render_review(store)
     assert 'data-part="第一责任人职责" data-state="有"' in page and "人工更正" in page and ">21<" in page
     store.close()
+
+
+# -- heading categories ------------------------------------------------------
+# An invented report whose plans part has a heading the classifier did not recognise ("四、着力点").
+QS_TEXT = """青石镇人民政府关于2024年法治政府建设情况的报告
+
+一、主要举措和成效
+（一）抓实领导干部学法
+全年组织镇党委理论学习中心组集体学法9次。
+二、工作中的短板
+（一）普法方式比较单一
+部分村居普法仍以发放资料为主，原因是基层普法力量薄弱。
+三、镇党委书记履行第一责任人职责情况
+镇党委书记主持召开专题会议4次。
+四、着力点
+（一）继续抓好学法用法
+计划组织集体学法不少于10次。
+青石镇人民政府
+"""
+# (text, level, category the classifier gave it)
+QS_HEADINGS = [("一、主要举措和成效", 1, "achievements"), ("（一）抓实领导干部学法", 2, "achievements"),
+               ("二、工作中的短板", 1, "shortcomings"), ("（一）普法方式比较单一", 2, "shortcomings"),
+               ("三、镇党委书记履行第一责任人职责情况", 1, "responsibility"), ("四、着力点", 1, "achievements"),
+               ("（一）继续抓好学法用法", 2, "achievements")]
+
+
+def _span(text: str, part: str, after: int = 0) -> tuple[int, int]:
+    start = text.index(part, after)
+    return start, start + len(part)
+
+
+def qs_headings(text: str = QS_TEXT) -> list[dict[str, Any]]:
+    out, pos = [], 0
+    for t, level, cat in QS_HEADINGS:
+        s, e = _span(text, t, pos)
+        pos = e
+        out.append({"text": t, "level": level, "category": cat, "start": s, "end": e})
+    return out
+
+
+def qs_record(text: str = QS_TEXT, salt: str = "") -> dict[str, Any]:
+    """The invented report as the pipeline would store it (plans found missing)."""
+    heads = qs_headings(text)
+    paras = []
+    for body, under, cat in [("全年组织镇党委理论学习中心组集体学法9次。", 1, "achievements"),
+                             ("部分村居普法仍以发放资料为主，原因是基层普法力量薄弱。", 3, "shortcomings"),
+                             ("镇党委书记主持召开专题会议4次。", 4, "responsibility"),
+                             ("计划组织集体学法不少于10次。", 6, "achievements"),
+                             ("青石镇人民政府", 6, "other")]:
+        s, e = _span(text, body, heads[under]["end"])
+        paras.append({"text": body, "start": s, "end": e, "heading": under, "category": cat})
+    metrics = []
+    for quote, value, unit, ind, cat in [("集体学法9次", 9, "次", "law_study_sessions", "achievements"),
+                                          ("召开专题会议4次", 4, "次", "rol_meetings", "responsibility"),
+                                          ("集体学法不少于10次", 10, "次", "law_study_sessions", "achievements")]:
+        s, _ = _span(text, quote)
+        n = s + quote.index(str(value))
+        metrics.append({**metric(n, n + len(str(value)), value, quote, ind, unit), "category": cat})
+    rec = make_record("青石镇", 2024, salt=salt, score=0.8,
+                      parts={"achievements": True, "shortcomings": True, "responsibility": True, "plans": False})
+    items = rec["completeness"]["items"]
+    for it in items:
+        h = next((h for h in heads if h["category"] == it["id"] and h["level"] == 1), None)
+        if it["present"] and h is not None:
+            it.update(where="heading", start=h["start"], evidence=h["text"])
+    return {**rec, "text": text, "headings": heads, "paragraphs": paras, "metrics": metrics}
+
+
+def heading_row(key: str, action: str, category: str | None = None, text: str | None = None,
+                i: int = 1) -> dict[str, Any]:
+    return log_row(key, action, None if category is None else {"category": category},
+                   old=None if text is None else {"text": text}, target="heading", i=i)
+
+
+def _key(text: str, i: int = 0) -> str:
+    h = [h for h in qs_headings() if h["text"] == text][i]
+    return f"{h['start']}:{h['end']}"
+
+
+@pytest.mark.parametrize(
+    ("log", "expected"),
+    [
+        # no decision: the classifier's categories
+        ([], {}),
+        # the top heading of the plans part, and the sub-heading that inherited its category
+        ([heading_row(_key("四、着力点"), "category", "plans")],
+         {"四、着力点": ("plans", "corrected"), "（一）继续抓好学法用法": ("plans", "corrected")}),
+        # a sub-heading alone: its parent stays
+        ([heading_row(_key("（一）普法方式比较单一"), "category", "plans")],
+         {"（一）普法方式比较单一": ("plans", "corrected")}),
+        # restore: back to what was extracted; the latest decision wins
+        ([heading_row(_key("四、着力点"), "category", "plans", i=1), heading_row(_key("四、着力点"), "restore", i=2)],
+         {}),
+        ([heading_row(_key("四、着力点"), "category", "other", i=1),
+          heading_row(_key("四、着力点"), "category", "plans", i=2)],
+         {"四、着力点": ("plans", "corrected"), "（一）继续抓好学法用法": ("plans", "corrected")}),
+        # re-analysis moved the heading: the decision follows its text
+        ([heading_row("900:905", "category", "plans", text="四、着力点")],
+         {"四、着力点": ("plans", "corrected"), "（一）继续抓好学法用法": ("plans", "corrected")}),
+        # a heading the pipeline no longer finds at all: no effect (the decision stays in the log)
+        ([heading_row("900:905", "category", "plans", text="五、其他事项")], {}),
+    ],
+)
+def test_apply_to_headings(log: list[dict[str, Any]], expected: dict[str, tuple[str, str]]) -> None:
+    got = apply_to_headings(qs_headings(), log)
+    want = [(t, *expected.get(t, (cat, "extracted"))) for t, _level, cat in QS_HEADINGS]
+    assert [(h["text"], h["category"], h["origin"]) for h in got] == want
+    assert all(h["extracted_category"] == cat for h, (_t, _l, cat) in zip(got, QS_HEADINGS))
+
+
+def test_a_sub_heading_with_its_own_category_keeps_it() -> None:
+    heads = qs_headings()
+    heads[6] = {**heads[6], "category": "shortcomings", "category_source": "rules"}  # its own words said so
+    heads[5] = {**heads[5], "category_source": "model"}
+    got = apply_to_headings(heads, [heading_row(_key("四、着力点"), "category", "plans")])
+    assert [(h["category"], h["origin"]) for h in got[5:]] == [("plans", "corrected"), ("shortcomings", "extracted")]
+
+
+def test_paragraphs_and_metrics_follow_their_section() -> None:
+    rec = qs_record()
+    log = [heading_row(_key("四、着力点"), "category", "plans")]
+    paras = reviewed_sections(rec, log)["paragraphs"]
+    # the closing line under the last heading is "other" by its own rule and stays so
+    assert [p["category"] for p in paras] == ["achievements", "shortcomings", "responsibility", "plans", "other"]
+    got = apply_to_metrics(rec["metrics"], log, record=rec)
+    assert [(m["quote"], m["category"], m["origin"]) for m in got] == [
+        ("集体学法9次", "achievements", "extracted"), ("召开专题会议4次", "responsibility", "extracted"),
+        ("集体学法不少于10次", "plans", "extracted")]
+    assert [m["category"] for m in apply_to_metrics(rec["metrics"], [], record=rec)][-1] == "achievements"
+
+
+@pytest.mark.parametrize(
+    ("log", "statuses", "missing"),
+    [
+        ([], {"plans": "missing", "shortcomings": "ok"}, ["plans"]),
+        # the reviewer says "四、着力点" is the plans part: present, decided by the reviewer
+        ([heading_row(_key("四、着力点"), "category", "plans")], {"plans": "ok", "shortcomings": "ok"}, []),
+        # the only shortcomings heading re-categorised away: that part is missing now
+        ([heading_row(_key("二、工作中的短板"), "category", "achievements")],
+         {"plans": "missing", "shortcomings": "missing"}, ["shortcomings", "plans"]),
+        # ... unless a heading below it keeps the category on its own
+        ([heading_row(_key("二、工作中的短板"), "category", "plans"),
+          heading_row(_key("（一）普法方式比较单一"), "category", "shortcomings", i=2)],
+         {"plans": "ok", "shortcomings": "ok"}, []),
+        # a heading moved to "other" says nothing about a part
+        ([heading_row(_key("四、着力点"), "category", "other")], {"plans": "missing", "shortcomings": "ok"}, ["plans"]),
+    ],
+)
+def test_required_parts_follow_the_reviewed_headings(log: list[dict[str, Any]], statuses: dict[str, str],
+                                                     missing: list[str]) -> None:
+    rec = qs_record()
+    items = rec["completeness"]["items"]
+    got = {c["id"]: c for c in apply_to_checks(items, log, headings=rec["headings"])}
+    assert {k: got[k]["status"] for k in statuses} == statuses
+    assert [c["id"] for c in got.values() if c["status"] == "missing"] == missing
+    for k, status in statuses.items():
+        changed = status != next(i["status"] for i in items if i["id"] == k)
+        assert (got[k].get("heading_review") is not None) == changed
+        if changed:
+            assert got[k]["message"].startswith("审核人 甲 将标题")
+    # the score follows (the packaged checklist: 0.2 for each required part missing)
+    score = reviewed_score(0.8, [i["status"] for i in items], [effective_status(c) for c in got.values()])
+    assert score == round(1 - 0.2 * len(missing), 2)
+
+
+def test_an_overrule_still_applies_on_top_of_a_part_the_headings_left_missing() -> None:
+    rec = qs_record()
+    log = [heading_row(_key("二、工作中的短板"), "category", "achievements"),
+           log_row("shortcomings", "overrule", target="finding", i=2)]
+    got = {c["id"]: c for c in apply_to_checks(rec["completeness"]["items"], log, headings=rec["headings"])}
+    assert (got["shortcomings"]["status"], got["shortcomings"]["review"]) == ("missing", "overruled")
+    assert effective_status(got["shortcomings"]) == "ok"
+
+
+def _qs_store(tmp_path: Path) -> tuple[Store, dict[str, Any]]:
+    store = Store(tmp_path / "g.db")
+    rec = qs_record()
+    put(store, rec, "青石镇2024.txt")
+    return store, rec
+
+
+@pytest.mark.parametrize(
+    ("items", "error"),
+    [
+        ([{"target": "heading", "key": _key("四、着力点"), "action": "category", "new": {"category": "future"}}],
+         "未知的章节类别"),
+        ([{"target": "heading", "key": "1:3", "action": "category", "new": {"category": "plans"}}], "不是本报告的标题"),
+        ([{"target": "heading", "key": "1:3", "action": "restore"}], "不是本报告的标题"),
+        ([{"target": "heading", "key": _key("四、着力点"), "action": "edit", "new": {"category": "plans"}}],
+         "不能对 heading 执行 edit"),
+    ],
+)
+def test_bad_heading_decisions_are_refused_in_chinese(tmp_path: Path, items: list[dict[str, Any]], error: str) -> None:
+    store, rec = _qs_store(tmp_path)
+    with pytest.raises(CorrectionError, match=error):
+        record_decisions(store, rec["sha256"], 0, "王审核", items)
+    assert decisions(store, rec["sha256"]) == []  # nothing written
+    store.close()
+
+
+def test_a_heading_category_reaches_verdicts_exports_and_gold(tmp_path: Path) -> None:
+    from pipeline.export import report_rows
+
+    store, rec = _qs_store(tmp_path)
+    sha = rec["sha256"]
+    assert [(r["missing_parts"], r["completeness_score"]) for r in report_rows(store)] == [("plans", 0.8)]
+    item = heading_decision(apply_to_headings(rec["headings"], []), "category", _key("四、着力点"), "plans", "第四部分是明年安排")
+    assert item["old"]["text"] == "四、着力点" and item["old"]["category"] == "achievements"
+    record_decisions(store, sha, 0, "王审核", [item], status="reviewed")
+    # completeness: the part is present, said by whom; the score and missing parts follow
+    plans = next(c for c in reviewed_checks(store) if c["item"] == "plans")
+    assert (plans["status"], plans["present"]) == ("ok", 1) and "王审核" in plans["message"]
+    assert [(r["missing_parts"], r["completeness_score"]) for r in report_rows(store)] == [("", 1.0)]
+    assert [f["item"] for f in reviewed_findings(store)] == []
+    # metrics carry their section's category
+    assert [m["category"] for m in reviewed_metrics(store)] == ["achievements", "responsibility", "plans"]
+    # the gold export carries the reviewer's categories
+    (doc,) = gold_documents(store)
+    assert [(h["text"], h["category"]) for h in doc["gold"]["headings"]][-2:] == [
+        ("四、着力点", "plans"), ("（一）继续抓好学法用法", "plans")]
+    # the other way round: a part's only heading re-categorised away becomes a finding to send back
+    record_decisions(store, sha, 1, "王审核", [heading_decision(
+        apply_to_headings(rec["headings"], decisions(store, sha)), "category", _key("二、工作中的短板"), "achievements",
+        None)])
+    assert [(f["item"], f["status"], f["entity"]) for f in reviewed_findings(store)] == [
+        ("shortcomings", "missing", "青石镇")]
+    assert [(r["missing_parts"], r["completeness_score"]) for r in report_rows(store)] == [("shortcomings", 0.8)]
+    # restore is logged on the span the decision was made on, and undoes it
+    heads = apply_to_headings(rec["headings"], decisions(store, sha))
+    undo = heading_decision(heads, "restore", _key("二、工作中的短板"), None, None)
+    record_decisions(store, sha, 2, "王审核", [undo])
+    assert [r["missing_parts"] for r in report_rows(store)] == [""]
+    store.close()
+
+
+def qs_batch(tmp_path: Path) -> tuple[Path, Path]:
+    """The invented report in a folder, analysed by the batch into a store: (folder, store path)."""
+    from pipeline.batch import run_batch
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "青石镇2024.txt").write_text(QS_TEXT, encoding="utf-8")
+    with Store(tmp_path / "g.db") as store:
+        run_batch(folder, store, workers=1)
+    return folder, tmp_path / "g.db"
+
+
+def test_heading_categories_survive_batch_force(tmp_path: Path) -> None:
+    from pipeline.batch import run_batch
+
+    folder, db = qs_batch(tmp_path)
+    with Store(db) as store:
+        (doc,) = store.documents()
+        sha, record = doc["sha256"], store.record(doc["sha256"]) or {}
+        heads = apply_to_headings(record["headings"], [])
+        target = next(h for h in heads if h["text"] == "四、着力点")
+        other = "plans" if target["category"] != "plans" else "other"
+        record_decisions(store, sha, 0, "王审核", [heading_decision(heads, "category", target["key"], other, None)],
+                         status="reviewed")
+        run_batch(folder, store, workers=1, force=True)  # batch --force: everything analysed again
+        after = {h["text"]: h for h in apply_to_headings((store.record(sha) or {})["headings"], decisions(store, sha))}
+        assert (after["四、着力点"]["category"], after["四、着力点"]["origin"]) == (other, "corrected")
+        (gold,) = gold_documents(store)
+        assert ("四、着力点", other) in [(h["text"], h["category"]) for h in gold["gold"]["headings"]]

@@ -297,3 +297,36 @@ def _env_without_token() -> dict[str, str]:
     import os
 
     return {k: v for k, v in os.environ.items() if k != "GOVREPORT_TOKEN"}
+
+
+def test_a_reviewer_corrects_a_heading_category_and_the_verdict_follows(tmp_path: Path) -> None:
+    from tests.test_corrections import qs_batch
+
+    _folder, db = qs_batch(tmp_path)
+    with running(ServeConfig(db=db, default_reviewer="赵审核")) as base:
+        c = Client(base)
+        sha = _sha_links(c.request("/")[1])[0]
+        page = c.request(f"/report/{sha}")[1]
+        assert "章节结构" in page and 'data-testid="heading-' in page
+        key = re.search(r'data-testid="heading-(\d+:\d+)">\s*<td class="lv lv-1">四、着力点', page).group(1)  # type: ignore[union-attr]
+        form = {"kind": "heading", "action": "category", "key": key, "category": "plans", "version": "0",
+                "comment": "第四部分是明年的安排", "csrf": c.cookie("govreport_csrf") or ""}
+        status, html = c.request(f"/report/{sha}/decide", {**form, "category": "future"})[:2]
+        assert status == 400 and "未知的章节类别" in html
+        status, html = c.request(f"/report/{sha}/decide", form)[:2]
+        assert status == 200 and "已保存" in html
+        row = re.search(rf'data-testid="heading-{key}">(.*?)</tr>', html, re.S).group(1)  # type: ignore[union-attr]
+        assert 'value="plans" selected' in row and "人工更正" in row and "赵审核" in row
+        plans = re.search(r'data-testid="finding-plans">(.*?)</tr>', html, re.S).group(1)  # type: ignore[union-attr]
+        assert "符合" in plans and "按章节类别更正" in plans and "赵审核" in plans
+        assert "更正章节类别" in html  # in the log
+        status, html = c.request(f"/report/{sha}/decide", form)[:2]  # the page of version 0 again
+        assert status == 409 and "已被其他审核人修改" in html
+        with Store(db) as store:
+            from pipeline.corrections import reviewed_documents
+
+            (doc,) = reviewed_documents(store)
+            stored = store.documents()[0]["completeness_score"]
+        # the overview's score follows: the missing part's deduction is given back
+        assert "plans" not in doc["missing"] and doc["completeness_score"] == round(stored + 0.2, 2)
+        assert f'{round(doc["completeness_score"] * 100)}%' in c.request("/")[1]

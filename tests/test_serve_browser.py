@@ -1,7 +1,7 @@
 """The review workspace in headless Chromium, end to end on the sample corpus.
 
 A reviewer corrects a metric, adds one the pipeline missed by selecting its
-text, overrules a finding and signs the report off; `batch --force` analyses
+text, puts a heading in another part, overrules a finding and signs the report off; `batch --force` analyses
 everything again; the decisions are still there, and in the CSV and XLSX
 exports. Skips cleanly without Chromium (CI installs Debian's) or playwright.
 """
@@ -129,6 +129,18 @@ def test_review_in_the_browser_survives_batch_force_and_reaches_the_exports(fold
             page.wait_for_selector('[data-testid="saved"]')
             assert page.locator('[data-testid="status"]').inner_text() == "已审"
 
+            # 3b. put a heading in another part of the report (章节结构)
+            heading = page.locator('table.headings tr.o-extracted').last
+            h_key = heading.get_attribute("data-testid").removeprefix("heading-")  # type: ignore[union-attr]
+            was = heading.locator('select[name="category"]').input_value()
+            to = "plans" if was != "plans" else "shortcomings"
+            heading.locator('select[name="category"]').select_option(to)
+            heading.locator('button[value="category"]').click()
+            page.wait_for_selector('[data-testid="saved"]')
+            moved = page.locator(f'[data-testid="heading-{h_key}"]')
+            assert "o-corrected" in (moved.get_attribute("class") or "") and "人工更正" in moved.inner_text()
+            assert moved.locator('select[name="category"]').input_value() == to
+
             # 4. overrule a finding (maybe in another report)
             f_sha, item = plan["finding"]
             page.goto(f"{base}/report/{f_sha}")
@@ -162,6 +174,8 @@ def test_review_in_the_browser_survives_batch_force_and_reaches_the_exports(fold
             assert "99" in page.locator(f'[data-testid="metric-{key}"]').inner_text()
             assert page.locator("table.metrics tr.o-corrected", has_text=quote).count() == 1
             assert page.locator('[data-testid="status"]').inner_text() == "已审"
+            moved = page.locator(f'[data-testid="heading-{h_key}"]')
+            assert moved.locator('select[name="category"]').input_value() == to
             page.goto(f"{base}/report/{f_sha}")
             assert "已否决" in page.locator(f'[data-testid="finding-{item}"]').inner_text()
         finally:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from pipeline.completeness.document import build_doc
 from pipeline.completeness.rules import RULES
 from pipeline.completeness.rules.content import (
@@ -20,6 +22,22 @@ _SHORT_LABEL = {
 }
 
 
+def deduction(statuses: Iterable[str | None], scoring: Mapping[str, float]) -> float:
+    """What the checklist takes off the score for items in these statuses (missing, error, warning)."""
+    out = 0.0
+    for status in statuses:
+        if status == "missing":
+            out += scoring["missing_required"]
+        elif status in ("error", "warning"):
+            out += scoring[status]
+    return out
+
+
+def score_of(statuses: Iterable[str | None], scoring: Mapping[str, float]) -> float:
+    """The completeness score: 1 less the deductions, never below 0 (the reviewed score uses it too)."""
+    return round(max(0.0, 1.0 - deduction(statuses, scoring)), 2)
+
+
 def finish(report: Report, checklist: Checklist) -> None:
     """Recompute score, missing, warnings and summary from ``report.completeness.items``.
 
@@ -31,22 +49,18 @@ def finish(report: Report, checklist: Checklist) -> None:
     part_ids = {p.id for p in checklist.parts}
     required = {p.id for p in checklist.parts if p.required}
     sc = checklist.scoring  # every deduction is given by the checklist (schema: required)
-    score = 1.0
     comp.missing = [i.id for i in comp.items if i.id in required and i.status == "missing"]
     comp.warnings = []
     problems: list[str] = []
     for i in comp.items:
-        if i.status == "missing":
-            score -= sc["missing_required"]
-        elif i.status in ("error", "warning"):
-            score -= sc[i.status]
+        if i.status in ("error", "warning"):
             comp.warnings.append(f"{i.id} {i.label}：{i.message}" + (f"（“{i.evidence}”）" if i.evidence else ""))
             problems.append(
                 i.message.split("，疑为")[0]
                 if i.id not in part_ids
                 else f"{_SHORT_LABEL.get(i.id, i.label)}{i.message.split('；')[-1]}"
             )
-    comp.score = round(max(0.0, score), 2)
+    comp.score = score_of((i.status for i in comp.items), sc)
     entity, year = report.entity, report.year
     who = "".join(x for x in (entity or "", f"{year}年" if year else "") if x) or "本"
     n_req = len(required)

@@ -48,6 +48,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from pipeline import labels
 from pipeline.compare import fmt_number, indicator_catalogue, indicator_name
 from pipeline.corrections import (
     CORRECTION_LABELS,
@@ -56,14 +57,20 @@ from pipeline.corrections import (
     CorrectionError,
     ReviewConflict,
     apply_to_checks,
+    apply_to_headings,
     apply_to_metrics,
+    apply_to_paragraphs,
     changed_files,
     decisions,
+    effective_status,
+    heading_decision,
     metric_decision,
     record_decisions,
     review_state,
     review_states,
+    reviewed_documents,
     reviewed_findings,
+    reviewed_score,
 )
 from pipeline.errors import GovReportError
 from pipeline.serve.markup import CATEGORY_LABELS, marked_text
@@ -83,6 +90,7 @@ _SECURITY_HEADERS = {
 }
 _FINDING_STATUS = {"ok": "符合", "missing": "缺失", "warning": "提醒", "error": "问题", "info": "提示"}
 _REVIEW_LABELS = {"accepted": "已确认", "overruled": "已否决"}
+_ORIGIN_LABELS = {k: labels.value(k) for k in ("extracted", "corrected")}
 
 
 class ServeError(GovReportError):
@@ -147,7 +155,7 @@ def _templates() -> Environment:
     env.filters["indicator"] = indicator_name
     env.globals.update(STATUSES=STATUSES, QUALIFIERS=QUALIFIERS, CATEGORY_LABELS=CATEGORY_LABELS,
                        FINDING_STATUS=_FINDING_STATUS, REVIEW_LABELS=_REVIEW_LABELS,
-                       CORRECTION_LABELS=CORRECTION_LABELS)
+                       CORRECTION_LABELS=CORRECTION_LABELS, ORIGIN_LABELS=_ORIGIN_LABELS)
     return env
 
 
@@ -228,15 +236,22 @@ class _Workspace:
         record = store.record(sha) or {}
         text = store.text(sha) or ""
         log = decisions(store, sha)
-        metrics = apply_to_metrics(record.get("metrics") or [], log, keep_rejected=True)
+        metrics = apply_to_metrics(record.get("metrics") or [], log, keep_rejected=True, record=record)
         for m in metrics:
             m["indicator_name"] = indicator_name(str(m.get("indicator") or "other"))
+        headings = apply_to_headings(record.get("headings") or [], log)
+        sections = {**record, "headings": headings,
+                    "paragraphs": apply_to_paragraphs(record.get("paragraphs") or [], headings)}
         comp = record.get("completeness") or {}
+        items = comp.get("items") or []
+        checks = apply_to_checks(items, log, headings=record.get("headings") or [])
         return {
             "doc": doc, "record": record, "text": text, "log": list(reversed(log)),
-            "metrics": metrics, "checks": apply_to_checks(comp.get("items") or [], log),
-            "summary": comp.get("summary"), "score": comp.get("score"),
-            "marked": Markup(marked_text(text, record, [m for m in metrics if m["origin"] != "rejected"])),
+            "metrics": metrics, "checks": checks, "headings": headings,
+            "summary": comp.get("summary"),
+            "score": reviewed_score(comp.get("score"), [i.get("status") for i in items],
+                                    [effective_status(c) for c in checks]),
+            "marked": Markup(marked_text(text, sections, [m for m in metrics if m["origin"] != "rejected"])),
             "state": review_state(store, sha), "changed": changed_files(store).get(sha, []),
             "catalogue": self.catalogue,
             "comments": [d for d in log if d["target"] == "report" and d["action"] == "comment"],
@@ -338,13 +353,14 @@ def _csrf_ok(request: Request, data: Any) -> bool:
 
 def _overview_rows(store: Store) -> list[dict[str, Any]]:
     """One row per stored report for the overview table, with its review state and counts."""
-    docs = store.documents()
+    # the missing parts and score as reviewed (overruled findings, re-categorised headings)
+    docs = reviewed_documents(store)
     states = review_states(store)
     changed = changed_files(store)
     # a finding the reviewer overruled is no longer an issue
     issues = Counter(f["sha256"] for f in reviewed_findings(store, include_all=True))
     corrected = Counter(r["sha256"] for r in store.conn.execute(
-        "SELECT sha256 FROM corrections WHERE target IN ('metric', 'finding')").fetchall())
+        "SELECT sha256 FROM corrections WHERE target IN ('metric', 'finding', 'heading')").fetchall())
     rows = []
     for d in docs:
         state = states.get(d["sha256"], {})
@@ -410,6 +426,10 @@ def _decision_items(kind: str, data: Any, ctx: dict[str, Any], comment: str | No
         old = {k: current.get(k) for k in ("status", "message", "evidence")}
         return [{"target": "finding", "key": key, "action": action, "old": old,
                  "new": {"review": action}, "comment": comment}], None, f"finding-{key}"
+    if kind == "heading":
+        key = str(data.get("key") or "")
+        item = heading_decision(ctx["headings"], action, key, str(data.get("category") or "") or None, comment)
+        return [item], None, f"heading-{key.replace(':', '-')}"
     if kind == "review":
         status = str(data.get("status") or "") or None
         items = [{"target": "report", "key": "", "action": "comment", "old": None, "new": None, "comment": comment}] \

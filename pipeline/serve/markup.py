@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-CATEGORY_LABELS: dict[str, str] = {
-    "achievements": "举措和成效", "shortcomings": "问题和不足", "plans": "下一步安排",
-    "responsibility": "第一责任人职责", "other": "其他",
-}
+from pipeline import labels
+from pipeline.types import CATEGORIES
+
+# The legend and the block titles: labels.toml [categories] is the one home of the Chinese.
+CATEGORY_LABELS: dict[str, str] = {c: labels.category(c) for c in CATEGORIES}
 
 
 def _blocks(text: str, record: dict[str, Any]) -> list[tuple[int, int, str, str]]:
