@@ -76,7 +76,7 @@ FINDING_COLUMNS: tuple[str, ...] = (
 )
 
 # Columns whose values are ids with a Chinese label (labels.toml [values]; severity has [severity]).
-_VALUE_COLUMNS = frozenset({"status", "qualifier", "category", "doc_type", "level", "kind", "value_source",
+_VALUE_COLUMNS = frozenset({"status", "qualifier", "doc_type", "level", "kind", "value_source",
                            "review_status"})
 
 # Full-width forms too: WPS and Excel with a Chinese input method take a leading ＝ as =.
@@ -193,6 +193,10 @@ def localise(rows: Sequence[dict[str, Any]], lang: Lang) -> list[dict[str, Any]]
             return v
         if k == "severity":
             return labels.severity(v, lang)
+        if k == "category":  # a section's part: "other" is 其他, not the document type 其他文件
+            return labels.category(v, lang)
+        if k == "missing_parts":
+            return "；".join(labels.category(p.strip(), lang) for p in v.split(";"))
         return labels.value(v, lang) if k in _VALUE_COLUMNS else v
 
     return [{k: cell(k, v) for k, v in row.items()} for row in rows]

@@ -22,7 +22,7 @@ __all__ = ["ProgressPrinter", "check_record", "duplicate_note", "format_verdict"
 def table_row(report: Report) -> str:
     """One document as a reviewer reads it (Chinese labels, values as written)."""
     from pipeline.compare import indicator_name
-    from pipeline.labels import column, text, value
+    from pipeline.labels import category, column, text, value
     from pipeline.submissions import is_scored
 
     if report.status != "ok":
@@ -45,7 +45,7 @@ def table_row(report: Report) -> str:
     ]
     if comp is not None and scored:
         lines.append(f"    {column('completeness_score')}：{comp.score:.0%}"
-                     + (f"  {column('missing_parts')}：{'、'.join(value(m) for m in comp.missing)}" if comp.missing else ""))
+                     + (f"  {column('missing_parts')}：{'、'.join(category(m) for m in comp.missing)}" if comp.missing else ""))
         if comp.summary:
             lines.append(f"    {comp.summary}")
     for m in report.metrics[:50]:

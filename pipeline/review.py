@@ -328,7 +328,7 @@ def _reports(docs: Sequence[dict[str, Any]], metrics: Sequence[dict[str, Any]],
         if ocr is not None:
             notes.append(_t("ocr", conf=f"{ocr:.0%}"))
         if d.get("missing"):
-            notes.append(_t("missing_parts", parts="、".join(labels.value(x) for x in d["missing"])))
+            notes.append(_t("missing_parts", parts="、".join(labels.category(x) for x in d["missing"])))
         html.append(f"<details><summary>{_e(_label(d))} — {_e(d.get('title') or '')} "
                     f'<span class="muted">（{_e("，".join(notes))}）</span>'
                     # a copied report is flagged without opening it
@@ -346,7 +346,7 @@ def _reports(docs: Sequence[dict[str, Any]], metrics: Sequence[dict[str, Any]],
                 html.append(
                     f'<tr><td title="{_e(m["indicator"])}">{_e(indicator_name(m["indicator"]))}</td>'
                     f"<td>{_e(_metric_value(m))}</td><td>{_e(m.get('unit'))}</td>"
-                    f"<td>{_e(labels.value(m.get('qualifier')))}</td><td>{_e(labels.value(m.get('category')))}</td>"
+                    f"<td>{_e(labels.value(m.get('qualifier')))}</td><td>{_e(labels.category(m.get('category')))}</td>"
                     f'<td class="quote" title="{_e(m.get("sentence"))}">{_e(m.get("quote"))}'
                     + (' <span class="rule-warning" title="OCR 识别置信度低，请对照扫描件核对">⚠ OCR</span>'
                        if m.get("low_confidence") else "")

@@ -175,9 +175,21 @@ def test_headers_and_sheets_are_chinese_by_default_and_ids_in_english(tmp_path: 
     assert metrics[0][:8] == ["乡镇", "县（市、区）", "层级", "年度", "指标代码", "指标名称", "数值", "原文数值"]
     assert {r[metrics[0].index("指标代码")] for r in metrics[1:]} >= {"law_study_sessions"}  # the ids keep a column
     assert {r[metrics[0].index("限定")] for r in metrics[1:]} == {"准确数"}
+    reports = read_like_excel(tmp_path / "zh" / "reports.csv")
+    # the parts a report lacks, as a reviewer names them (not the ids, not a document type's label)
+    assert "第一责任人职责" in {r[reports[0].index("缺少部分")] for r in reports[1:]}
     wb = load_workbook(xlsx)
     assert wb.sheetnames == ["指标明细", "报告一览", "对比", "雷同检查", "审查意见"]
     for ws in wb.worksheets:
         assert all(_CJK.search(str(c.value)) for c in ws[1])
     assert [tuple(read_like_excel(p)[0]) for p in en] == [
         METRIC_COLUMNS, REPORT_COLUMNS, COMPARE_COLUMNS, SIMILARITY_COLUMNS, FINDING_COLUMNS]
+
+
+def test_localise_tells_a_section_part_from_a_document_type() -> None:
+    from pipeline.export import localise
+
+    row = {"category": "other", "doc_type": "other", "missing_parts": "plans; responsibility", "qualifier": "more_than"}
+    assert localise([row], "zh") == [
+        {"category": "其他", "doc_type": "其他文件", "missing_parts": "下一步安排；第一责任人职责", "qualifier": "多于"}]
+    assert localise([row], "en") == [row]

@@ -307,7 +307,7 @@ def test_a_reviewer_corrects_a_heading_category_and_the_verdict_follows(tmp_path
         c = Client(base)
         overview = c.request("/")[1]
         sha = _sha_links(overview)[0]
-        assert "下一步工作安排" in overview and ">plans<" not in overview  # the missing part, in Chinese
+        assert "下一步安排" in overview and ">plans<" not in overview  # the missing part, in Chinese
         page = c.request(f"/report/{sha}")[1]
         assert "章节结构" in page and 'data-testid="heading-' in page
         key = re.search(r'data-testid="heading-(\d+:\d+)">\s*<td class="lv lv-1">四、着力点', page).group(1)  # type: ignore[union-attr]

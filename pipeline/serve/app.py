@@ -368,7 +368,7 @@ def _overview_rows(store: Store) -> list[dict[str, Any]]:
             "sha256": d["sha256"], "entity": d.get("entity") or "", "county": d.get("county") or "",
             "year": d.get("year"), "title": d.get("title") or "", "sources": d["sources"],
             "status": state.get("status", "pending"), "score": d.get("completeness_score"),
-            "missing": [labels.value(m) for m in d.get("missing") or []], "issues": issues[d["sha256"]], "n_metrics": d.get("n_metrics"),
+            "missing": [labels.category(m) for m in d.get("missing") or []], "issues": issues[d["sha256"]], "n_metrics": d.get("n_metrics"),
             "corrections": corrected[d["sha256"]], "changed": d["sha256"] in changed,
             "ok": d["status"] == "ok", "is_report": d.get("is_report"),
             "error": d.get("error_message"), "reviewer": state.get("updated_by"),
