@@ -383,6 +383,19 @@ def effective_status(item: dict[str, Any]) -> str | None:
     return "ok" if item.get("review") == "overruled" else item.get("status")
 
 
+def reviewed_summary(items: Sequence[dict[str, Any]], checks: Sequence[dict[str, Any]]) -> str | None:
+    """One line on what the reviewers' decisions leave of the verdict (``items`` as extracted,
+    ``checks`` from :func:`apply_to_checks`), when they changed any item; the pipeline's own
+    summary stays as what it found. Names the required parts still missing and counts the
+    problems still open."""
+    if [i.get("status") for i in items] == [effective_status(c) for c in checks]:
+        return None
+    missing = [labels.category(str(c.get("id"))) for c in checks if effective_status(c) == "missing"]
+    problems = sum(effective_status(c) in ("warning", "error") for c in checks)
+    text = f"缺{len(missing)}项（{'、'.join(missing)}）" if missing else "规定内容齐全"
+    return text + (f"，仍有{problems}处需改进" if problems else "，无待改进项") + "。"
+
+
 def reviewed_score(score: float | None, before: Sequence[str | None], after: Sequence[str | None]) -> float | None:
     """The completeness score after the reviewers' decisions (``before``/``after``: the items' statuses).
 

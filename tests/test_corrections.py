@@ -575,3 +575,21 @@ def test_heading_categories_survive_batch_force(tmp_path: Path) -> None:
         assert (after["四、着力点"]["category"], after["四、着力点"]["origin"]) == (other, "corrected")
         (gold,) = gold_documents(store)
         assert ("四、着力点", other) in [(h["text"], h["category"]) for h in gold["gold"]["headings"]]
+
+
+@pytest.mark.parametrize(
+    ("statuses", "reviews", "summary"),
+    [
+        (["ok", "missing", "warning"], [None, None, None], None),  # nothing decided: the pipeline's summary stands
+        (["ok", "missing", "warning"], [None, "overruled", None], "规定内容齐全，仍有1处需改进。"),
+        (["ok", "missing", "warning"], [None, None, "overruled"], "缺1项（下一步安排），无待改进项。"),
+        (["ok", "ok", "ok"], [None, "accepted", None], None),  # accepting a finding changes nothing
+    ],
+)
+def test_reviewed_summary(statuses: list[str], reviews: list[str | None], summary: str | None) -> None:
+    from pipeline.corrections import reviewed_summary
+
+    ids = ["achievements", "plans", "R03"]
+    items = [{"id": i, "status": s} for i, s in zip(ids, statuses)]
+    checks = [{**it, "review": r} for it, r in zip(items, reviews)]
+    assert reviewed_summary(items, checks) == summary

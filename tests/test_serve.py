@@ -322,6 +322,7 @@ def test_a_reviewer_corrects_a_heading_category_and_the_verdict_follows(tmp_path
         plans = re.search(r'data-testid="finding-plans">(.*?)</tr>', html, re.S).group(1)  # type: ignore[union-attr]
         assert "符合" in plans and "按章节类别更正" in plans and "赵审核" in plans
         assert "更正章节类别" in html  # in the log
+        assert "审核后：" in html and "下一步安排" not in html.split('data-testid="reviewed-summary"')[1].split("</p>")[0]
         status, html = c.request(f"/report/{sha}/decide", form)[:2]  # the page of version 0 again
         assert status == 409 and "已被其他审核人修改" in html
         with Store(db) as store:

@@ -57,6 +57,7 @@ from pipeline.corrections import (
     CorrectionError,
     ReviewConflict,
     apply_to_checks,
+    reviewed_summary,
     apply_to_headings,
     apply_to_metrics,
     apply_to_paragraphs,
@@ -248,7 +249,7 @@ class _Workspace:
         return {
             "doc": doc, "record": record, "text": text, "log": list(reversed(log)),
             "metrics": metrics, "checks": checks, "headings": headings,
-            "summary": comp.get("summary"),
+            "summary": comp.get("summary"), "reviewed_summary": reviewed_summary(items, checks),
             "score": reviewed_score(comp.get("score"), [i.get("status") for i in items],
                                     [effective_status(c) for c in checks]),
             "marked": Markup(marked_text(text, sections, [m for m in metrics if m["origin"] != "rejected"])),
