@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pipeline.dates import CLOSING_DATE, CN_DATE, cn_iso, iso_date
 from pipeline.doctype import REPORT_SENTENCE
 from pipeline.gazetteer import Gazetteer
+from pipeline.normalise import RUBY
 from pipeline.orgnames import (
     BAD_IN_NAME,
     GOV_SUFFIX,
@@ -111,7 +112,7 @@ def _is_traditional(report: Report) -> bool:
     return diff > 10
 
 
-_PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}\)")
+_PINYIN = RUBY  # ruby annotations ("區(qū)"): normalise deletes them from norm; names quoted from text drop them too
 
 
 @dataclass

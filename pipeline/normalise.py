@@ -113,8 +113,11 @@ def _norm_table() -> dict[int, str]:
     return table
 
 
-# What the fast path cannot translate in bulk: carriage returns, deletions, horizontal space.
-_SPECIAL = re.compile("[\r" + "".join(sorted(_DELETE)) + "".join(sorted(_HSPACE)) + "]+")
+# Ruby annotations some machine-converted mirror sites print after characters ("發(fā)布", "區(qū)"):
+# pinyin with at least one vowel, in ASCII brackets, right after a Chinese character.
+RUBY = re.compile(r"(?<=[\u4e00-\u9fff])\((?=[a-zü]*[aeiouüāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}\)")
+# What the fast path cannot translate in bulk: ruby annotations, carriage returns, deletions, horizontal space.
+_SPECIAL = re.compile(RUBY.pattern + "|[\r" + "".join(sorted(_DELETE)) + "".join(sorted(_HSPACE)) + "]+")
 
 
 def normalise(text: str) -> Normalised:
@@ -125,7 +128,7 @@ def normalise(text: str) -> Normalised:
       become simplified (character by character);
     - horizontal whitespace is deleted, except one space between two ASCII
       words ("Word 2020"), so "2025 年" matches "2025年";
-    - zero-width characters are deleted.
+    - zero-width characters and ruby annotations ("發(fā)布") are deleted.
 
     Runs of ordinary characters are translated in bulk (one ``str.translate``
     and one ``range`` each); only the special characters are looked at one by
@@ -145,6 +148,9 @@ def normalise(text: str) -> Normalised:
             offsets.extend(range(pos, a))
             last = chunk[-1]
         i, end = a, m.end()
+        if text[a] == "(":  # a ruby annotation: deleted, so "發(fā)布" matches 发布
+            pos = end
+            continue
         while i < end:
             ch = text[i]
             if ch == "\r":

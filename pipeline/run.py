@@ -33,7 +33,9 @@ if TYPE_CHECKING:
     from pipeline.lexicon import Lexicon
     from pipeline.nlp import JiebaTokenizer
 
-PIPELINE_VERSION = "0.1.0"
+# Part of the batch's cache key (pipeline/versions.py): raise it with every change to what the
+# stages find, so a re-run analyses again what an older govreport stored.
+PIPELINE_VERSION = "0.2.0"
 
 
 @dataclass

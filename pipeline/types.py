@@ -214,6 +214,12 @@ class Report:
             return start, end
         s = self.to_text_pos(start)
         e = self.norm_map[end - 1] + 1 if 0 < end <= len(self.norm_map) else self.to_text_pos(end)
+        if 0 < end <= len(self.norm_map):
+            from pipeline.normalise import RUBY
+
+            # A ruby annotation belongs to the character before it ("強(qiáng)"): a span ending there keeps it.
+            if m := RUBY.match(self.text, e):
+                e = m.end()
         return s, max(s, e)
 
     def text_of(self, norm_start: int, norm_end: int) -> str:

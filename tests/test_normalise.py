@@ -22,6 +22,9 @@ from pipeline.normalise import normalise, to_simplified
         ("第一行\r\n第二行", "第一行\n第二行"),
         ("零\u200b宽", "零宽"),
         ("（一）加强组织领导", "（一）加强组织领导"),  # Chinese brackets kept
+        ("合肥市司法局發(fā)布報(bào)告", "合肥市司法局发布报告"),  # ruby annotations of a mirror site
+        ("见图(x)和附件(a)", "见图(x)和附件"),  # a bracketed letter without a vowel is no pinyin
+        ("Word(ok)", "Word(ok)"),  # only after a Chinese character
     ],
 )
 def test_normalise_text(text: str, expected: str) -> None:
@@ -56,3 +59,14 @@ def test_offsets_are_monotonic_and_in_range(text: str) -> None:
     assert len(norm.offsets) == len(norm.text)
     assert all(0 <= o < len(text) for o in norm.offsets)
     assert all(a < b for a, b in zip(norm.offsets, norm.offsets[1:]))
+
+
+def test_a_report_span_ending_on_a_character_keeps_its_ruby_annotation() -> None:
+    from pipeline.types import Report
+
+    text = "一、全面加強(qiáng)組織領(lǐng)導(dǎo)\n"
+    norm = normalise(text)
+    report = Report(source="t.txt", text=text, norm=norm.text, norm_map=norm.offsets)
+    i = norm.text.index("全面加强")
+    assert report.text_of(i, i + 4) == "全面加強(qiáng)"
+    assert report.text_of(i, i + 2) == "全面"
