@@ -20,6 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
+from pipeline.normalise import RUBY
+
 Category = Literal["achievements", "shortcomings", "plans", "responsibility", "other"]
 CATEGORIES: tuple[str, ...] = ("achievements", "shortcomings", "plans", "responsibility", "other")
 
@@ -215,8 +217,6 @@ class Report:
         s = self.to_text_pos(start)
         e = self.norm_map[end - 1] + 1 if 0 < end <= len(self.norm_map) else self.to_text_pos(end)
         if 0 < end <= len(self.norm_map):
-            from pipeline.normalise import RUBY
-
             # A ruby annotation belongs to the character before it ("強(qiáng)"): a span ending there keeps it.
             if m := RUBY.match(self.text, e):
                 e = m.end()
