@@ -78,7 +78,7 @@ def detect_doc_type(report: Report, title_norm: str, head: str, header: str) -> 
     for pat, kind in _TYPE_BODY:
         if pat.search(first if kind != "yearbook" else (header + "\n" + head[:300])):
             return kind
-    if len(_TEMPLATE.findall(t + header + head[:1500])) >= 2 and not _title_names_body(report):
+    if len(_TEMPLATE.findall(t + header + head[:1500])) >= 2 and _entity_source(report) != "title":
         # Masks in a report whose title names its body are a redacted copy of a published
         # report (a year or the counts starred out); a template names nobody.
         return "template"
@@ -92,8 +92,9 @@ def detect_doc_type(report: Report, title_norm: str, head: str, header: str) -> 
     return "annual_report"
 
 
-def _title_names_body(report: Report) -> bool:
-    return any(p.field == "entity" and p.source == "title" for p in report.provenance)
+def _entity_source(report: Report) -> str | None:
+    """Where the metadata stage found the reporting body (title, body, issuer, filename…), if it did."""
+    return next((p.source for p in report.provenance if p.field == "entity"), None)
 
 
 # --- the learned report-type classifier -------------------------------------
@@ -166,9 +167,7 @@ def report_features(report: Report) -> list[str]:
 def names_itself(report: Report) -> bool:
     """Whether the text itself names the reporting body (title, body or signature: not the
     file name or the page title); an anonymised template names nobody."""
-    return report.entity is not None and any(
-        p.field == "entity" and p.source in ("title", "body", "issuer") for p in report.provenance
-    )
+    return report.entity is not None and _entity_source(report) in ("title", "body", "issuer")
 
 
 def default_model_path() -> Path:
