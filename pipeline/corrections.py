@@ -449,16 +449,6 @@ def reviewed_metrics(store: Store) -> list[dict[str, Any]]:
     return out
 
 
-def overruled_findings(store: Store) -> dict[str, dict[str, dict[str, Any]]]:
-    """sha256 -> finding id -> the overrule decision in force, for every document with one."""
-    out = {}
-    for sha, log in _logs(store).items():
-        found = {k: d for k, d in in_force(log, "finding").items() if d["action"] == "overrule"}
-        if found:
-            out[sha] = found
-    return out
-
-
 def _reviewed_verdicts(store: Store) -> dict[str, list[dict[str, Any]]]:
     """sha256 -> its check rows (as :meth:`Store.checks`) once reviewed, for documents with a finding or heading decision.
 
