@@ -57,10 +57,7 @@ from pipeline.corrections import (
     CorrectionError,
     ReviewConflict,
     apply_to_checks,
-    reviewed_summary,
-    apply_to_headings,
     apply_to_metrics,
-    apply_to_paragraphs,
     changed_files,
     decisions,
     effective_status,
@@ -72,6 +69,8 @@ from pipeline.corrections import (
     reviewed_documents,
     reviewed_findings,
     reviewed_score,
+    reviewed_sections,
+    reviewed_summary,
 )
 from pipeline.errors import GovReportError
 from pipeline.serve.markup import CATEGORY_LABELS, marked_text
@@ -240,9 +239,8 @@ class _Workspace:
         metrics = apply_to_metrics(record.get("metrics") or [], log, keep_rejected=True, record=record)
         for m in metrics:
             m["indicator_name"] = indicator_name(str(m.get("indicator") or "other"))
-        headings = apply_to_headings(record.get("headings") or [], log)
-        sections = {**record, "headings": headings,
-                    "paragraphs": apply_to_paragraphs(record.get("paragraphs") or [], headings)}
+        sections = reviewed_sections(record, log)
+        headings = sections["headings"]
         comp = record.get("completeness") or {}
         items = comp.get("items") or []
         checks = apply_to_checks(items, log, headings=record.get("headings") or [])
