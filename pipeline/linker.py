@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-
 from pipeline.modelio import LinearModel, load_or_warn, model_dir
 
 if TYPE_CHECKING:
